@@ -1,0 +1,877 @@
+//! One WebSocket connection: a reader that decodes frames and dispatches actions, a writer
+//! that drains a bounded outbound queue, and one session per consumer on the socket (several
+//! behind a multiplexer).
+
+use crate::consumer::Consumer;
+use crate::envelope::{self, BadFrame, Dialect, Envelope, Reply, RequestId};
+use crate::error::{messages, ActionError};
+use crate::layer::{ChannelLayer, GroupMember, Push};
+use crate::manifest::ActionInfo;
+use crate::permission::Permissions;
+use crate::scope::{Scope, User};
+use crate::server::Limits;
+use futures_util::{SinkExt, StreamExt};
+use serde::Serialize;
+use serde_json::Value;
+use std::any::Any;
+use std::collections::HashMap;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinSet;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use tokio_tungstenite::WebSocketStream;
+use tracing::Instrument;
+
+/// Close codes chanrest sends, besides the standard ones. Codes in 4000–4499 mean "reconnect
+/// may succeed"; 4500–4999 mean "do not reconnect as is" (Centrifugo's split).
+pub mod close_code {
+    /// The server is shutting down (standard "going away").
+    pub const GOING_AWAY: u16 = 1001;
+    /// A text frame that is not UTF-8 (standard).
+    pub const INVALID_UTF8: u16 = 1007;
+    /// `on_connect` refused the connection (standard "policy violation").
+    pub const POLICY: u16 = 1008;
+    /// A message above `Limits::max_message_size` (standard "message too big").
+    pub const MESSAGE_TOO_BIG: u16 = 1009;
+    /// The client did not read fast enough: its outbound queue passed
+    /// `Limits::max_outbound_bytes`, or one write took longer than `Limits::write_timeout`.
+    pub const SLOW_CONSUMER: u16 = 4008;
+    /// No frame (not even a pong) within `Limits::ping_interval + Limits::ping_timeout`.
+    pub const PING_TIMEOUT: u16 = 4009;
+}
+
+static NEXT_MEMBER_ID: AtomicU64 = AtomicU64::new(1);
+
+#[derive(Debug, Clone)]
+struct CloseReason {
+    code: u16,
+    reason: &'static str,
+}
+
+enum Frame {
+    Text(String),
+    Ping,
+}
+
+/// The connection's outbound queue: unbounded in messages but bounded in bytes; a client that
+/// lets it pass the bound is disconnected (`SLOW_CONSUMER`) instead of growing memory.
+pub(crate) struct Outbound {
+    tx: mpsc::UnboundedSender<Frame>,
+    queued: AtomicUsize,
+    limit: usize,
+    close: watch::Sender<Option<CloseReason>>,
+}
+
+impl Outbound {
+    /// Queues a frame; false when the connection is closing or has just been closed as slow.
+    fn send_text(&self, text: String) -> bool {
+        if self.close.borrow().is_some() {
+            return false;
+        }
+        let len = text.len();
+        let before = self.queued.fetch_add(len, Ordering::AcqRel);
+        // One message bigger than the bound still goes out on an idle connection.
+        if before > 0 && before + len > self.limit {
+            self.queued.fetch_sub(len, Ordering::AcqRel);
+            tracing::warn!(
+                queued = before,
+                "slow consumer: outbound queue full, closing"
+            );
+            self.close(close_code::SLOW_CONSUMER, "slow consumer");
+            return false;
+        }
+        if self.tx.send(Frame::Text(text)).is_err() {
+            self.queued.fetch_sub(len, Ordering::AcqRel);
+            return false;
+        }
+        true
+    }
+
+    fn close(&self, code: u16, reason: &'static str) {
+        self.close.send_if_modified(|current| {
+            if current.is_none() {
+                *current = Some(CloseReason { code, reason });
+                true
+            } else {
+                false
+            }
+        });
+    }
+
+    fn is_closing(&self) -> bool {
+        self.close.borrow().is_some()
+    }
+}
+
+/// A group's members on this session: plain membership and subscribing request ids.
+#[derive(Default)]
+struct Membership {
+    plain: bool,
+    request_ids: Vec<RequestId>,
+}
+
+/// One consumer instance on one connection.
+pub(crate) struct Session {
+    id: u64,
+    consumer: Arc<dyn Consumer>,
+    permissions: Permissions,
+    dialect: Dialect,
+    stream: Option<Arc<str>>,
+    scope: Arc<Scope>,
+    out: Arc<Outbound>,
+    layer: Arc<dyn ChannelLayer>,
+    groups: Mutex<HashMap<String, Membership>>,
+    detached: Mutex<JoinSet<()>>,
+    max_detached: usize,
+}
+
+impl Session {
+    fn send_reply(&self, reply: &Reply) -> bool {
+        self.out
+            .send_text(reply.encode(self.dialect, self.stream.as_deref()))
+    }
+
+    fn lock_groups(&self) -> std::sync::MutexGuard<'_, HashMap<String, Membership>> {
+        self.groups.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Updates this session's membership of `group` and joins or leaves the layer's group
+    /// when the session's interest starts or ends.
+    async fn update_membership(
+        self: &Arc<Self>,
+        group: &str,
+        change: impl FnOnce(&mut Membership),
+    ) -> crate::Result<()> {
+        let (was_member, is_member) = {
+            let mut groups = self.lock_groups();
+            let was_member = groups.contains_key(group);
+            let membership = groups.entry(group.to_owned()).or_default();
+            change(membership);
+            let is_member = membership.plain || !membership.request_ids.is_empty();
+            if !is_member {
+                groups.remove(group);
+            }
+            (was_member, is_member)
+        };
+        match (was_member, is_member) {
+            (false, true) => {
+                let member: Arc<dyn GroupMember> = self.clone();
+                self.layer.group_add(group, member).await?;
+            }
+            (true, false) => self.layer.group_discard(group, self.id).await?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn spawn_detached(&self, task: impl Future<Output = ()> + Send + 'static) -> bool {
+        let mut set = self.detached.lock().unwrap_or_else(|e| e.into_inner());
+        while set.try_join_next().is_some() {}
+        if set.len() >= self.max_detached {
+            return false;
+        }
+        set.spawn(task);
+        true
+    }
+
+    /// Cancels detached tasks, leaves every group, and runs `on_disconnect`.
+    async fn shut_down(self: &Arc<Self>) {
+        let mut set = std::mem::take(&mut *self.detached.lock().unwrap_or_else(|e| e.into_inner()));
+        set.shutdown().await;
+        let groups: Vec<String> = self.lock_groups().drain().map(|(g, _)| g).collect();
+        for group in groups {
+            if let Err(err) = self.layer.group_discard(&group, self.id).await {
+                tracing::warn!(%err, group, "leaving a group on disconnect failed");
+            }
+        }
+        let ctx = Ctx {
+            session: self.clone(),
+            action: None,
+            request_id: RequestId::none(),
+        };
+        CatchUnwind(self.consumer.clone().on_disconnect(ctx))
+            .await
+            .unwrap_or_else(|_| {
+                tracing::error!("on_disconnect panicked");
+            });
+    }
+}
+
+impl GroupMember for Session {
+    fn member_id(&self) -> u64 {
+        self.id
+    }
+
+    fn deliver(&self, group: &str, push: &Push) {
+        let targets: Vec<RequestId> = {
+            let groups = self.lock_groups();
+            let Some(membership) = groups.get(group) else {
+                return;
+            };
+            let mut targets = membership.request_ids.clone();
+            if membership.plain {
+                targets.push(RequestId::none());
+            }
+            targets
+        };
+        let action: Arc<str> = Arc::from(push.action.as_str());
+        for request_id in targets {
+            let reply = Reply::ok(
+                Some(action.clone()),
+                request_id,
+                push.status,
+                push.data.clone(),
+            );
+            if !self.send_reply(&reply) {
+                return;
+            }
+        }
+    }
+}
+
+/// What a handler knows about the message it serves and the connection it came from.
+/// Cheap to clone; detached tasks keep one.
+#[derive(Clone)]
+pub struct Ctx {
+    session: Arc<Session>,
+    action: Option<Arc<str>>,
+    request_id: RequestId,
+}
+
+impl Ctx {
+    /// The connection's scope: path, query, headers, user.
+    pub fn scope(&self) -> &Scope {
+        &self.session.scope
+    }
+
+    /// The authenticated user, if any.
+    pub fn user(&self) -> Option<&User> {
+        self.session.scope.user.as_ref()
+    }
+
+    /// The `request_id` of the message being served (`null` when it had none).
+    pub fn request_id(&self) -> &RequestId {
+        &self.request_id
+    }
+
+    /// The action being served (`None` in `on_connect`/`on_disconnect`).
+    pub fn action(&self) -> Option<&str> {
+        self.action.as_deref()
+    }
+
+    /// The multiplexer stream this consumer serves, if any.
+    pub fn stream(&self) -> Option<&str> {
+        self.session.stream.as_deref()
+    }
+
+    /// The channel layer, for sending to groups from anywhere.
+    pub fn layer(&self) -> &Arc<dyn ChannelLayer> {
+        &self.session.layer
+    }
+
+    /// Joins `group`: its pushes reach this socket with `request_id: null`.
+    pub async fn add_group(&self, group: &str) -> crate::Result<()> {
+        self.session
+            .update_membership(group, |m| m.plain = true)
+            .await
+    }
+
+    /// Leaves `group` (subscriptions to it made with [`Ctx::subscribe`] stay).
+    pub async fn remove_group(&self, group: &str) -> crate::Result<()> {
+        self.session
+            .update_membership(group, |m| m.plain = false)
+            .await
+    }
+
+    /// Subscribes this message's `request_id` to `group`: each push to the group reaches this
+    /// socket once per subscribing request id, carrying that id (DCRF's observer
+    /// `subscribe(request_id=...)`). A message without `request_id` gets a 400.
+    pub async fn subscribe(&self, group: &str) -> crate::Result<()> {
+        if self.request_id.is_none() {
+            return Err(ActionError::BadRequest(
+                "request_id must have a value set".to_owned(),
+            ));
+        }
+        let request_id = self.request_id.clone();
+        self.session
+            .update_membership(group, |m| {
+                if !m.request_ids.contains(&request_id) {
+                    m.request_ids.push(request_id);
+                }
+            })
+            .await
+    }
+
+    /// Removes this message's `request_id` from `group`.
+    pub async fn unsubscribe(&self, group: &str) -> crate::Result<()> {
+        let request_id = self.request_id.clone();
+        self.session
+            .update_membership(group, |m| m.request_ids.retain(|id| *id != request_id))
+            .await
+    }
+
+    /// Removes this message's `request_id` from every group of this session (DCRF's
+    /// `unsubscribe_instance` with a request id); unknown ids are ignored.
+    pub async fn unsubscribe_all(&self) -> crate::Result<()> {
+        let groups: Vec<String> = self
+            .session
+            .lock_groups()
+            .iter()
+            .filter(|(_, m)| m.request_ids.contains(&self.request_id))
+            .map(|(g, _)| g.clone())
+            .collect();
+        for group in groups {
+            self.unsubscribe(&group).await?;
+        }
+        Ok(())
+    }
+
+    /// The groups this session is in, sorted.
+    pub fn groups(&self) -> Vec<String> {
+        let mut groups: Vec<String> = self.session.lock_groups().keys().cloned().collect();
+        groups.sort();
+        groups
+    }
+
+    /// Sends `push` to every member of `group`, in this process or (with a networked layer)
+    /// any other.
+    pub async fn group_send(&self, group: &str, push: Push) -> crate::Result<()> {
+        Ok(self.session.layer.group_send(group, push).await?)
+    }
+
+    /// Sends a push to this socket only, with `request_id: null`.
+    pub fn push(&self, push: &Push) {
+        let reply = Reply::ok(
+            Some(Arc::from(push.action.as_str())),
+            RequestId::none(),
+            push.status,
+            push.data.clone(),
+        );
+        self.session.send_reply(&reply);
+    }
+
+    /// Sends one more reply to the message being served, with its `action` and `request_id`
+    /// (streamed lists send one per page). Returns false once the socket is closing.
+    pub fn reply<T: Serialize + ?Sized>(&self, status: u16, data: &T) -> crate::Result<bool> {
+        let data = envelope::encode_data(data)?;
+        Ok(self.session.send_reply(&Reply::ok(
+            self.action.clone(),
+            self.request_id.clone(),
+            status,
+            data,
+        )))
+    }
+
+    /// True once the connection is closing; long detached work can stop early.
+    pub fn is_closing(&self) -> bool {
+        self.session.out.is_closing()
+    }
+}
+
+/// A consumer mounted on an endpoint, with its permission computed once.
+#[derive(Clone)]
+pub(crate) struct Mount {
+    pub(crate) consumer: Arc<dyn Consumer>,
+    pub(crate) permissions: Permissions,
+}
+
+impl Mount {
+    pub(crate) fn new(consumer: Arc<dyn Consumer>) -> Self {
+        let permissions = consumer.permissions();
+        Mount {
+            consumer,
+            permissions,
+        }
+    }
+}
+
+/// What a path serves: one consumer, or several behind the multiplexer.
+pub(crate) enum Endpoint {
+    Consumer(Mount),
+    Multiplexer(Vec<(Arc<str>, Mount)>),
+}
+
+impl Endpoint {
+    pub(crate) fn mounts(&self) -> Vec<&Mount> {
+        match self {
+            Endpoint::Consumer(mount) => vec![mount],
+            Endpoint::Multiplexer(streams) => streams.iter().map(|(_, m)| m).collect(),
+        }
+    }
+}
+
+/// Polls a future, turning a panic into an error so one bad handler cannot take the socket.
+struct CatchUnwind<F>(F);
+
+impl<F: Future + Unpin> Future for CatchUnwind<F> {
+    type Output = Result<F::Output, Box<dyn Any + Send>>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = &mut self.0;
+        match std::panic::catch_unwind(AssertUnwindSafe(|| Pin::new(inner).poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    }
+}
+
+fn panic_message(panic: &(dyn Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "non-string panic".to_owned())
+}
+
+/// Awaits an action and turns its outcome into the reply.
+async fn finish_action(
+    fut: crate::consumer::ActionFuture,
+    action: Arc<str>,
+    request_id: RequestId,
+    status: u16,
+) -> Reply {
+    let outcome = CatchUnwind(fut).await.unwrap_or_else(|panic| {
+        Err(ActionError::internal(format!(
+            "handler panicked: {}",
+            panic_message(&*panic)
+        )))
+    });
+    match outcome {
+        Ok(data) => Reply::ok(Some(action), request_id, status, data),
+        Err(err) => {
+            if let ActionError::Internal(cause) = &err {
+                tracing::error!(action = &*action, error = %cause, "action failed");
+            }
+            Reply::error(Some(action), request_id, &err)
+        }
+    }
+}
+
+/// Serves one message on one session.
+async fn handle_message(session: &Arc<Session>, envelope: Envelope) {
+    let Envelope {
+        request_id,
+        mut content,
+    } = envelope;
+    let action: Arc<str> = match session.consumer.action_name(&mut content) {
+        Some(Value::String(name)) => Arc::from(name),
+        None => {
+            let err = ActionError::Status {
+                status: 405,
+                errors: vec![messages::ACTION_MISSING.into()],
+            };
+            session.send_reply(&Reply::error(None, request_id, &err));
+            return;
+        }
+        Some(_) => {
+            let err = ActionError::BadRequest(messages::ACTION_NOT_STRING.to_owned());
+            session.send_reply(&Reply::error(None, request_id, &err));
+            return;
+        }
+    };
+    let span = tracing::debug_span!(
+        "action",
+        action = &*action,
+        request_id = request_id.as_json()
+    );
+    async {
+        // DCRF's order: permission first, then whether the action exists.
+        if !session
+            .permissions
+            .has_permission(&session.scope, &action, &content)
+            .await
+        {
+            session.send_reply(&Reply::error(
+                Some(action),
+                request_id,
+                &ActionError::PermissionDenied,
+            ));
+            return;
+        }
+        let info: Option<ActionInfo> = session
+            .consumer
+            .actions()
+            .iter()
+            .find(|a| a.name == &*action)
+            .copied();
+        let ctx = Ctx {
+            session: session.clone(),
+            action: Some(action.clone()),
+            request_id: request_id.clone(),
+        };
+        let started = info.and_then(|info| {
+            session
+                .consumer
+                .clone()
+                .start(ctx, &action, content)
+                .map(|f| (info, f))
+        });
+        let Some((info, fut)) = started else {
+            let err = ActionError::Status {
+                status: 405,
+                errors: vec![messages::method_not_allowed(&action).into()],
+            };
+            session.send_reply(&Reply::error(Some(action), request_id, &err));
+            return;
+        };
+        if info.detached {
+            let task_session = session.clone();
+            let task_action = action.clone();
+            let task_id = request_id.clone();
+            let task = async move {
+                let reply = finish_action(fut, task_action, task_id, info.status).await;
+                task_session.send_reply(&reply);
+            };
+            if !session.spawn_detached(task.in_current_span()) {
+                session.send_reply(&Reply::error(
+                    Some(action),
+                    request_id,
+                    &ActionError::Throttled,
+                ));
+            }
+        } else {
+            let reply = finish_action(fut, action, request_id, info.status).await;
+            session.send_reply(&reply);
+        }
+    }
+    .instrument(span)
+    .await
+}
+
+/// Everything a connection needs from the server.
+pub(crate) struct ConnectionSetup {
+    pub(crate) endpoint: Arc<Endpoint>,
+    pub(crate) scope: Arc<Scope>,
+    pub(crate) layer: Arc<dyn ChannelLayer>,
+    pub(crate) limits: Arc<Limits>,
+}
+
+/// Runs a connection to the end.
+pub(crate) async fn run<S>(ws: WebSocketStream<S>, setup: ConnectionSetup)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let span = tracing::info_span!("connection", path = %setup.scope.path, peer = ?setup.scope.remote_addr);
+    serve(ws, setup).instrument(span).await
+}
+
+async fn serve<S>(ws: WebSocketStream<S>, setup: ConnectionSetup)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let ConnectionSetup {
+        endpoint,
+        scope,
+        layer,
+        limits,
+    } = setup;
+    let (sink, mut stream) = ws.split();
+    let (tx, rx) = mpsc::unbounded_channel();
+    let (close_tx, mut close_rx) = watch::channel(None);
+    let out = Arc::new(Outbound {
+        tx,
+        queued: AtomicUsize::new(0),
+        limit: limits.max_outbound_bytes,
+        close: close_tx,
+    });
+    let writer = tokio::spawn(
+        write_loop(
+            sink,
+            rx,
+            out.clone(),
+            out.close.subscribe(),
+            limits.write_timeout,
+        )
+        .in_current_span(),
+    );
+
+    let new_session = |mount: &Mount, stream: Option<Arc<str>>| {
+        Arc::new(Session {
+            id: NEXT_MEMBER_ID.fetch_add(1, Ordering::Relaxed),
+            consumer: mount.consumer.clone(),
+            permissions: mount.permissions.clone(),
+            dialect: mount.consumer.dialect(),
+            stream,
+            scope: scope.clone(),
+            out: out.clone(),
+            layer: layer.clone(),
+            groups: Mutex::new(HashMap::new()),
+            detached: Mutex::new(JoinSet::new()),
+            max_detached: limits.max_detached_per_consumer,
+        })
+    };
+    let (single, streams): (Option<Arc<Session>>, Vec<(Arc<str>, Arc<Session>)>) = match &*endpoint
+    {
+        Endpoint::Consumer(mount) => (Some(new_session(mount, None)), Vec::new()),
+        Endpoint::Multiplexer(mounts) => (
+            None,
+            mounts
+                .iter()
+                .map(|(name, m)| (name.clone(), new_session(m, Some(name.clone()))))
+                .collect(),
+        ),
+    };
+    let sessions: Vec<Arc<Session>> = single
+        .iter()
+        .cloned()
+        .chain(streams.iter().map(|(_, s)| s.clone()))
+        .collect();
+
+    tracing::debug!("connected");
+    let mut accepted = true;
+    for session in &sessions {
+        let ctx = Ctx {
+            session: session.clone(),
+            action: None,
+            request_id: RequestId::none(),
+        };
+        let result = CatchUnwind(session.consumer.clone().on_connect(ctx))
+            .await
+            .unwrap_or_else(|panic| Err(ActionError::internal(panic_message(&*panic))));
+        if let Err(err) = result {
+            tracing::info!(%err, "on_connect refused the connection");
+            out.close(close_code::POLICY, "connection refused");
+            accepted = false;
+            break;
+        }
+    }
+
+    let mut ping = tokio::time::interval(limits.ping_interval);
+    ping.tick().await;
+    let mut last_seen = Instant::now();
+    while accepted {
+        tokio::select! {
+            biased;
+            _ = close_rx.changed() => break,
+            _ = ping.tick() => {
+                if last_seen.elapsed() > limits.ping_interval + limits.ping_timeout {
+                    tracing::info!("no pong in time, closing");
+                    out.close(close_code::PING_TIMEOUT, "ping timeout");
+                    break;
+                }
+                let _ = out.tx.send(Frame::Ping);
+            }
+            frame = stream.next() => {
+                last_seen = Instant::now();
+                match frame {
+                    None => break,
+                    Some(Ok(message)) => {
+                        if !on_frame(message, single.as_ref(), &streams).await {
+                            break;
+                        }
+                    }
+                    Some(Err(err)) => {
+                        match err {
+                            WsError::Capacity(_) => out.close(close_code::MESSAGE_TOO_BIG, "message too big"),
+                            WsError::Utf8(_) => out.close(close_code::INVALID_UTF8, "invalid UTF-8"),
+                            other => tracing::debug!(error = %other, "read failed"),
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    for session in &sessions {
+        session.shut_down().await;
+    }
+    drop(sessions);
+    drop(single);
+    drop(streams);
+    // Normal end: the writer drains what is queued, then closes.
+    out.close(1000, "");
+    drop(out);
+    let _ = writer.await;
+    tracing::debug!("disconnected");
+}
+
+/// Handles one frame; false ends the connection.
+async fn on_frame(
+    message: Message,
+    single: Option<&Arc<Session>>,
+    streams: &[(Arc<str>, Arc<Session>)],
+) -> bool {
+    let text = match message {
+        Message::Text(text) if !text.is_empty() => text,
+        Message::Text(_) | Message::Binary(_) => {
+            reply_bad_frame(single, streams, &BadFrame::new(messages::NO_TEXT), None);
+            return true;
+        }
+        Message::Close(_) => return false,
+        Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => return true,
+    };
+    match single {
+        Some(session) => match envelope::decode(text.as_str()) {
+            Ok(envelope) => handle_message(session, envelope).await,
+            Err(bad) => {
+                session.send_reply(&Reply::bad_frame(&bad));
+            }
+        },
+        None => match envelope::decode_mux(text.as_str()) {
+            Err(bad) => reply_bad_frame(single, streams, &bad, None),
+            Ok(frame) => {
+                let name = frame.stream.as_str();
+                match name.and_then(|name| streams.iter().find(|(s, _)| &**s == name)) {
+                    Some((_, session)) => match frame.payload {
+                        Ok(envelope) => handle_message(session, envelope).await,
+                        Err(bad) => {
+                            session.send_reply(&Reply::bad_frame(&bad));
+                        }
+                    },
+                    None => {
+                        let message = match name {
+                            Some(name) => format!("Unknown stream \"{name}\"."),
+                            None => "Multiplexed messages need a string \"stream\".".to_owned(),
+                        };
+                        let mut bad = BadFrame::new(message);
+                        if name.is_some() {
+                            bad.status = 404;
+                        }
+                        if let Ok(payload) = &frame.payload {
+                            bad.request_id = payload.request_id.clone();
+                        }
+                        reply_bad_frame(single, streams, &bad, Some(&frame.stream));
+                    }
+                }
+            }
+        },
+    }
+    true
+}
+
+/// Replies to a frame no session could take. Behind the multiplexer the reply is wrapped with
+/// the stream as sent (or `null`).
+fn reply_bad_frame(
+    single: Option<&Arc<Session>>,
+    streams: &[(Arc<str>, Arc<Session>)],
+    bad: &BadFrame,
+    stream: Option<&Value>,
+) {
+    let reply = Reply::bad_frame(bad);
+    match single {
+        Some(session) => {
+            session.send_reply(&reply);
+        }
+        None => {
+            let Some((_, any)) = streams.first() else {
+                return;
+            };
+            let body = reply.encode(any.dialect, None);
+            let stream = stream.cloned().unwrap_or(Value::Null);
+            any.out
+                .send_text(format!(r#"{{"stream":{stream},"payload":{body}}}"#));
+        }
+    }
+}
+
+type Sink<S> = futures_util::stream::SplitSink<WebSocketStream<S>, Message>;
+
+/// Writes `first` and whatever else is queued right now, then flushes once.
+async fn write_batch<S>(
+    sink: &mut Sink<S>,
+    first: Frame,
+    rx: &mut mpsc::UnboundedReceiver<Frame>,
+    out: &Outbound,
+) -> Result<(), WsError>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let mut next = Some(first);
+    while let Some(frame) = next.take() {
+        let message = match frame {
+            Frame::Text(text) => {
+                out.queued.fetch_sub(text.len(), Ordering::AcqRel);
+                Message::text(text)
+            }
+            Frame::Ping => Message::Ping(Default::default()),
+        };
+        sink.feed(message).await?;
+        next = rx.try_recv().ok();
+    }
+    sink.flush().await
+}
+
+async fn write_loop<S>(
+    mut sink: Sink<S>,
+    mut rx: mpsc::UnboundedReceiver<Frame>,
+    out: Arc<Outbound>,
+    mut close_rx: watch::Receiver<Option<CloseReason>>,
+    write_timeout: Duration,
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let reason = loop {
+        let closing = close_rx.borrow_and_update().clone();
+        let frame = match &closing {
+            // Any close but the normal one stops at once: the client is slow, gone or refused.
+            Some(reason) if reason.code != 1000 => break closing,
+            // The normal close first drains what was queued, so no accepted reply is lost.
+            Some(_) => match rx.try_recv() {
+                Ok(frame) => frame,
+                Err(_) => break closing,
+            },
+            None => tokio::select! {
+                frame = rx.recv() => match frame {
+                    Some(frame) => frame,
+                    None => break None,
+                },
+                _ = close_rx.changed() => continue,
+            },
+        };
+        let write =
+            tokio::time::timeout(write_timeout, write_batch(&mut sink, frame, &mut rx, &out));
+        tokio::pin!(write);
+        // Only an abnormal close interrupts a write; a normal one lets it finish.
+        let result = loop {
+            tokio::select! {
+                result = &mut write => break Some(result),
+                _ = close_rx.changed() => {
+                    if close_rx.borrow().as_ref().is_some_and(|r| r.code != 1000) {
+                        break None;
+                    }
+                }
+            }
+        };
+        match result {
+            Some(Ok(Ok(()))) | None => {}
+            Some(Ok(Err(err))) => {
+                tracing::debug!(error = %err, "write failed");
+                return;
+            }
+            Some(Err(_)) => {
+                tracing::info!("write timed out: slow consumer");
+                out.close(close_code::SLOW_CONSUMER, "slow consumer");
+            }
+        }
+    };
+    let finish = async {
+        if let Some(CloseReason { code, reason }) = reason {
+            if code != 1000 {
+                let frame = CloseFrame {
+                    code: CloseCode::from(code),
+                    reason: reason.into(),
+                };
+                let _ = sink.send(Message::Close(Some(frame))).await;
+            }
+        }
+        let _ = sink.close().await;
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(1), finish).await;
+}
+
+#[allow(dead_code)]
+fn assert_send_sync() {
+    fn is<T: Send + Sync>() {}
+    is::<Ctx>();
+    is::<Session>();
+}

@@ -1,0 +1,181 @@
+//! Channel layers: named groups of connections and `group_send` to all of a group's members,
+//! within one process (the in-memory layer) or across processes (a networked layer).
+
+use crate::envelope::encode_data;
+use crate::error::ActionError;
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+/// A message sent to a group: every member sends it to its socket in its consumer's envelope,
+/// with `action` = [`Push::action`], once per subscribing `request_id` (or once with
+/// `request_id: null` for a plain group membership).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Push {
+    /// The `action` field of the pushed message.
+    pub action: String,
+    /// Its `response_status`.
+    pub status: u16,
+    /// Its `data`, encoded once for every member.
+    pub data: Arc<RawValue>,
+}
+
+impl Push {
+    /// A push with status 200.
+    ///
+    /// ```
+    /// let push = chanrest::Push::new("message", &serde_json::json!({"text": "hi"})).unwrap();
+    /// assert_eq!(push.data.get(), r#"{"text":"hi"}"#);
+    /// ```
+    pub fn new<T: Serialize + ?Sized>(
+        action: impl Into<String>,
+        data: &T,
+    ) -> Result<Push, ActionError> {
+        Ok(Push {
+            action: action.into(),
+            status: 200,
+            data: encode_data(data)?,
+        })
+    }
+
+    /// Sets the status.
+    pub fn with_status(mut self, status: u16) -> Push {
+        self.status = status;
+        self
+    }
+}
+
+/// Something that receives a group's pushes: a consumer instance on a connection.
+pub trait GroupMember: Send + Sync + 'static {
+    /// A process-unique id of the member.
+    fn member_id(&self) -> u64;
+    /// Delivers a push sent to `group`. Must not block: members queue the frame.
+    fn deliver(&self, group: &str, push: &Push);
+}
+
+/// A channel-layer failure (a networked layer that cannot reach its backend).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayerError(pub String);
+
+impl std::fmt::Display for LayerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "channel layer: {}", self.0)
+    }
+}
+
+impl std::error::Error for LayerError {}
+
+impl From<LayerError> for ActionError {
+    fn from(err: LayerError) -> Self {
+        ActionError::internal(err)
+    }
+}
+
+/// Group membership and delivery (Django Channels' channel layer). The in-memory layer is the
+/// default; a networked layer makes groups span processes.
+#[async_trait]
+pub trait ChannelLayer: Send + Sync + 'static {
+    /// Adds a local member to `group`.
+    async fn group_add(&self, group: &str, member: Arc<dyn GroupMember>) -> Result<(), LayerError>;
+    /// Removes a member from `group` (no error when it was not a member).
+    async fn group_discard(&self, group: &str, member_id: u64) -> Result<(), LayerError>;
+    /// Sends `push` to every member of `group`, wherever it is connected.
+    async fn group_send(&self, group: &str, push: Push) -> Result<(), LayerError>;
+}
+
+/// The members of groups in this process. Every layer keeps one; the in-memory layer is just
+/// this, a networked layer adds the transport between processes.
+#[derive(Default)]
+pub struct LocalGroups {
+    groups: RwLock<HashMap<String, HashMap<u64, Arc<dyn GroupMember>>>>,
+}
+
+impl LocalGroups {
+    /// Adds `member` to `group`; true when the group had no local member before.
+    pub fn add(&self, group: &str, member: Arc<dyn GroupMember>) -> bool {
+        let mut groups = self.groups.write().unwrap_or_else(|e| e.into_inner());
+        let members = groups.entry(group.to_owned()).or_default();
+        let first = members.is_empty();
+        members.insert(member.member_id(), member);
+        first
+    }
+
+    /// Removes a member; true when the group has no local member left.
+    pub fn discard(&self, group: &str, member_id: u64) -> bool {
+        let mut groups = self.groups.write().unwrap_or_else(|e| e.into_inner());
+        let Some(members) = groups.get_mut(group) else {
+            return false;
+        };
+        members.remove(&member_id);
+        if members.is_empty() {
+            groups.remove(group);
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Delivers `push` to every local member of `group`; returns how many got it.
+    pub fn deliver(&self, group: &str, push: &Push) -> usize {
+        let members: Vec<Arc<dyn GroupMember>> = {
+            let groups = self.groups.read().unwrap_or_else(|e| e.into_inner());
+            match groups.get(group) {
+                Some(members) => members.values().cloned().collect(),
+                None => return 0,
+            }
+        };
+        for member in &members {
+            member.deliver(group, push);
+        }
+        members.len()
+    }
+
+    /// Number of local members of `group`.
+    pub fn len(&self, group: &str) -> usize {
+        let groups = self.groups.read().unwrap_or_else(|e| e.into_inner());
+        groups.get(group).map_or(0, HashMap::len)
+    }
+
+    /// Number of groups with at least one local member.
+    pub fn group_count(&self) -> usize {
+        self.groups.read().unwrap_or_else(|e| e.into_inner()).len()
+    }
+}
+
+/// The default channel layer: groups within this process.
+#[derive(Default)]
+pub struct InMemoryChannelLayer {
+    local: LocalGroups,
+}
+
+impl InMemoryChannelLayer {
+    /// An empty layer.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The local membership table (for inspection in tests and metrics).
+    pub fn local(&self) -> &LocalGroups {
+        &self.local
+    }
+}
+
+#[async_trait]
+impl ChannelLayer for InMemoryChannelLayer {
+    async fn group_add(&self, group: &str, member: Arc<dyn GroupMember>) -> Result<(), LayerError> {
+        self.local.add(group, member);
+        Ok(())
+    }
+
+    async fn group_discard(&self, group: &str, member_id: u64) -> Result<(), LayerError> {
+        self.local.discard(group, member_id);
+        Ok(())
+    }
+
+    async fn group_send(&self, group: &str, push: Push) -> Result<(), LayerError> {
+        self.local.deliver(group, &push);
+        Ok(())
+    }
+}

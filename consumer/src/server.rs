@@ -1,0 +1,476 @@
+//! Hosting on warp: the `App` builder (paths → consumers), resource limits, and the WebSocket
+//! handshake. chanrest answers the upgrade itself (warp still routes and runs the server) so
+//! that each connection's WebSocket buffers and size limits are ours to set.
+
+use crate::connection::{self, ConnectionSetup, Endpoint, Mount};
+use crate::consumer::Consumer;
+use crate::layer::{ChannelLayer, InMemoryChannelLayer};
+use crate::scope::{Authenticator, Scope};
+use hyper::upgrade::OnUpgrade;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
+use tokio_tungstenite::WebSocketStream;
+use warp::filters::BoxedFilter;
+use warp::http::{header, HeaderMap, Method, Response, StatusCode};
+use warp::hyper::body::Bytes;
+use warp::{Filter, Reply};
+
+/// Resource bounds of a server. Every field has a documented default; see also
+/// [`crate::close_code`] for what a client sees when it hits one.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Largest incoming message (and frame), in bytes. Above it the connection is closed with
+    /// 1009. Default 1 MiB.
+    pub max_message_size: usize,
+    /// Bytes of outgoing frames queued for one connection. A client that lets more pile up is
+    /// disconnected with `SLOW_CONSUMER` (4008). Default 4 MiB.
+    pub max_outbound_bytes: usize,
+    /// Longest a single socket write may take before the client counts as slow (4008).
+    /// Default 10 s.
+    pub write_timeout: Duration,
+    /// Open connections per server; more are refused at the handshake with HTTP 503.
+    /// Default 10,000.
+    pub max_connections: usize,
+    /// Detached actions in flight per consumer on a connection; one more gets a 429 reply.
+    /// Default 64.
+    pub max_detached_per_consumer: usize,
+    /// How often the server pings. Default 20 s.
+    pub ping_interval: Duration,
+    /// How long past a ping the server waits for any frame before closing with
+    /// `PING_TIMEOUT` (4009). A vanished client is released within
+    /// `ping_interval + ping_timeout`. Default 20 s.
+    pub ping_timeout: Duration,
+    /// Read buffer per connection, in bytes. Default 4 KiB (tungstenite's is 128 KiB).
+    pub read_buffer_size: usize,
+    /// Write buffer per connection before a flush, in bytes. Default 4 KiB.
+    pub write_buffer_size: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_message_size: 1 << 20,
+            max_outbound_bytes: 4 << 20,
+            write_timeout: Duration::from_secs(10),
+            max_connections: 10_000,
+            max_detached_per_consumer: 64,
+            ping_interval: Duration::from_secs(20),
+            ping_timeout: Duration::from_secs(20),
+            read_buffer_size: 4 << 10,
+            write_buffer_size: 4 << 10,
+        }
+    }
+}
+
+impl Limits {
+    fn websocket_config(&self) -> WebSocketConfig {
+        WebSocketConfig::default()
+            .read_buffer_size(self.read_buffer_size)
+            .write_buffer_size(self.write_buffer_size)
+            .max_write_buffer_size(
+                self.write_buffer_size.max(self.max_message_size) * 2 + self.max_outbound_bytes,
+            )
+            .max_message_size(Some(self.max_message_size))
+            .max_frame_size(Some(self.max_message_size))
+    }
+}
+
+/// A multiplexer: several consumers on one socket, by stream name
+/// (`{"stream": name, "payload": message}` both ways, as channelsmultiplexer frames them).
+#[derive(Default)]
+pub struct Multiplexer {
+    streams: Vec<(Arc<str>, Mount)>,
+}
+
+impl Multiplexer {
+    /// An empty multiplexer.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Serves `consumer` on stream `name`.
+    pub fn stream(mut self, name: &str, consumer: impl Consumer) -> Self {
+        self.streams
+            .push((Arc::from(name), Mount::new(Arc::new(consumer))));
+        self
+    }
+}
+
+/// What a path serves, as a manifest would name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteInfo {
+    /// One consumer, by contract name.
+    Consumer(&'static str),
+    /// A multiplexer: `(stream, consumer name)` pairs.
+    Multiplexer(Vec<(String, &'static str)>),
+}
+
+/// A WebSocket API: consumers mounted at paths, the channel layer, authentication and limits.
+///
+/// ```no_run
+/// chanrest::consumer! {
+///     pub consumer Calc: CalcHandler {
+///         action add(AddArgs { a: i64, b: i64 }) -> i64;
+///     }
+/// }
+/// struct Impl;
+/// #[chanrest::async_trait]
+/// impl CalcHandler for Impl {
+///     async fn add(&self, _ctx: &chanrest::Ctx, args: AddArgs) -> chanrest::Result<i64> {
+///         Ok(args.a + args.b)
+///     }
+/// }
+/// # async fn run() -> std::io::Result<()> {
+/// let app = chanrest::App::new().consumer("/ws/calc/", Calc(Impl));
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
+/// app.serve(listener).await;
+/// # Ok(()) }
+/// ```
+pub struct App {
+    routes: HashMap<String, Arc<Endpoint>>,
+    order: Vec<String>,
+    layer: Arc<dyn ChannelLayer>,
+    authenticator: Option<Arc<dyn Authenticator>>,
+    limits: Limits,
+}
+
+impl Default for App {
+    fn default() -> Self {
+        App {
+            routes: HashMap::new(),
+            order: Vec::new(),
+            layer: Arc::new(InMemoryChannelLayer::new()),
+            authenticator: None,
+            limits: Limits::default(),
+        }
+    }
+}
+
+impl App {
+    /// An app with no routes, the in-memory channel layer, no authentication and default limits.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn mount(mut self, path: &str, endpoint: Endpoint) -> Self {
+        assert!(
+            path.starts_with('/'),
+            "chanrest: a path must start with '/': {path:?}"
+        );
+        if self
+            .routes
+            .insert(path.to_owned(), Arc::new(endpoint))
+            .is_none()
+        {
+            self.order.push(path.to_owned());
+        }
+        self
+    }
+
+    /// Serves `consumer` at `path` (exact match, e.g. `/ws/plain/`).
+    pub fn consumer(self, path: &str, consumer: impl Consumer) -> Self {
+        self.mount(path, Endpoint::Consumer(Mount::new(Arc::new(consumer))))
+    }
+
+    /// Serves a multiplexer at `path`.
+    pub fn multiplexer(self, path: &str, multiplexer: Multiplexer) -> Self {
+        self.mount(path, Endpoint::Multiplexer(multiplexer.streams))
+    }
+
+    /// Uses `layer` for groups (default: [`InMemoryChannelLayer`]).
+    pub fn channel_layer(mut self, layer: Arc<dyn ChannelLayer>) -> Self {
+        self.layer = layer;
+        self
+    }
+
+    /// The channel layer, to send to groups from outside any consumer.
+    pub fn layer(&self) -> Arc<dyn ChannelLayer> {
+        self.layer.clone()
+    }
+
+    /// Authenticates every handshake with `authenticator` (default: everyone is anonymous).
+    pub fn authenticator(mut self, authenticator: impl Authenticator) -> Self {
+        self.authenticator = Some(Arc::new(authenticator));
+        self
+    }
+
+    /// Sets the resource limits.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The mounted paths and what each serves, in mounting order (compare with a manifest).
+    pub fn routes(&self) -> Vec<(String, RouteInfo)> {
+        self.order
+            .iter()
+            .map(|path| {
+                let info = match &*self.routes[path] {
+                    Endpoint::Consumer(mount) => RouteInfo::Consumer(mount.consumer.name()),
+                    Endpoint::Multiplexer(streams) => RouteInfo::Multiplexer(
+                        streams
+                            .iter()
+                            .map(|(s, m)| (s.to_string(), m.consumer.name()))
+                            .collect(),
+                    ),
+                };
+                (path.clone(), info)
+            })
+            .collect()
+    }
+
+    /// The WebSocket routes as a warp filter. Paths that are not mounted are rejected with
+    /// warp's 404, so the filter combines with your other routes through `.or(...)`.
+    pub fn filter(self) -> BoxedFilter<(Response<warp::hyper::body::Bytes>,)> {
+        let shared = Arc::new(Shared {
+            connections: Arc::new(Semaphore::new(self.limits.max_connections)),
+            routes: self.routes,
+            layer: self.layer,
+            authenticator: self.authenticator,
+            limits: Arc::new(self.limits),
+        });
+        let query = warp::query::raw().or(warp::any().map(String::new)).unify();
+        warp::path::full()
+            .and(warp::method())
+            .and(warp::header::headers_cloned())
+            .and(query)
+            .and(warp::addr::remote())
+            .and(warp::ext::optional::<OnUpgrade>())
+            .and_then(
+                move |path: warp::path::FullPath,
+                      method,
+                      headers,
+                      query: String,
+                      remote,
+                      upgrade| {
+                    let shared = shared.clone();
+                    async move {
+                        let Some(endpoint) = shared.routes.get(path.as_str()).cloned() else {
+                            return Err(warp::reject::not_found());
+                        };
+                        let request = Handshake {
+                            path: path.as_str().to_owned(),
+                            method,
+                            headers,
+                            query,
+                            remote,
+                            upgrade,
+                        };
+                        Ok::<_, warp::Rejection>(shared.handshake(endpoint, request).await)
+                    }
+                },
+            )
+            .boxed()
+    }
+
+    /// Serves the app (and nothing else) on `listener` until the process ends.
+    pub async fn serve(self, listener: TcpListener) {
+        warp::serve(self.filter()).incoming(listener).run().await
+    }
+}
+
+struct Shared {
+    routes: HashMap<String, Arc<Endpoint>>,
+    layer: Arc<dyn ChannelLayer>,
+    authenticator: Option<Arc<dyn Authenticator>>,
+    limits: Arc<Limits>,
+    connections: Arc<Semaphore>,
+}
+
+struct Handshake {
+    path: String,
+    method: Method,
+    headers: HeaderMap,
+    query: String,
+    remote: Option<SocketAddr>,
+    upgrade: Option<OnUpgrade>,
+}
+
+fn plain(status: StatusCode, text: &str) -> Response<Bytes> {
+    let mut response = Response::new(Bytes::from(text.to_owned()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+fn header_has_token(headers: &HeaderMap, name: header::HeaderName, token: &str) -> bool {
+    headers
+        .get_all(name)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|t| t.trim().eq_ignore_ascii_case(token))
+}
+
+impl Shared {
+    async fn handshake(&self, endpoint: Arc<Endpoint>, request: Handshake) -> Response<Bytes> {
+        let Handshake {
+            path,
+            method,
+            headers,
+            query,
+            remote,
+            upgrade,
+        } = request;
+        let key = headers
+            .get(header::SEC_WEBSOCKET_KEY)
+            .map(|k| k.as_bytes().to_vec());
+        let is_upgrade = method == Method::GET
+            && header_has_token(&headers, header::UPGRADE, "websocket")
+            && header_has_token(&headers, header::CONNECTION, "upgrade");
+        let (Some(key), true) = (key, is_upgrade) else {
+            let mut response = plain(
+                StatusCode::UPGRADE_REQUIRED,
+                "This endpoint speaks WebSocket only.",
+            );
+            response.headers_mut().insert(
+                header::UPGRADE,
+                header::HeaderValue::from_static("websocket"),
+            );
+            return response;
+        };
+        if headers
+            .get(header::SEC_WEBSOCKET_VERSION)
+            .map(|v| v.as_bytes())
+            != Some(b"13")
+        {
+            let mut response = plain(StatusCode::BAD_REQUEST, "Unsupported WebSocket version.");
+            response.headers_mut().insert(
+                header::SEC_WEBSOCKET_VERSION,
+                header::HeaderValue::from_static("13"),
+            );
+            return response;
+        }
+        let Some(upgrade) = upgrade else {
+            return plain(
+                StatusCode::BAD_REQUEST,
+                "This connection cannot be upgraded.",
+            );
+        };
+        let Ok(permit) = self.connections.clone().try_acquire_owned() else {
+            tracing::warn!("connection limit reached, refusing a handshake");
+            return plain(StatusCode::SERVICE_UNAVAILABLE, "Too many connections.");
+        };
+
+        let mut scope = Scope {
+            path,
+            query: form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect(),
+            headers,
+            remote_addr: remote,
+            user: None,
+        };
+        if let Some(authenticator) = &self.authenticator {
+            match authenticator.authenticate(&scope).await {
+                Ok(user) => scope.user = user,
+                Err(err) => {
+                    tracing::info!(%err, "authentication failed");
+                    return plain(StatusCode::UNAUTHORIZED, "Authentication failed.");
+                }
+            }
+        }
+        for mount in endpoint.mounts() {
+            if !mount.permissions.can_connect(&scope).await {
+                return plain(StatusCode::FORBIDDEN, "Access denied");
+            }
+        }
+
+        let setup = ConnectionSetup {
+            endpoint,
+            scope: Arc::new(scope),
+            layer: self.layer.clone(),
+            limits: self.limits.clone(),
+        };
+        let config = self.limits.websocket_config();
+        tokio::spawn(async move {
+            let _permit = permit;
+            match upgrade.await {
+                Ok(upgraded) => {
+                    let io = hyper_util::rt::TokioIo::new(upgraded);
+                    let ws = WebSocketStream::from_raw_socket(io, Role::Server, Some(config)).await;
+                    connection::run(ws, setup).await;
+                }
+                Err(err) => tracing::debug!(error = %err, "upgrade failed"),
+            }
+        });
+
+        let mut response = Response::new(Bytes::new());
+        *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONNECTION,
+            header::HeaderValue::from_static("upgrade"),
+        );
+        headers.insert(
+            header::UPGRADE,
+            header::HeaderValue::from_static("websocket"),
+        );
+        let accept = derive_accept_key(&key);
+        headers.insert(
+            header::SEC_WEBSOCKET_ACCEPT,
+            header::HeaderValue::from_str(&accept).expect("base64 is a valid header"),
+        );
+        response
+    }
+}
+
+/// A running server: its address, and a handle to stop it.
+pub struct ServerHandle {
+    addr: SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl ServerHandle {
+    /// Serves `filter` on `listener` in a background task, with graceful shutdown.
+    pub fn spawn<F>(listener: TcpListener, filter: F) -> std::io::Result<ServerHandle>
+    where
+        F: Filter + Clone + Send + Sync + 'static,
+        F::Extract: Reply,
+    {
+        let addr = listener.local_addr()?;
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let server = warp::serve(filter).incoming(listener).graceful(async {
+            let _ = rx.await;
+        });
+        let task = tokio::spawn(server.run());
+        Ok(ServerHandle {
+            addr,
+            shutdown: Some(tx),
+            task,
+        })
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops accepting connections and waits for the server task (open WebSockets are
+    /// detached from hyper and end on their own).
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! Handlers of the `Plain` and `Bench` consumers.
+
+use crate::api::{AddArgs, BenchEchoArgs, BenchHandler, Object, PlainHandler, Slept, SlowArgs};
+use chanrest::{async_trait, ActionError, Ctx, NoArgs, Permission, Permissions, Scope};
+use serde_json::{Map, Value};
+use std::time::Duration;
+
+/// The longest `slow` may sleep, in seconds.
+pub const MAX_SLOW_DELAY: f64 = 300.0;
+
+/// Handles `/ws/plain/`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PlainApi;
+
+/// The demo's permission class: every action but `forbidden`.
+struct DenyForbidden;
+
+#[async_trait]
+impl Permission for DenyForbidden {
+    async fn has_permission(
+        &self,
+        _scope: &Scope,
+        action: &str,
+        _args: &Map<String, Value>,
+    ) -> bool {
+        action != "forbidden"
+    }
+}
+
+#[async_trait]
+impl PlainHandler for PlainApi {
+    async fn echo(&self, _ctx: &Ctx, args: Object) -> chanrest::Result<Object> {
+        Ok(args)
+    }
+
+    async fn add(&self, _ctx: &Ctx, args: AddArgs) -> chanrest::Result<i64> {
+        args.a
+            .checked_add(args.b)
+            .ok_or_else(|| ActionError::field("b", "The sum does not fit in a 64-bit integer."))
+    }
+
+    async fn fail(&self, _ctx: &Ctx, _args: NoArgs) -> chanrest::Result<()> {
+        Err(ActionError::internal("the demo's fail action always fails"))
+    }
+
+    async fn forbidden(&self, _ctx: &Ctx, _args: NoArgs) -> chanrest::Result<()> {
+        // Never reached: the permission class refuses it first.
+        Ok(())
+    }
+
+    async fn slow(&self, _ctx: &Ctx, args: SlowArgs) -> chanrest::Result<Slept> {
+        if !(args.delay >= 0.0) {
+            return Err(ActionError::field(
+                "delay",
+                "Ensure this value is greater than or equal to 0.",
+            ));
+        }
+        if args.delay > MAX_SLOW_DELAY {
+            return Err(ActionError::field(
+                "delay",
+                format!("Ensure this value is less than or equal to {MAX_SLOW_DELAY}."),
+            ));
+        }
+        tokio::time::sleep(Duration::from_secs_f64(args.delay)).await;
+        Ok(Slept { slept: args.delay })
+    }
+
+    fn permissions(&self) -> Permissions {
+        Permissions::new(DenyForbidden)
+    }
+}
+
+/// Handles `/ws/bench/`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct BenchApi;
+
+#[async_trait]
+impl BenchHandler for BenchApi {
+    async fn echo(&self, _ctx: &Ctx, args: BenchEchoArgs) -> chanrest::Result<Value> {
+        Ok(args.data)
+    }
+}
