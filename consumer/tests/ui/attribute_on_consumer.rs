@@ -1,0 +1,8 @@
+chanrest::consumer! {
+    #[derive(Debug)]
+    pub consumer Calc: CalcHandler {
+        action ping() -> ();
+    }
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+chanrest::consumer! {
+    pub consumer Calc: CalcHandler {
+        action ping() -> ();
+        action ping() -> ();
+    }
+}
+
+fn main() {}

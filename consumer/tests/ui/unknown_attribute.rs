@@ -1,0 +1,8 @@
+chanrest::consumer! {
+    pub consumer Calc: CalcHandler {
+        #[inline]
+        action add(AddArgs { a: i64, b: i64 }) -> i64;
+    }
+}
+
+fn main() {}
