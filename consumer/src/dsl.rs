@@ -22,6 +22,7 @@
 ///         #[detached]              // optional: runs concurrently with later messages
 ///         #[status = 201]          // optional: success status (default 200)
 ///         #[pushes(event, ...)]    // optional: pushes this action can cause
+///         #[unsubscribe(name)]     // optional: the action that ends this subscription
 ///         action name(ArgsStruct { field: Type, #[serde(default)] other: Type }) -> Response;
 ///         action name(ExistingArgsType) -> Response;
 ///         action name() -> Response;
@@ -121,65 +122,70 @@ macro_rules! __consumer_munch {
     // Another item: start collecting its attributes with the defaults
     // [docs] [detached] [status] [pushes].
     (@items $header:tt $actions:tt $pushes:tt $($rest:tt)+) => {
-        $crate::__consumer_munch! { @attrs $header $actions $pushes [] [false] [200] [] $($rest)+ }
+        $crate::__consumer_munch! { @attrs $header $actions $pushes [] [false] [200] [] [] $($rest)+ }
     };
 
     // ---- @attrs: an item's attributes, then the item ---------------------------------------
-    (@attrs $header:tt $actions:tt $pushes:tt [$($doc:expr),*] $detached:tt $status:tt $emits:tt
+    (@attrs $header:tt $actions:tt $pushes:tt [$($doc:expr),*] $detached:tt $status:tt $emits:tt $unsub:tt
         #[doc = $line:expr] $($rest:tt)*
     ) => {
-        $crate::__consumer_munch! { @attrs $header $actions $pushes [$($doc,)* $line] $detached $status $emits $($rest)* }
+        $crate::__consumer_munch! { @attrs $header $actions $pushes [$($doc,)* $line] $detached $status $emits $unsub $($rest)* }
     };
-    (@attrs $header:tt $actions:tt $pushes:tt $docs:tt $detached:tt $status:tt $emits:tt
+    (@attrs $header:tt $actions:tt $pushes:tt $docs:tt $detached:tt $status:tt $emits:tt $unsub:tt
         #[detached] $($rest:tt)*
     ) => {
-        $crate::__consumer_munch! { @attrs $header $actions $pushes $docs [true] $status $emits $($rest)* }
+        $crate::__consumer_munch! { @attrs $header $actions $pushes $docs [true] $status $emits $unsub $($rest)* }
     };
-    (@attrs $header:tt $actions:tt $pushes:tt $docs:tt $detached:tt $status:tt $emits:tt
+    (@attrs $header:tt $actions:tt $pushes:tt $docs:tt $detached:tt $status:tt $emits:tt $unsub:tt
         #[status = $code:literal] $($rest:tt)*
     ) => {
-        $crate::__consumer_munch! { @attrs $header $actions $pushes $docs $detached [$code] $emits $($rest)* }
+        $crate::__consumer_munch! { @attrs $header $actions $pushes $docs $detached [$code] $emits $unsub $($rest)* }
     };
-    (@attrs $header:tt $actions:tt $pushes:tt $docs:tt $detached:tt $status:tt $emits:tt
+    (@attrs $header:tt $actions:tt $pushes:tt $docs:tt $detached:tt $status:tt $emits:tt $unsub:tt
         #[pushes($($push:ident),* $(,)?)] $($rest:tt)*
     ) => {
-        $crate::__consumer_munch! { @attrs $header $actions $pushes $docs $detached $status [$($push)*] $($rest)* }
+        $crate::__consumer_munch! { @attrs $header $actions $pushes $docs $detached $status [$($push)*] $unsub $($rest)* }
     };
-    (@attrs $header:tt $actions:tt $pushes:tt $docs:tt $detached:tt $status:tt $emits:tt
+    (@attrs $header:tt $actions:tt $pushes:tt $docs:tt $detached:tt $status:tt $emits:tt $unsub:tt
+        #[unsubscribe($cancel:ident)] $($rest:tt)*
+    ) => {
+        $crate::__consumer_munch! { @attrs $header $actions $pushes $docs $detached $status $emits [$cancel] $($rest)* }
+    };
+    (@attrs $header:tt $actions:tt $pushes:tt $docs:tt $detached:tt $status:tt $emits:tt $unsub:tt
         #[$meta:meta] $($rest:tt)*
     ) => {
         compile_error!(concat!(
             "chanrest::consumer!: unknown attribute `#[", stringify!($meta),
-            "]`; an action takes doc comments, `#[detached]`, `#[status = 201]` and `#[pushes(name, ...)]`"
+            "]`; an action takes doc comments, `#[detached]`, `#[status = 201]`, `#[pushes(name, ...)]` and `#[unsubscribe(action)]`"
         ));
     };
     // An action whose argument struct is declared inline.
-    (@attrs $header:tt [$($actions:tt)*] $pushes:tt [$($doc:expr),*] $detached:tt $status:tt $emits:tt
+    (@attrs $header:tt [$($actions:tt)*] $pushes:tt [$($doc:expr),*] $detached:tt $status:tt $emits:tt $unsub:tt
         action $name:ident ( $args:ident { $( $(#[$field_meta:meta])* $field:ident : $field_ty:ty ),* $(,)? } ) -> $response:ty ;
         $($rest:tt)*
     ) => {
         $crate::__consumer_args_struct! { $header [$($doc),*] $args { $( $(#[$field_meta])* $field : $field_ty ),* } }
         $crate::__consumer_munch! {
-            @items $header [$($actions)* { $name [$($doc),*] $detached $status $emits ($args) ($response) }] $pushes $($rest)*
+            @items $header [$($actions)* { $name [$($doc),*] $detached $status $emits $unsub ($args) ($response) }] $pushes $($rest)*
         }
     };
     // An action without arguments.
-    (@attrs $header:tt [$($actions:tt)*] $pushes:tt $docs:tt $detached:tt $status:tt $emits:tt
+    (@attrs $header:tt [$($actions:tt)*] $pushes:tt $docs:tt $detached:tt $status:tt $emits:tt $unsub:tt
         action $name:ident ( ) -> $response:ty ; $($rest:tt)*
     ) => {
         $crate::__consumer_munch! {
-            @items $header [$($actions)* { $name $docs $detached $status $emits ($crate::NoArgs) ($response) }] $pushes $($rest)*
+            @items $header [$($actions)* { $name $docs $detached $status $emits $unsub ($crate::NoArgs) ($response) }] $pushes $($rest)*
         }
     };
     // An action taking a type declared elsewhere.
-    (@attrs $header:tt [$($actions:tt)*] $pushes:tt $docs:tt $detached:tt $status:tt $emits:tt
+    (@attrs $header:tt [$($actions:tt)*] $pushes:tt $docs:tt $detached:tt $status:tt $emits:tt $unsub:tt
         action $name:ident ( $args:ty ) -> $response:ty ; $($rest:tt)*
     ) => {
         $crate::__consumer_munch! {
-            @items $header [$($actions)* { $name $docs $detached $status $emits ($args) ($response) }] $pushes $($rest)*
+            @items $header [$($actions)* { $name $docs $detached $status $emits $unsub ($args) ($response) }] $pushes $($rest)*
         }
     };
-    (@attrs $header:tt $actions:tt $pushes:tt $docs:tt $detached:tt $status:tt $emits:tt
+    (@attrs $header:tt $actions:tt $pushes:tt $docs:tt $detached:tt $status:tt $emits:tt $unsub:tt
         action $name:ident ( $($args:tt)* ) ; $($rest:tt)*
     ) => {
         compile_error!(concat!(
@@ -187,12 +193,12 @@ macro_rules! __consumer_munch {
             stringify!($name), "(...) -> Response;` (use `()` for none)"
         ));
     };
-    (@attrs $header:tt $actions:tt $pushes:tt $docs:tt $detached:tt $status:tt $emits:tt
+    (@attrs $header:tt $actions:tt $pushes:tt $docs:tt $detached:tt $status:tt $emits:tt $unsub:tt
         action $name:ident ( $($args:tt)* ) -> $response:ty
     ) => {
         compile_error!(concat!("chanrest::consumer!: end action `", stringify!($name), "` with `;`"));
     };
-    (@attrs $header:tt $actions:tt $pushes:tt $docs:tt $detached:tt $status:tt $emits:tt
+    (@attrs $header:tt $actions:tt $pushes:tt $docs:tt $detached:tt $status:tt $emits:tt $unsub:tt
         action $name:ident $($rest:tt)*
     ) => {
         compile_error!(concat!(
@@ -202,12 +208,12 @@ macro_rules! __consumer_munch {
         ));
     };
     // A push.
-    (@attrs $header:tt $actions:tt [$($pushes:tt)*] $docs:tt $detached:tt $status:tt $emits:tt
+    (@attrs $header:tt $actions:tt [$($pushes:tt)*] $docs:tt $detached:tt $status:tt $emits:tt $unsub:tt
         push $name:ident ( $data:ty ) ; $($rest:tt)*
     ) => {
         $crate::__consumer_munch! { @items $header $actions [$($pushes)* { $name $docs $status ($data) }] $($rest)* }
     };
-    (@attrs $header:tt $actions:tt $pushes:tt $docs:tt $detached:tt $status:tt $emits:tt
+    (@attrs $header:tt $actions:tt $pushes:tt $docs:tt $detached:tt $status:tt $emits:tt $unsub:tt
         $other:tt $($rest:tt)*
     ) => {
         compile_error!(concat!(
@@ -243,7 +249,7 @@ macro_rules! __consumer_args_struct {
 #[macro_export]
 macro_rules! __consumer_emit {
     (($vis:vis $name:ident $handler:ident [$($cdoc:expr),*])
-     [$( { $action:ident [$($adoc:expr),*] [$detached:tt] [$status:tt] [$($emit:ident)*] ($args:ty) ($response:ty) } )*]
+     [$( { $action:ident [$($adoc:expr),*] [$detached:tt] [$status:tt] [$($emit:ident)*] [$($cancel:ident)?] ($args:ty) ($response:ty) } )*]
      [$( { $push:ident [$($pdoc:expr),*] [$pstatus:tt] ($data:ty) } )*]
     ) => {
         $(#[doc = $cdoc])*
@@ -264,6 +270,7 @@ macro_rules! __consumer_emit {
                         $crate::ActionInfo { name: stringify!($action), detached: $detached, status: $status },
                         &$crate::__private::join_doc(&[$($adoc),*]),
                         &[$(stringify!($emit)),*],
+                        [$(stringify!($cancel))?].first().copied(),
                     );
                 )*
                 $(

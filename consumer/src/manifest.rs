@@ -79,8 +79,12 @@ pub struct ActionManifest {
     pub status: u16,
     /// Runs detached: later messages are served while it runs; its reply comes when it ends.
     pub detached: bool,
-    /// Names of the pushes this action can cause (see the consumer's `pushes`).
+    /// Names of the pushes this action can cause (see the consumer's `pushes`). For a
+    /// subscription, the pushes that carry the subscribing request's `request_id`.
     pub pushes: Vec<String>,
+    /// For a subscription: the action that ends it, sent with the same `request_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsubscribe: Option<String>,
 }
 
 /// A server push: a message with the consumer's envelope whose `action` is `name`.
@@ -329,6 +333,7 @@ impl ConsumerBuilder<'_> {
         info: ActionInfo,
         doc: &str,
         pushes: &[&str],
+        unsubscribe: Option<&str>,
     ) -> &mut Self {
         let args = self.manifest.input_schema::<A>();
         let response = self.manifest.output_schema::<R>();
@@ -340,6 +345,7 @@ impl ConsumerBuilder<'_> {
             status: info.status,
             detached: info.detached,
             pushes: pushes.iter().map(|p| (*p).to_owned()).collect(),
+            unsubscribe: unsubscribe.map(str::to_owned),
         });
         self
     }
