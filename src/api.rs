@@ -11,6 +11,51 @@ pub mod paths {
     pub const PLAIN: &str = "/ws/plain/";
     /// [`super::Bench`].
     pub const BENCH: &str = "/ws/bench/";
+    /// [`super::Todos`].
+    pub const TODOS: &str = "/ws/todos/";
+    /// [`super::TodosPaged`].
+    pub const TODOS_PAGED: &str = "/ws/todos-paged/";
+    /// The multiplexer: streams [`super::streams::TODOS`] and [`super::streams::PLAIN`].
+    pub const MULTIPLEXER: &str = "/ws/";
+}
+
+/// Stream names of the multiplexer.
+pub mod streams {
+    /// [`super::Todos`].
+    pub const TODOS: &str = "todos";
+    /// [`super::Plain`].
+    pub const PLAIN: &str = "plain";
+}
+
+chanrest::model! {
+    /// A todo item.
+    pub model Todo in "todos" (write TodoWrite, patch TodoPatch, filter TodoFilter) {
+        /// Assigned by the database; never reused, even after a delete.
+        #[pk(auto)]
+        id: i64,
+        /// What to do.
+        title: String [max_length = 200],
+        /// Done yet?
+        #[query]
+        done: bool = false,
+        /// Who owns it (may be empty).
+        #[query]
+        owner: String [max_length = 100, blank = true] = String::new(),
+    }
+}
+
+chanrest::model_consumer! {
+    /// Todos: DCRF's generic actions, instance subscriptions and query subscriptions.
+    pub consumer Todos: TodosHandler for Todo {
+        list, retrieve, create, update, patch, delete, subscribe_instance, subscribe_list
+    }
+}
+
+chanrest::model_consumer! {
+    /// Todos, listed a page at a time (`limit` defaults to 2).
+    pub consumer TodosPaged: TodosPagedHandler for Todo {
+        paginated_list
+    }
 }
 
 /// Any JSON object.
@@ -44,6 +89,24 @@ chanrest::consumer! {
             /// Seconds to sleep, from 0 to 300.
             delay: f64,
         }) -> Slept;
+
+        /// Subscribes this request id to every todo change: `create`, `update` and `delete`
+        /// pushes with the todo, after each commit.
+        #[status = 201]
+        #[pushes(create, update, delete)]
+        #[unsubscribe(unsubscribe_todos)]
+        action subscribe_todos() -> ();
+
+        /// Stops the todo pushes of this request id.
+        #[status = 204]
+        action unsubscribe_todos() -> ();
+
+        /// A todo was created.
+        push create(Todo);
+        /// A todo changed.
+        push update(Todo);
+        /// A todo was deleted (the todo as it was).
+        push delete(Todo);
     }
 
     /// The benchmark endpoint: as little work per message as the protocol allows.
@@ -69,5 +132,11 @@ pub fn manifest() -> chanrest::Manifest {
     chanrest::ManifestBuilder::new("chanrest-demo", env!("CARGO_PKG_VERSION"))
         .consumer::<Plain>(paths::PLAIN)
         .consumer::<Bench>(paths::BENCH)
+        .consumer::<Todos>(paths::TODOS)
+        .consumer::<TodosPaged>(paths::TODOS_PAGED)
+        .multiplexer(
+            paths::MULTIPLEXER,
+            &[(streams::TODOS, "Todos"), (streams::PLAIN, "Plain")],
+        )
         .build()
 }

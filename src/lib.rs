@@ -4,41 +4,109 @@
 /// The demo API's contracts (also compiled by build.rs for the manifest).
 pub mod api;
 pub mod plain;
+pub mod todos;
 
-use chanrest::App;
+use chanrest::store::{Store, StoreError};
+use chanrest::{App, ChannelLayer, InMemoryChannelLayer, Multiplexer};
+use std::sync::Arc;
 use warp::Filter;
 
 /// The manifest written by build.rs.
 pub const MANIFEST_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/manifest.json"));
 
+/// The database used when none is given: a fresh in-memory SQLite database.
+pub const DEFAULT_DATABASE: &str = "sqlite::memory:";
+
 /// Settings of a demo server.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Config {
     /// Resource limits (defaults when `None`).
     pub limits: Option<chanrest::Limits>,
+    /// Database URL: `sqlite::memory:`, `sqlite:path.db` or `postgres://...`.
+    pub database: String,
 }
 
-/// The demo's WebSocket API.
-pub fn app(config: &Config) -> App {
-    let app = App::new()
-        .consumer(api::paths::PLAIN, api::Plain(plain::PlainApi))
-        .consumer(api::paths::BENCH, api::Bench(plain::BenchApi));
-    match &config.limits {
-        Some(limits) => app.limits(limits.clone()),
-        None => app,
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            limits: None,
+            database: DEFAULT_DATABASE.to_owned(),
+        }
     }
 }
 
-/// Every route of the demo server: the WebSocket API and `GET /manifest.json`.
-pub fn routes(config: &Config) -> warp::filters::BoxedFilter<(warp::reply::Response,)> {
-    use warp::Reply;
-    let manifest = warp::path!("manifest.json").and(warp::get()).map(|| {
-        warp::reply::with_header(MANIFEST_JSON, "content-type", "application/json").into_response()
-    });
-    app(config)
-        .filter()
-        .map(Reply::into_response)
-        .or(manifest)
-        .unify()
-        .boxed()
+/// A demo server's parts, ready to serve.
+#[derive(Clone)]
+pub struct Demo {
+    /// The store (shared by every consumer).
+    pub store: Store,
+    /// The channel layer (shared by the app and the store).
+    pub layer: Arc<dyn ChannelLayer>,
+    config: Config,
+}
+
+impl Demo {
+    /// Opens the database, creates the tables and registers the observers.
+    pub async fn start(config: &Config) -> Result<Demo, StoreError> {
+        let layer: Arc<dyn ChannelLayer> = Arc::new(InMemoryChannelLayer::new());
+        let store = Store::connect(&config.database, layer.clone()).await?;
+        todos::prepare(&store).await?;
+        Ok(Demo {
+            store,
+            layer,
+            config: config.clone(),
+        })
+    }
+
+    /// The demo's WebSocket API.
+    pub fn app(&self) -> App {
+        let todos = || {
+            api::Todos(todos::TodosApi {
+                store: self.store.clone(),
+            })
+        };
+        let app = App::new()
+            .channel_layer(self.layer.clone())
+            .consumer(api::paths::PLAIN, api::Plain(plain::PlainApi))
+            .consumer(api::paths::BENCH, api::Bench(plain::BenchApi))
+            .consumer(api::paths::TODOS, todos())
+            .consumer(
+                api::paths::TODOS_PAGED,
+                api::TodosPaged(todos::PagedTodosApi {
+                    store: self.store.clone(),
+                }),
+            )
+            .multiplexer(
+                api::paths::MULTIPLEXER,
+                Multiplexer::new()
+                    .stream(api::streams::TODOS, todos())
+                    .stream(api::streams::PLAIN, api::Plain(plain::PlainApi)),
+            );
+        match &self.config.limits {
+            Some(limits) => app.limits(limits.clone()),
+            None => app,
+        }
+    }
+
+    /// Every route of the demo server: the WebSocket API and `GET /manifest.json`.
+    pub fn routes(&self) -> warp::filters::BoxedFilter<(warp::reply::Response,)> {
+        use warp::Reply;
+        let manifest = warp::path!("manifest.json").and(warp::get()).map(|| {
+            warp::reply::with_header(MANIFEST_JSON, "content-type", "application/json")
+                .into_response()
+        });
+        self.app()
+            .filter()
+            .map(Reply::into_response)
+            .or(manifest)
+            .unify()
+            .boxed()
+    }
+}
+
+/// Starts a demo with `config` and returns its routes.
+pub async fn routes(
+    config: &Config,
+) -> Result<warp::filters::BoxedFilter<(warp::reply::Response,)>, StoreError> {
+    Ok(Demo::start(config).await?.routes())
 }

@@ -1,17 +1,22 @@
-//! `chanrest-demo [--addr HOST:PORT]`: serves the demo API and prints the address once ready.
+//! `chanrest-demo [--addr HOST:PORT] [--database URL]`: serves the demo API and prints the address once ready.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: chanrest-demo [--addr HOST:PORT]\n\n  --addr HOST:PORT   address to listen on (default 127.0.0.1:8000; port 0 picks a free one)";
+const USAGE: &str = "usage: chanrest-demo [--addr HOST:PORT] [--database URL]
+
+  --addr HOST:PORT   address to listen on (default 127.0.0.1:8000; port 0 picks a free one)
+  --database URL     sqlite::memory: (default, a fresh database), sqlite:FILE, or postgres://...";
 
 struct Args {
     addr: SocketAddr,
+    database: String,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         addr: SocketAddr::from(([127, 0, 0, 1], 8000)),
+        database: chanrest_demo::DEFAULT_DATABASE.to_owned(),
     };
     let mut argv = std::env::args().skip(1);
     while let Some(arg) = argv.next() {
@@ -30,6 +35,7 @@ fn parse_args() -> Result<Args, String> {
                 let text = value("--addr")?;
                 args.addr = text.parse().map_err(|e| format!("--addr {text}: {e}"))?;
             }
+            "--database" => args.database = value("--database")?,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),
         }
@@ -60,7 +66,17 @@ async fn main() -> ExitCode {
         }
     };
     let addr = listener.local_addr().expect("bound socket has an address");
-    let routes = chanrest_demo::routes(&chanrest_demo::Config::default());
+    let config = chanrest_demo::Config {
+        database: args.database,
+        ..Default::default()
+    };
+    let routes = match chanrest_demo::routes(&config).await {
+        Ok(routes) => routes,
+        Err(err) => {
+            eprintln!("chanrest-demo: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
     println!("chanrest-demo listening on http://{addr}");
     warp::serve(routes)
         .incoming(listener)

@@ -65,6 +65,14 @@ impl PlainHandler for PlainApi {
         Ok(Slept { slept: args.delay })
     }
 
+    async fn subscribe_todos(&self, ctx: &Ctx, _args: NoArgs) -> chanrest::Result<()> {
+        ctx.subscribe(&crate::todos::all_todos_group()).await
+    }
+
+    async fn unsubscribe_todos(&self, ctx: &Ctx, _args: NoArgs) -> chanrest::Result<()> {
+        ctx.unsubscribe(&crate::todos::all_todos_group()).await
+    }
+
     fn permissions(&self) -> Permissions {
         Permissions::new(DenyForbidden)
     }

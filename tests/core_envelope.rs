@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 
 async fn demo() -> TestServer {
-    TestServer::start_filter(chanrest_demo::routes(&Default::default())).await
+    TestServer::start_filter(chanrest_demo::routes(&Default::default()).await.unwrap()).await
 }
 
 async fn plain(server: &TestServer) -> TestClient {
@@ -272,7 +272,10 @@ async fn bench_echo_returns_data_verbatim() {
 async fn manifest_is_served_and_matches_the_routes() {
     let server = demo().await;
     let manifest: chanrest::Manifest = serde_json::from_str(chanrest_demo::MANIFEST_JSON).unwrap();
-    let app = chanrest_demo::app(&Default::default());
+    let app = chanrest_demo::Demo::start(&Default::default())
+        .await
+        .unwrap()
+        .app();
     for (path, route) in app.routes() {
         let consumer = manifest
             .consumers

@@ -132,6 +132,7 @@ pub(crate) struct Session {
     groups: Mutex<HashMap<String, Membership>>,
     detached: Mutex<JoinSet<()>>,
     max_detached: usize,
+    generations: Mutex<HashMap<String, u64>>,
 }
 
 impl Session {
@@ -371,6 +372,30 @@ impl Ctx {
         )))
     }
 
+    /// A counter per `key` on this consumer instance, for cancelling work: a long task reads
+    /// it when it starts and stops once it changes (see [`Ctx::next_generation`]).
+    pub fn generation(&self, key: &str) -> u64 {
+        *self
+            .session
+            .generations
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+            .unwrap_or(&0)
+    }
+
+    /// Advances the counter of `key`, telling the tasks that read the old value to stop.
+    pub fn next_generation(&self, key: &str) -> u64 {
+        let mut generations = self
+            .session
+            .generations
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let value = generations.entry(key.to_owned()).or_insert(0);
+        *value += 1;
+        *value
+    }
+
     /// True once the connection is closing; long detached work can stop early.
     pub fn is_closing(&self) -> bool {
         self.session.out.is_closing()
@@ -607,6 +632,7 @@ where
             groups: Mutex::new(HashMap::new()),
             detached: Mutex::new(JoinSet::new()),
             max_detached: limits.max_detached_per_consumer,
+            generations: Mutex::new(HashMap::new()),
         })
     };
     let (single, streams): (Option<Arc<Session>>, Vec<(Arc<str>, Arc<Session>)>) = match &*endpoint

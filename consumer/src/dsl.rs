@@ -17,7 +17,7 @@
 /// ```text
 /// consumer! {
 ///     /// Doc comment of the consumer (optional).
-///     pub consumer Name: NameHandler {
+///     pub consumer Name: NameHandler {          // or `NameHandler where Self: SuperTrait {`
 ///         /// Doc comment of the action (becomes the schema description).
 ///         #[detached]              // optional: runs concurrently with later messages
 ///         #[status = 201]          // optional: success status (default 200)
@@ -26,6 +26,7 @@
 ///         action name(ArgsStruct { field: Type, #[serde(default)] other: Type }) -> Response;
 ///         action name(ExistingArgsType) -> Response;
 ///         action name() -> Response;
+///         action name(Args) -> Response = path::to::default_fn;   // provided: default_fn(handler, ctx, args)
 ///
 ///         /// Doc comment of the push.
 ///         push event(DataType);
@@ -91,11 +92,11 @@ macro_rules! __consumer_munch {
     (@consumers) => {};
     (@consumers
         $(#[doc = $doc:expr])*
-        $vis:vis consumer $name:ident : $handler:ident { $($body:tt)* }
+        $vis:vis consumer $name:ident : $handler:ident $(where Self: $super:path)? { $($body:tt)* }
         $($rest:tt)*
     ) => {
         // Header, then the accumulated actions and pushes (empty so far), then the body.
-        $crate::__consumer_munch! { @items ($vis $name $handler [$($doc),*]) [] [] $($body)* }
+        $crate::__consumer_munch! { @items ($vis $name $handler [$($super)?] [$($doc),*]) [] [] $($body)* }
         $crate::__consumer_munch! { @consumers $($rest)* }
     };
     (@consumers $(#[doc = $doc:expr])* $vis:vis consumer $name:ident { $($body:tt)* } $($rest:tt)*) => {
@@ -166,7 +167,7 @@ macro_rules! __consumer_munch {
     ) => {
         $crate::__consumer_args_struct! { $header [$($doc),*] $args { $( $(#[$field_meta])* $field : $field_ty ),* } }
         $crate::__consumer_munch! {
-            @items $header [$($actions)* { $name [$($doc),*] $detached $status $emits $unsub ($args) ($response) }] $pushes $($rest)*
+            @items $header [$($actions)* { $name [$($doc),*] $detached $status $emits $unsub ($args) ($response) [] [;] }] $pushes $($rest)*
         }
     };
     // An action without arguments.
@@ -174,7 +175,7 @@ macro_rules! __consumer_munch {
         action $name:ident ( ) -> $response:ty ; $($rest:tt)*
     ) => {
         $crate::__consumer_munch! {
-            @items $header [$($actions)* { $name $docs $detached $status $emits $unsub ($crate::NoArgs) ($response) }] $pushes $($rest)*
+            @items $header [$($actions)* { $name $docs $detached $status $emits $unsub ($crate::NoArgs) ($response) [] [;] }] $pushes $($rest)*
         }
     };
     // An action taking a type declared elsewhere.
@@ -182,7 +183,16 @@ macro_rules! __consumer_munch {
         action $name:ident ( $args:ty ) -> $response:ty ; $($rest:tt)*
     ) => {
         $crate::__consumer_munch! {
-            @items $header [$($actions)* { $name $docs $detached $status $emits $unsub ($args) ($response) }] $pushes $($rest)*
+            @items $header [$($actions)* { $name $docs $detached $status $emits $unsub ($args) ($response) [] [;] }] $pushes $($rest)*
+        }
+    };
+    // An action with a default implementation: `= path::to::fn;`, called as
+    // `fn(handler, ctx, args)`. The handler trait then provides the method.
+    (@attrs $header:tt [$($actions:tt)*] $pushes:tt $docs:tt $detached:tt $status:tt $emits:tt $unsub:tt
+        action $name:ident ( $args:ty ) -> $response:ty = $default:expr ; $($rest:tt)*
+    ) => {
+        $crate::__consumer_munch! {
+            @items $header [$($actions)* { $name $docs $detached $status $emits $unsub ($args) ($response) [$default] [] }] $pushes $($rest)*
         }
     };
     (@attrs $header:tt $actions:tt $pushes:tt $docs:tt $detached:tt $status:tt $emits:tt $unsub:tt
@@ -226,7 +236,7 @@ macro_rules! __consumer_munch {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __consumer_args_struct {
-    (($vis:vis $name:ident $handler:ident $cdocs:tt) [$($doc:expr),*] $args:ident {
+    (($vis:vis $name:ident $handler:ident $super:tt $cdocs:tt) [$($doc:expr),*] $args:ident {
         $( $(#[$field_meta:meta])* $field:ident : $field_ty:ty ),*
     }) => {
         $(#[doc = $doc])*
@@ -248,8 +258,8 @@ macro_rules! __consumer_args_struct {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __consumer_emit {
-    (($vis:vis $name:ident $handler:ident [$($cdoc:expr),*])
-     [$( { $action:ident [$($adoc:expr),*] [$detached:tt] [$status:tt] [$($emit:ident)*] [$($cancel:ident)?] ($args:ty) ($response:ty) } )*]
+    (($vis:vis $name:ident $handler:ident $super:tt [$($cdoc:expr),*])
+     [$( { $action:ident [$($adoc:expr),*] [$detached:tt] [$status:tt] [$($emit:ident)*] [$($cancel:ident)?] ($args:ty) ($response:ty) $default:tt $semi:tt } )*]
      [$( { $push:ident [$($pdoc:expr),*] [$pstatus:tt] ($data:ty) } )*]
     ) => {
         $(#[doc = $cdoc])*
@@ -280,8 +290,8 @@ macro_rules! __consumer_emit {
         }
 
         $crate::__consumer_server! {
-            ($vis $name $handler)
-            [$( { $action [$($adoc),*] ($args) ($response) } )*]
+            ($vis $name $handler $super)
+            [$( { $action [$($adoc),*] ($args) ($response) $default $semi } )*]
         }
     };
 }
@@ -292,18 +302,20 @@ macro_rules! __consumer_emit {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __consumer_server {
-    (($vis:vis $name:ident $handler:ident)
-     [$( { $action:ident [$($adoc:expr),*] ($args:ty) ($response:ty) } )*]
+    (($vis:vis $name:ident $handler:ident [$($super:path)?])
+     [$( { $action:ident [$($adoc:expr),*] ($args:ty) ($response:ty) [$($default:expr)?] [$($semi:tt)?] } )*]
     ) => {
         #[doc = concat!(
             "The handler of [`", stringify!($name), "`]: implement it (with `#[chanrest::async_trait]`) ",
             "and serve `", stringify!($name), "(handler)`."
         )]
         #[$crate::__private::async_trait]
-        $vis trait $handler: Send + Sync + 'static {
+        $vis trait $handler: Send + Sync + 'static $(+ $super)? {
             $(
                 $(#[doc = $adoc])*
-                async fn $action(&self, ctx: &$crate::Ctx, args: $args) -> $crate::Result<$response>;
+                async fn $action(&self, ctx: &$crate::Ctx, args: $args) -> $crate::Result<$response>
+                $({ ($default)(self, ctx, args).await })?
+                $($semi)?
             )*
 
             /// The permission checked at the handshake and before every action (default: allow all).
@@ -396,4 +408,163 @@ macro_rules! __consumer_server {
 #[macro_export]
 macro_rules! __consumer_server {
     ($($ignored:tt)*) => {};
+}
+
+/// Declares a model consumer: a `consumer!` whose actions are the chosen mixins, each provided
+/// by a default method of `chanrest::generic`; the handler implements
+/// `chanrest::generic::ModelHandler` and an empty handler trait.
+///
+/// Mixins: `list`, `paginated_list`, `streamed_list` (+ `list_cancel`), `retrieve`, `create`,
+/// `update`, `patch`, `delete`, `subscribe_instance` (+ `unsubscribe_instance`),
+/// `subscribe_list` (+ `unsubscribe_list`). Custom actions may follow after `;`, as in
+/// `consumer!`.
+///
+/// ```no_run
+/// chanrest::model! {
+///     pub model Todo in "todos" (write TodoWrite, patch TodoPatch, filter TodoFilter) {
+///         #[pk(auto)] id: i64,
+///         title: String [max_length = 200],
+///         #[query] owner: String = String::new(),
+///     }
+/// }
+/// chanrest::model_consumer! {
+///     /// Todos over the socket.
+///     pub consumer Todos: TodosHandler for Todo {
+///         list, retrieve, create, update, patch, delete, subscribe_instance, subscribe_list;
+///     }
+/// }
+///
+/// struct TodosApi { store: chanrest::store::Store }
+/// impl chanrest::generic::ModelHandler<Todo> for TodosApi {
+///     fn store(&self) -> &chanrest::store::Store { &self.store }
+/// }
+/// impl TodosHandler for TodosApi {}
+/// ```
+#[macro_export]
+macro_rules! model_consumer {
+    (
+        $(#[doc = $doc:expr])*
+        $vis:vis consumer $name:ident : $handler:ident for $model:ty {
+            $($mixin:ident),* $(,)? $(; $($custom:tt)*)?
+        }
+    ) => {
+        $crate::__model_consumer_munch! {
+            ($(#[doc = $doc])* $vis consumer $name : $handler) ($model) [no] [] [$($mixin)*] [$($($custom)*)?]
+        }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __model_consumer_munch {
+    // Done: a consumer! with the mixins' actions, the pushes if any subscription, the custom actions.
+    (($(#[doc = $doc:expr])* $vis:vis consumer $name:ident : $handler:ident) ($model:ty) [no] [$($actions:tt)*] [] [$($custom:tt)*]) => {
+        $crate::consumer! {
+            $(#[doc = $doc])*
+            $vis consumer $name : $handler where Self: $crate::generic::ModelHandler<$model> {
+                $($actions)*
+                $($custom)*
+            }
+        }
+    };
+    (($(#[doc = $doc:expr])* $vis:vis consumer $name:ident : $handler:ident) ($model:ty) [yes] [$($actions:tt)*] [] [$($custom:tt)*]) => {
+        $crate::consumer! {
+            $(#[doc = $doc])*
+            $vis consumer $name : $handler where Self: $crate::generic::ModelHandler<$model> {
+                $($actions)*
+                /// A row entered a subscribed set (201).
+                #[status = 201]
+                push create($model);
+                /// A subscribed row changed (200).
+                push update($model);
+                /// A subscribed row was deleted or left the set (204).
+                #[status = 204]
+                push delete($crate::model::Deleted);
+                $($custom)*
+            }
+        }
+    };
+    ($header:tt ($model:ty) $subs:tt [$($actions:tt)*] [list $($rest:ident)*] $custom:tt) => {
+        $crate::__model_consumer_munch! { $header ($model) $subs [$($actions)*
+            /// The rows matching the filters (top-level keys naming query fields).
+            action list($crate::model::ListArgs<<$model as $crate::model::Model>::Filter>) -> ::std::vec::Vec<$model> = $crate::generic::list;
+        ] [$($rest)*] $custom }
+    };
+    ($header:tt ($model:ty) $subs:tt [$($actions:tt)*] [paginated_list $($rest:ident)*] $custom:tt) => {
+        $crate::__model_consumer_munch! { $header ($model) $subs [$($actions)*
+            /// One page of the rows matching the filters (`limit`, `offset`).
+            action list($crate::model::PageArgs<<$model as $crate::model::Model>::Filter>) -> $crate::model::Page<$model> = $crate::generic::paginated_list;
+        ] [$($rest)*] $custom }
+    };
+    ($header:tt ($model:ty) $subs:tt [$($actions:tt)*] [streamed_list $($rest:ident)*] $custom:tt) => {
+        $crate::__model_consumer_munch! { $header ($model) $subs [$($actions)*
+            /// Every page of the rows matching the filters, one reply per page with this request's id.
+            #[detached]
+            action list($crate::model::PageArgs<<$model as $crate::model::Model>::Filter>) -> $crate::model::Page<$model> = $crate::generic::streamed_list;
+            /// Stops the streamed lists in flight.
+            action list_cancel($crate::NoArgs) -> () = $crate::generic::list_cancel;
+        ] [$($rest)*] $custom }
+    };
+    ($header:tt ($model:ty) $subs:tt [$($actions:tt)*] [retrieve $($rest:ident)*] $custom:tt) => {
+        $crate::__model_consumer_munch! { $header ($model) $subs [$($actions)*
+            /// One row by primary key.
+            action retrieve($crate::model::Lookup) -> $model = $crate::generic::retrieve;
+        ] [$($rest)*] $custom }
+    };
+    ($header:tt ($model:ty) $subs:tt [$($actions:tt)*] [create $($rest:ident)*] $custom:tt) => {
+        $crate::__model_consumer_munch! { $header ($model) $subs [$($actions)*
+            /// Creates a row from `data`.
+            #[status = 201]
+            action create($crate::model::CreateArgs<<$model as $crate::model::Model>::Write>) -> $model = $crate::generic::create;
+        ] [$($rest)*] $custom }
+    };
+    ($header:tt ($model:ty) $subs:tt [$($actions:tt)*] [update $($rest:ident)*] $custom:tt) => {
+        $crate::__model_consumer_munch! { $header ($model) $subs [$($actions)*
+            /// Replaces every writable field of row `pk` with `data`.
+            action update($crate::model::UpdateArgs<<$model as $crate::model::Model>::Write>) -> $model = $crate::generic::update;
+        ] [$($rest)*] $custom }
+    };
+    ($header:tt ($model:ty) $subs:tt [$($actions:tt)*] [patch $($rest:ident)*] $custom:tt) => {
+        $crate::__model_consumer_munch! { $header ($model) $subs [$($actions)*
+            /// Changes the fields of row `pk` that `data` sets.
+            action patch($crate::model::UpdateArgs<<$model as $crate::model::Model>::Patch>) -> $model = $crate::generic::patch;
+        ] [$($rest)*] $custom }
+    };
+    ($header:tt ($model:ty) $subs:tt [$($actions:tt)*] [delete $($rest:ident)*] $custom:tt) => {
+        $crate::__model_consumer_munch! { $header ($model) $subs [$($actions)*
+            /// Deletes row `pk`.
+            #[status = 204]
+            action delete($crate::model::Lookup) -> () = $crate::generic::delete;
+        ] [$($rest)*] $custom }
+    };
+    ($header:tt ($model:ty) $subs:tt [$($actions:tt)*] [subscribe_instance $($rest:ident)*] $custom:tt) => {
+        $crate::__model_consumer_munch! { $header ($model) [yes] [$($actions)*
+            /// Pushes `update` and `delete` for row `pk` to this request id, after each commit.
+            #[status = 201]
+            #[pushes(update, delete)]
+            #[unsubscribe(unsubscribe_instance)]
+            action subscribe_instance($crate::model::Lookup) -> () = $crate::generic::subscribe_instance;
+            /// Stops the pushes of this request id.
+            #[status = 204]
+            action unsubscribe_instance($crate::model::Lookup) -> () = $crate::generic::unsubscribe_instance;
+        ] [$($rest)*] $custom }
+    };
+    ($header:tt ($model:ty) $subs:tt [$($actions:tt)*] [subscribe_list $($rest:ident)*] $custom:tt) => {
+        $crate::__model_consumer_munch! { $header ($model) [yes] [$($actions)*
+            /// Pushes `create`, `update` and `delete` to this request id as rows enter, change in, or leave the filtered set.
+            #[status = 201]
+            #[pushes(create, update, delete)]
+            #[unsubscribe(unsubscribe_list)]
+            action subscribe_list($crate::model::ListArgs<<$model as $crate::model::Model>::Filter>) -> () = $crate::generic::subscribe_list;
+            /// Stops the pushes of this request id.
+            #[status = 204]
+            action unsubscribe_list($crate::model::ListArgs<<$model as $crate::model::Model>::Filter>) -> () = $crate::generic::unsubscribe_list;
+        ] [$($rest)*] $custom }
+    };
+    ($header:tt $model:tt $subs:tt $actions:tt [$other:ident $($rest:ident)*] $custom:tt) => {
+        compile_error!(concat!(
+            "chanrest::model_consumer!: unknown mixin `", stringify!($other),
+            "`; use list, paginated_list, streamed_list, retrieve, create, update, patch, delete, subscribe_instance, subscribe_list"
+        ));
+    };
 }

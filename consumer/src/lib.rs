@@ -27,11 +27,14 @@ mod dsl;
 pub mod envelope;
 mod error;
 pub mod manifest;
+pub mod model;
 
 #[cfg(feature = "server")]
 mod connection;
 #[cfg(feature = "server")]
 mod consumer;
+#[cfg(feature = "server")]
+pub mod generic;
 #[cfg(feature = "server")]
 mod layer;
 #[cfg(feature = "server")]
@@ -40,6 +43,8 @@ mod permission;
 mod scope;
 #[cfg(feature = "server")]
 mod server;
+#[cfg(feature = "server")]
+pub mod store;
 #[cfg(feature = "server")]
 pub mod test;
 
@@ -95,6 +100,7 @@ pub mod __private {
     pub use crate::manifest::join_doc;
     pub use schemars;
     pub use serde;
+    pub use serde_json;
     pub use serde_json::{json, Value};
     /// A JSON object.
     pub type JsonMap = serde_json::Map<String, Value>;

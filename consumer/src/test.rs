@@ -148,8 +148,8 @@ impl TestClient {
     }
 
     /// Wraps everything [`TestClient::request`] and [`TestClient::send_json`] send in the
-    /// multiplexer's `{"stream", "payload"}` and unwraps what [`TestClient::recv_json`] gets,
-    /// checking the stream.
+    /// multiplexer's `{"stream", "payload"}`, and makes the `recv*` methods return the payloads
+    /// of that stream (other streams' messages stay buffered for when you switch).
     pub fn use_stream(&mut self, stream: &str) {
         self.stream = Some(stream.to_owned());
     }
@@ -199,25 +199,38 @@ impl TestClient {
         self.send_json(&Value::Object(message)).await;
     }
 
-    /// The next JSON message (buffered ones first); panics after the timeout.
+    /// The next JSON message (buffered ones first); panics after the timeout. In stream mode
+    /// (see [`TestClient::use_stream`]) only that stream's payloads count; other streams'
+    /// messages stay buffered.
     pub async fn recv_json(&mut self) -> Value {
-        if let Some(message) = self.buffered.pop_front() {
-            return message;
-        }
-        self.read_json().await
+        self.recv_where(|_| true).await
     }
 
     /// The first message for which `matches` holds, keeping the others buffered in order.
     pub async fn recv_where(&mut self, matches: impl Fn(&Value) -> bool) -> Value {
-        if let Some(index) = self.buffered.iter().position(&matches) {
-            return self.buffered.remove(index).expect("index is valid");
+        let found = self
+            .buffered
+            .iter()
+            .position(|frame| self.unwrap_frame(frame).is_some_and(|m| matches(&m)));
+        if let Some(index) = found {
+            let frame = self.buffered.remove(index).expect("index is valid");
+            return self.unwrap_frame(&frame).expect("matched above");
         }
         loop {
-            let message = self.read_json().await;
-            if matches(&message) {
+            let frame = self.read_json().await;
+            if let Some(message) = self.unwrap_frame(&frame).filter(&matches) {
                 return message;
             }
-            self.buffered.push_back(message);
+            self.buffered.push_back(frame);
+        }
+    }
+
+    /// The message inside `frame` for the current stream mode, if it is for it.
+    fn unwrap_frame(&self, frame: &Value) -> Option<Value> {
+        match &self.stream {
+            None => Some(frame.clone()),
+            Some(stream) if frame["stream"] == json!(stream) => Some(frame["payload"].clone()),
+            Some(_) => None,
         }
     }
 
@@ -236,19 +249,8 @@ impl TestClient {
                 }
                 _ => continue,
             };
-            let value: Value = serde_json::from_str(&text)
+            return serde_json::from_str(&text)
                 .unwrap_or_else(|e| panic!("server sent non-JSON {text:?}: {e}"));
-            return match &self.stream {
-                None => value,
-                Some(stream) => {
-                    assert_eq!(
-                        value["stream"],
-                        json!(stream),
-                        "message on another stream: {value}"
-                    );
-                    value["payload"].clone()
-                }
-            };
         }
     }
 

@@ -1,0 +1,753 @@
+//! Models: one `model!` declaration gives the read type, the write type (create/update), the
+//! patch type, the filter type (query subscriptions and list filters) and the field specs the
+//! store maps to a table. This half has no server dependencies, so a build script can put the
+//! types in the manifest.
+
+use crate::error::FieldErrors;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+/// How a field is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// 64-bit integer.
+    Integer,
+    /// Double-precision float.
+    Float,
+    /// Boolean.
+    Boolean,
+    /// Text.
+    Text,
+}
+
+/// Rust types a model field may have.
+pub trait FieldType {
+    /// The column kind.
+    const KIND: FieldKind;
+    /// Whether the column takes NULL.
+    const NULLABLE: bool = false;
+}
+
+macro_rules! field_types {
+    ($($ty:ty => $kind:ident),* $(,)?) => {
+        $(impl FieldType for $ty { const KIND: FieldKind = FieldKind::$kind; })*
+    };
+}
+
+field_types!(i64 => Integer, i32 => Integer, i16 => Integer, u32 => Integer, u16 => Integer, u8 => Integer, f64 => Float, f32 => Float, bool => Boolean, String => Text);
+
+impl<T: FieldType> FieldType for Option<T> {
+    const KIND: FieldKind = T::KIND;
+    const NULLABLE: bool = true;
+}
+
+/// Validation rules of a field, with DRF's messages. Built in `model!` as
+/// `field: Type [max_length = 200, blank = true]`; each key is a method here.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Rules {
+    max_length: Option<usize>,
+    min_length: Option<usize>,
+    blank: Option<bool>,
+    min: Option<f64>,
+    max: Option<f64>,
+    validate: Option<fn(&Value) -> Result<(), String>>,
+}
+
+impl Rules {
+    /// No rules (text fields still refuse blank strings, as DRF's `CharField` does).
+    pub const fn new() -> Self {
+        Rules {
+            max_length: None,
+            min_length: None,
+            blank: None,
+            min: None,
+            max: None,
+            validate: None,
+        }
+    }
+    /// Text: at most `n` characters.
+    pub fn max_length(mut self, n: usize) -> Self {
+        self.max_length = Some(n);
+        self
+    }
+    /// Text: at least `n` characters.
+    pub fn min_length(mut self, n: usize) -> Self {
+        self.min_length = Some(n);
+        self
+    }
+    /// Text: whether `""` is allowed (default: no).
+    pub fn blank(mut self, allowed: bool) -> Self {
+        self.blank = Some(allowed);
+        self
+    }
+    /// Numbers: at least `v`.
+    pub fn min(mut self, v: impl Into<f64>) -> Self {
+        self.min = Some(v.into());
+        self
+    }
+    /// Numbers: at most `v`.
+    pub fn max(mut self, v: impl Into<f64>) -> Self {
+        self.max = Some(v.into());
+        self
+    }
+    /// A custom check of the JSON value; `Err(message)` is reported for the field.
+    pub fn validate(mut self, check: fn(&Value) -> Result<(), String>) -> Self {
+        self.validate = Some(check);
+        self
+    }
+
+    /// The messages for `value` (not null).
+    pub fn check(&self, kind: FieldKind, value: &Value) -> Vec<String> {
+        let mut problems = Vec::new();
+        if let (FieldKind::Text, Some(text)) = (kind, value.as_str()) {
+            let chars = text.chars().count();
+            if text.is_empty() && !self.blank.unwrap_or(false) {
+                problems.push("This field may not be blank.".to_owned());
+            }
+            if let Some(max) = self.max_length.filter(|max| chars > *max) {
+                problems.push(format!(
+                    "Ensure this field has no more than {max} characters."
+                ));
+            }
+            if let Some(min) = self
+                .min_length
+                .filter(|min| chars < *min && !text.is_empty())
+            {
+                problems.push(format!("Ensure this field has at least {min} characters."));
+            }
+        }
+        if let Some(number) = value.as_f64() {
+            if let Some(min) = self.min.filter(|min| number < *min) {
+                problems.push(format!(
+                    "Ensure this value is greater than or equal to {min}."
+                ));
+            }
+            if let Some(max) = self.max.filter(|max| number > *max) {
+                problems.push(format!("Ensure this value is less than or equal to {max}."));
+            }
+        }
+        if let Some(Err(message)) = self.validate.map(|check| check(value)) {
+            problems.push(message);
+        }
+        problems
+    }
+}
+
+/// One field of a model.
+#[derive(Debug, Clone)]
+pub struct FieldSpec {
+    /// Field and column name.
+    pub name: &'static str,
+    /// Doc comment.
+    pub doc: String,
+    /// Column kind.
+    pub kind: FieldKind,
+    /// Takes NULL.
+    pub nullable: bool,
+    /// The primary key.
+    pub primary_key: bool,
+    /// Assigned by the database (an auto-increment primary key; never reused).
+    pub auto: bool,
+    /// Usable in list filters and query subscriptions.
+    pub query: bool,
+    /// The value used when a create leaves the field out.
+    pub default: Option<Value>,
+    /// Validation rules.
+    pub rules: Rules,
+}
+
+/// A declared model. Implemented by `model!`.
+pub trait Model:
+    Serialize + for<'de> Deserialize<'de> + JsonSchema + Clone + Send + Sync + 'static
+{
+    /// What `create` and `update` take.
+    type Write: Serialize + for<'de> Deserialize<'de> + JsonSchema + Clone + Send + Sync + 'static;
+    /// What `patch` takes (every field omittable).
+    type Patch: Serialize + for<'de> Deserialize<'de> + JsonSchema + Clone + Send + Sync + 'static;
+    /// Equality filters on the query fields (every field omittable).
+    type Filter: Serialize
+        + for<'de> Deserialize<'de>
+        + JsonSchema
+        + Clone
+        + Default
+        + Send
+        + Sync
+        + 'static;
+    /// The model's name.
+    const NAME: &'static str;
+    /// Its table.
+    const TABLE: &'static str;
+    /// Its fields, in declaration order.
+    fn fields() -> &'static [FieldSpec];
+
+    /// The primary key field.
+    fn primary_key() -> &'static FieldSpec {
+        Self::fields()
+            .iter()
+            .find(|f| f.primary_key)
+            .expect("model! requires one #[pk] field")
+    }
+}
+
+/// Checks `values` (a write or patch as JSON) against `fields` and completes them: defaults
+/// for omitted fields of a full write, nothing added for a partial one. The auto primary key
+/// is never taken from the client.
+pub fn validate_write(
+    fields: &[FieldSpec],
+    values: &Map<String, Value>,
+    partial: bool,
+) -> Result<Map<String, Value>, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let mut row = Map::new();
+    for field in fields {
+        if field.auto || (partial && field.primary_key) {
+            continue;
+        }
+        match values.get(field.name) {
+            Some(Value::Null) if !field.nullable => {
+                errors.add(&[field.name], crate::messages::NULL);
+            }
+            Some(value) => {
+                if !value.is_null() {
+                    for problem in field.rules.check(field.kind, value) {
+                        errors.add(&[field.name], problem);
+                    }
+                }
+                row.insert(field.name.to_owned(), value.clone());
+            }
+            None if partial => {}
+            None => match &field.default {
+                Some(default) => {
+                    row.insert(field.name.to_owned(), default.clone());
+                }
+                None if field.nullable => {
+                    row.insert(field.name.to_owned(), Value::Null);
+                }
+                None => {
+                    errors.add(&[field.name], crate::messages::REQUIRED);
+                }
+            },
+        }
+    }
+    if errors.is_empty() {
+        Ok(row)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A field a client may leave out: `Omitted` is "not sent", which differs from `null` (a value
+/// for nullable fields, an error otherwise). The write type uses it for fields with defaults,
+/// the patch and filter types for every field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Omittable<T> {
+    /// Not sent.
+    #[default]
+    Omitted,
+    /// Sent.
+    Set(T),
+}
+
+impl<T> Omittable<T> {
+    /// True when not sent.
+    pub fn is_omitted(&self) -> bool {
+        matches!(self, Omittable::Omitted)
+    }
+
+    /// The value, if sent.
+    pub fn as_option(&self) -> Option<&T> {
+        match self {
+            Omittable::Omitted => None,
+            Omittable::Set(value) => Some(value),
+        }
+    }
+}
+
+impl<T> From<T> for Omittable<T> {
+    fn from(value: T) -> Self {
+        Omittable::Set(value)
+    }
+}
+
+impl<T: Serialize> Serialize for Omittable<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Omittable::Omitted => serializer.serialize_none(),
+            Omittable::Set(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Omittable<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::deserialize(deserializer).map(Omittable::Set)
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Omittable<T> {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        T::schema_name()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        generator.subschema_for::<T>()
+    }
+}
+
+/// Declares a model.
+///
+/// ```
+/// chanrest::model! {
+///     /// A todo item.
+///     pub model Todo in "todos" (write TodoWrite, patch TodoPatch, filter TodoFilter) {
+///         /// Assigned by the database.
+///         #[pk(auto)]
+///         id: i64,
+///         /// What to do.
+///         title: String [max_length = 200],
+///         /// Done yet?
+///         done: bool = false,
+///         /// Who owns it.
+///         #[query]
+///         owner: String [max_length = 100, blank = true] = String::new(),
+///     }
+/// }
+///
+/// use chanrest::model::{Model, Omittable};
+/// let write = TodoWrite { title: "Buy milk".into(), done: Omittable::Omitted, owner: "ada".to_owned().into() };
+/// assert_eq!(serde_json::to_value(&write).unwrap(), serde_json::json!({"title": "Buy milk", "owner": "ada"}));
+/// assert_eq!(Todo::primary_key().name, "id");
+/// assert_eq!(Todo::fields()[2].default, Some(serde_json::json!(false)));
+/// ```
+///
+/// Field syntax: `name: Type [rule = value, ...] = default,` where rules are the methods of
+/// [`Rules`] (`max_length`, `min_length`, `blank`, `min`, `max`, `validate`) and both the rules and
+/// the default are optional. Attributes: doc comments, `#[pk]` (a primary key the client
+/// sends), `#[pk(auto)]` (assigned by the database, never reused), `#[query]` (usable in
+/// filters and query subscriptions). Types: `i64`, `i32`, `f64`, `bool`, `String`, and
+/// `Option` of these (nullable).
+#[macro_export]
+macro_rules! model {
+    (
+        $(#[doc = $doc:expr])*
+        $vis:vis model $name:ident in $table:literal ( write $write:ident, patch $patch:ident, filter $filter:ident ) {
+            $($fields:tt)*
+        }
+    ) => {
+        $crate::__model_munch! {
+            @fields ($vis $name $table $write $patch $filter [$($doc),*]) [] [] [] [] [] $($fields)*
+        }
+    };
+    ($($other:tt)*) => {
+        compile_error!("chanrest::model!: expected `pub model Name in \"table\" (write NameWrite, patch NamePatch, filter NameFilter) { #[pk(auto)] id: i64, field: Type [rules] = default, ... }`");
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __model_munch {
+    // Accumulators: [read fields] [write fields] [patch fields] [filter fields] [field specs].
+    (@fields $header:tt $read:tt $write:tt $patch:tt $filter:tt $specs:tt) => {
+        $crate::__model_emit! { $header $read $write $patch $filter $specs }
+    };
+    (@fields $header:tt $read:tt $write:tt $patch:tt $filter:tt $specs:tt $($rest:tt)+) => {
+        $crate::__model_munch! { @attrs $header $read $write $patch $filter $specs [] [none] [no] $($rest)+ }
+    };
+
+    // A field's attributes: docs, then the pk mode and the query flag.
+    (@attrs $header:tt $read:tt $write:tt $patch:tt $filter:tt $specs:tt [$($doc:expr),*] $pk:tt $query:tt
+        #[doc = $line:expr] $($rest:tt)*) => {
+        $crate::__model_munch! { @attrs $header $read $write $patch $filter $specs [$($doc,)* $line] $pk $query $($rest)* }
+    };
+    (@attrs $header:tt $read:tt $write:tt $patch:tt $filter:tt $specs:tt $docs:tt $pk:tt $query:tt
+        #[pk(auto)] $($rest:tt)*) => {
+        $crate::__model_munch! { @attrs $header $read $write $patch $filter $specs $docs [auto] $query $($rest)* }
+    };
+    (@attrs $header:tt $read:tt $write:tt $patch:tt $filter:tt $specs:tt $docs:tt $pk:tt $query:tt
+        #[pk] $($rest:tt)*) => {
+        $crate::__model_munch! { @attrs $header $read $write $patch $filter $specs $docs [pk] $query $($rest)* }
+    };
+    (@attrs $header:tt $read:tt $write:tt $patch:tt $filter:tt $specs:tt $docs:tt $pk:tt $query:tt
+        #[query] $($rest:tt)*) => {
+        $crate::__model_munch! { @attrs $header $read $write $patch $filter $specs $docs $pk [yes] $($rest)* }
+    };
+    (@attrs $header:tt $read:tt $write:tt $patch:tt $filter:tt $specs:tt $docs:tt $pk:tt $query:tt
+        #[$meta:meta] $($rest:tt)*) => {
+        compile_error!(concat!(
+            "chanrest::model!: unknown field attribute `#[", stringify!($meta),
+            "]`; a field takes doc comments, `#[pk]`, `#[pk(auto)]` and `#[query]`"
+        ));
+    };
+    // The field itself.
+    (@attrs $header:tt $read:tt $write:tt $patch:tt $filter:tt $specs:tt $docs:tt $pk:tt $query:tt
+        $field:ident : $ty:ty $([$($rule:ident = $value:expr),* $(,)?])? $(= $default:expr)? $(, $($rest:tt)*)?) => {
+        $crate::__model_munch! {
+            @kind $header $read $write $patch $filter $specs $docs $pk $query $field ($ty)
+            [$($($rule = $value),*)?] [$($default)?] $($($rest)*)?
+        }
+    };
+    (@attrs $header:tt $read:tt $write:tt $patch:tt $filter:tt $specs:tt $docs:tt $pk:tt $query:tt $other:tt $($rest:tt)*) => {
+        compile_error!(concat!("chanrest::model!: expected `name: Type [rules] = default,`, found `", stringify!($other), "`"));
+    };
+
+    // Where the field goes, by pk mode and default.
+    (@kind $header:tt [$($read:tt)*] $write:tt $patch:tt $filter:tt [$($specs:tt)*] [$($doc:expr),*] [auto] $query:tt
+        $field:ident ($ty:ty) $rules:tt []  $($rest:tt)*) => {
+        $crate::__model_munch! {
+            @query $header [$($read)* $(#[doc = $doc])* pub $field: $ty,] $write $patch $filter
+            [$($specs)* { $field ($ty) [$($doc),*] auto $query $rules [] }]
+            [$($doc),*] $query $field ($ty) $($rest)*
+        }
+    };
+    (@kind $header:tt [$($read:tt)*] [$($write:tt)*] $patch:tt $filter:tt [$($specs:tt)*] [$($doc:expr),*] [pk] $query:tt
+        $field:ident ($ty:ty) $rules:tt [] $($rest:tt)*) => {
+        $crate::__model_munch! {
+            @query $header [$($read)* $(#[doc = $doc])* pub $field: $ty,] [$($write)* $(#[doc = $doc])* pub $field: $ty,] $patch $filter
+            [$($specs)* { $field ($ty) [$($doc),*] pk $query $rules [] }]
+            [$($doc),*] $query $field ($ty) $($rest)*
+        }
+    };
+    // A required field: in the write type as is.
+    (@kind $header:tt [$($read:tt)*] [$($write:tt)*] [$($patch:tt)*] $filter:tt [$($specs:tt)*] [$($doc:expr),*] [none] $query:tt
+        $field:ident ($ty:ty) $rules:tt [] $($rest:tt)*) => {
+        $crate::__model_munch! {
+            @query $header
+            [$($read)* $(#[doc = $doc])* pub $field: $ty,]
+            [$($write)* $(#[doc = $doc])* pub $field: $ty,]
+            [$($patch)*
+                $(#[doc = $doc])*
+                #[serde(default, skip_serializing_if = "::chanrest::model::Omittable::is_omitted")]
+                pub $field: $crate::model::Omittable<$ty>,
+            ]
+            $filter
+            [$($specs)* { $field ($ty) [$($doc),*] none $query $rules [] }]
+            [$($doc),*] $query $field ($ty) $($rest)*
+        }
+    };
+    // A field with a default: omittable in the write type.
+    (@kind $header:tt [$($read:tt)*] [$($write:tt)*] [$($patch:tt)*] $filter:tt [$($specs:tt)*] [$($doc:expr),*] [none] $query:tt
+        $field:ident ($ty:ty) $rules:tt [$default:expr] $($rest:tt)*) => {
+        $crate::__model_munch! {
+            @query $header
+            [$($read)* $(#[doc = $doc])* pub $field: $ty,]
+            [$($write)*
+                $(#[doc = $doc])*
+                #[serde(default, skip_serializing_if = "::chanrest::model::Omittable::is_omitted")]
+                pub $field: $crate::model::Omittable<$ty>,
+            ]
+            [$($patch)*
+                $(#[doc = $doc])*
+                #[serde(default, skip_serializing_if = "::chanrest::model::Omittable::is_omitted")]
+                pub $field: $crate::model::Omittable<$ty>,
+            ]
+            $filter
+            [$($specs)* { $field ($ty) [$($doc),*] none $query $rules [$default] }]
+            [$($doc),*] $query $field ($ty) $($rest)*
+        }
+    };
+
+    (@kind $header:tt $read:tt $write:tt $patch:tt $filter:tt $specs:tt $docs:tt [$mode:ident] $query:tt
+        $field:ident ($ty:ty) $rules:tt [$default:expr] $($rest:tt)*) => {
+        compile_error!(concat!("chanrest::model!: primary key `", stringify!($field), "` cannot have a default"));
+    };
+
+    // Query fields also go into the filter type.
+    (@query $header:tt $read:tt $write:tt $patch:tt [$($filter:tt)*] $specs:tt [$($doc:expr),*] [yes] $field:ident ($ty:ty) $($rest:tt)*) => {
+        $crate::__model_munch! {
+            @fields $header $read $write $patch
+            [$($filter)*
+                $(#[doc = $doc])*
+                #[serde(default, skip_serializing_if = "::chanrest::model::Omittable::is_omitted")]
+                pub $field: $crate::model::Omittable<$ty>,
+            ]
+            $specs $($rest)*
+        }
+    };
+    (@query $header:tt $read:tt $write:tt $patch:tt $filter:tt $specs:tt $docs:tt [no] $field:ident ($ty:ty) $($rest:tt)*) => {
+        $crate::__model_munch! { @fields $header $read $write $patch $filter $specs $($rest)* }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __model_emit {
+    (($vis:vis $name:ident $table:literal $write:ident $patch:ident $filter:ident [$($doc:expr),*])
+     [$($read:tt)*] [$($write_fields:tt)*] [$($patch_fields:tt)*] [$($filter_fields:tt)*]
+     [$( { $field:ident ($ty:ty) [$($fdoc:expr),*] $mode:ident [$query:ident] [$($rule:ident = $value:expr),*] [$($default:expr)?] } )*]
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, PartialEq,
+            $crate::__private::serde::Serialize, $crate::__private::serde::Deserialize, $crate::__private::schemars::JsonSchema)]
+        #[serde(crate = "::chanrest::__private::serde")]
+        #[schemars(crate = "::chanrest::__private::schemars")]
+        $vis struct $name { $($read)* }
+
+        #[doc = concat!("What `create` and `update` take for [`", stringify!($name), "`]; fields with a default may be omitted.")]
+        #[derive(Debug, Clone, PartialEq,
+            $crate::__private::serde::Serialize, $crate::__private::serde::Deserialize, $crate::__private::schemars::JsonSchema)]
+        #[serde(crate = "::chanrest::__private::serde")]
+        #[schemars(crate = "::chanrest::__private::schemars")]
+        $vis struct $write { $($write_fields)* }
+
+        #[doc = concat!("What `patch` takes for [`", stringify!($name), "`]: only the fields sent change.")]
+        #[derive(Debug, Clone, PartialEq, Default,
+            $crate::__private::serde::Serialize, $crate::__private::serde::Deserialize, $crate::__private::schemars::JsonSchema)]
+        #[serde(crate = "::chanrest::__private::serde")]
+        #[schemars(crate = "::chanrest::__private::schemars")]
+        $vis struct $patch { $($patch_fields)* }
+
+        #[doc = concat!("Equality filters on the query fields of [`", stringify!($name), "`]; omitted fields match anything.")]
+        #[derive(Debug, Clone, PartialEq, Default,
+            $crate::__private::serde::Serialize, $crate::__private::serde::Deserialize, $crate::__private::schemars::JsonSchema)]
+        #[serde(crate = "::chanrest::__private::serde")]
+        #[schemars(crate = "::chanrest::__private::schemars")]
+        $vis struct $filter { $($filter_fields)* }
+
+        impl $crate::model::Model for $name {
+            type Write = $write;
+            type Patch = $patch;
+            type Filter = $filter;
+            const NAME: &'static str = stringify!($name);
+            const TABLE: &'static str = $table;
+
+            fn fields() -> &'static [$crate::model::FieldSpec] {
+                static FIELDS: ::std::sync::OnceLock<::std::vec::Vec<$crate::model::FieldSpec>> = ::std::sync::OnceLock::new();
+                FIELDS.get_or_init(|| ::std::vec![$(
+                    $crate::model::FieldSpec {
+                        name: stringify!($field),
+                        doc: $crate::__private::join_doc(&[$($fdoc),*]),
+                        kind: <$ty as $crate::model::FieldType>::KIND,
+                        nullable: <$ty as $crate::model::FieldType>::NULLABLE,
+                        primary_key: $crate::__model_mode!(pk $mode),
+                        auto: $crate::__model_mode!(auto $mode),
+                        query: $crate::__model_mode!(query $query),
+                        default: [$($crate::__private::serde_json::to_value::<$ty>($default).expect("a serializable default")),*]
+                            .into_iter().next(),
+                        rules: $crate::model::Rules::new() $(.$rule($value))*,
+                    }
+                ),*])
+            }
+        }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __model_mode {
+    (pk auto) => {
+        true
+    };
+    (pk pk) => {
+        true
+    };
+    (pk none) => {
+        false
+    };
+    (auto auto) => {
+        true
+    };
+    (auto $other:ident) => {
+        false
+    };
+    (query yes) => {
+        true
+    };
+    (query no) => {
+        false
+    };
+}
+
+/// The client's value naming a row: any JSON (an integer, or a string for text keys); a value
+/// that cannot be a key of the model gets 404, as in Django.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Pk(pub Value);
+
+impl JsonSchema for Pk {
+    fn schema_name() -> Cow<'static, str> {
+        "Pk".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        schemars::json_schema!({
+            "description": "A primary key: an integer, or a string for text keys.",
+            "type": ["integer", "string"]
+        })
+    }
+}
+
+impl From<i64> for Pk {
+    fn from(pk: i64) -> Self {
+        Pk(Value::from(pk))
+    }
+}
+
+impl From<&str> for Pk {
+    fn from(pk: &str) -> Self {
+        Pk(Value::from(pk))
+    }
+}
+
+/// Arguments naming one row (`retrieve`, `delete`, `subscribe_instance`, ...).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Lookup {
+    /// The row's primary key.
+    pub pk: Pk,
+}
+
+/// Arguments of `create`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CreateArgs<W> {
+    /// The new row's fields.
+    pub data: Data<W>,
+}
+
+/// Arguments of `update` (every writable field) and `patch` (only the fields sent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct UpdateArgs<W> {
+    /// The row's primary key.
+    pub pk: Pk,
+    /// The fields to write.
+    pub data: Data<W>,
+}
+
+/// A `data` argument, decoded by the action rather than with the other arguments so that
+/// its field errors come back as DRF serializers report them: `[{"title": [...]}]`, not
+/// nested under `data`. Its schema is `W`'s.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Data<W> {
+    value: Value,
+    _type: std::marker::PhantomData<fn() -> W>,
+}
+
+impl<W: Serialize> Data<W> {
+    /// Wraps a value to send.
+    pub fn new(data: &W) -> Self {
+        Data {
+            value: serde_json::to_value(data).unwrap_or(Value::Null),
+            _type: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<W: for<'de> Deserialize<'de> + JsonSchema> Data<W> {
+    /// Decodes the data, with DRF-shaped errors.
+    pub fn decode(&self) -> Result<W, crate::ActionError> {
+        crate::decode_value(&self.value)
+    }
+}
+
+impl<W> Serialize for Data<W> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
+}
+
+impl<'de, W> Deserialize<'de> for Data<W> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Data {
+            value: Value::deserialize(deserializer)?,
+            _type: std::marker::PhantomData,
+        })
+    }
+}
+
+impl<W: JsonSchema> JsonSchema for Data<W> {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        W::schema_name()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        generator.subschema_for::<W>()
+    }
+}
+
+/// Arguments of `list` and query subscriptions: equality filters on the model's query fields,
+/// as top-level keys (other keys, such as dcrf-client's `data: {}`, are ignored).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct ListArgs<F> {
+    /// The filters.
+    #[serde(flatten)]
+    pub filter: F,
+}
+
+/// Arguments of a paginated `list`: DCRF's `limit` and `offset` (a bad or non-positive limit
+/// falls back to the default, a bad offset to 0) and the filters.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct PageArgs<F> {
+    /// Rows per page (default and maximum set by the consumer).
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub limit: Lenient,
+    /// Rows to skip.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub offset: Lenient,
+    /// The filters.
+    #[serde(flatten)]
+    pub filter: F,
+}
+
+/// An integer argument read leniently, as DCRF's paginator does: anything that is not a
+/// non-negative integer (or a string of one) reads as absent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Lenient(pub Option<u64>);
+
+impl Lenient {
+    /// True when absent or unreadable.
+    pub fn is_absent(&self) -> bool {
+        self.0.is_none()
+    }
+}
+
+impl Serialize for Lenient {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Lenient {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        Ok(Lenient(match value {
+            Value::Number(n) => n.as_u64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }))
+    }
+}
+
+impl JsonSchema for Lenient {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        "Lenient".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        schemars::json_schema!({ "type": "integer", "minimum": 0 })
+    }
+}
+
+/// One page of a paginated list, in DCRF's shape.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Page<M> {
+    /// Rows matching the filters, over all pages.
+    pub count: u64,
+    /// This page's rows.
+    pub results: Vec<M>,
+    /// The page size used.
+    pub limit: u64,
+    /// The offset used.
+    pub offset: u64,
+}
+
+/// The data of a `delete` push: the deleted row's primary key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Deleted {
+    /// The deleted row's primary key.
+    pub pk: Pk,
+}

@@ -1,0 +1,952 @@
+//! The store: declared models in a real database (SQLite, embedded, by default; PostgreSQL
+//! for servers) through one sqlx `Any` pool. Every write goes through a transaction that
+//! records what changed; after the commit, changes are coalesced (several writes of one row
+//! in one transaction give one push with the final state; a rollback gives none) and
+//! published as pushes on the channel layer, so instance subscriptions, query subscriptions
+//! and model observers see every change made through the store, from any code path and, with
+//! a networked layer, from any process. Writes that bypass the store (raw SQL on the same
+//! database) are not observed.
+
+use crate::consumer::BoxFuture;
+use crate::error::{ActionError, FieldErrors};
+use crate::layer::{ChannelLayer, Push};
+use crate::model::{validate_write, FieldKind, FieldSpec, Model};
+use serde_json::{json, Map, Value};
+use sqlx::any::{AnyArguments, AnyPoolOptions, AnyRow};
+use sqlx::query::Query as SqlQuery;
+use sqlx::{Any, AnyPool, Row};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+/// A failure to open or prepare the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreError(pub String);
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// The SQL dialect behind a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SqlDialect {
+    /// SQLite (file or memory).
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+/// Rows a query selects: equality filters on fields, in `id` (primary key) order.
+///
+/// ```
+/// let q = chanrest::store::Query::all().filter("owner", "ada").filter("done", false);
+/// assert_eq!(q.filters().len(), 2);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Query {
+    filters: Vec<(String, Value)>,
+}
+
+impl Query {
+    /// Every row.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Also requires `field` to equal `value`.
+    pub fn filter(mut self, field: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.filters.push((field.into(), value.into()));
+        self
+    }
+
+    /// Adds every field set in `filter` (a model's filter type, or any object).
+    pub fn matching<F: serde::Serialize>(mut self, filter: &F) -> Self {
+        if let Ok(Value::Object(fields)) = serde_json::to_value(filter) {
+            for (field, value) in fields {
+                self.filters.push((field, value));
+            }
+        }
+        self
+    }
+
+    /// The filters.
+    pub fn filters(&self) -> &[(String, Value)] {
+        &self.filters
+    }
+
+    /// Whether a row (as JSON) matches.
+    pub fn matches(&self, row: &Value) -> bool {
+        self.filters
+            .iter()
+            .all(|(field, value)| row.get(field) == Some(value))
+    }
+}
+
+/// What a change did to a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    /// Created.
+    Create,
+    /// Updated.
+    Update,
+    /// Deleted.
+    Delete,
+}
+
+/// A committed change of one row: its state before and after the transaction.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// Model name.
+    pub model: &'static str,
+    /// The row's primary key.
+    pub pk: Value,
+    /// The first kind of write in the transaction (create then update is a create).
+    pub kind: ChangeKind,
+    /// The row before the transaction (`None` for a create).
+    pub before: Option<Value>,
+    /// The row after it (`None` for a delete).
+    pub after: Option<Value>,
+}
+
+/// A custom subscription feed (DCRF's `model_observer`): every committed change of `M` is
+/// pushed to `observer_group(name, key)` for the keys the change's row gives (before and after:
+/// a row leaving a key's group sends `delete` there, entering sends `create`, staying `update`),
+/// with status 200 and the serialized row.
+pub struct ModelObserver<M: Model> {
+    name: String,
+    keys: Arc<dyn Fn(&M) -> Vec<String> + Send + Sync>,
+}
+
+impl<M: Model> ModelObserver<M> {
+    /// An observer whose every change goes to one group (key `""`).
+    pub fn new(name: impl Into<String>) -> Self {
+        ModelObserver {
+            name: name.into(),
+            keys: Arc::new(|_| vec![String::new()]),
+        }
+    }
+
+    /// Narrows the feed: a change goes to the groups of the keys `keys` gives for its row.
+    pub fn keys(mut self, keys: impl Fn(&M) -> Vec<String> + Send + Sync + 'static) -> Self {
+        self.keys = Arc::new(keys);
+        self
+    }
+}
+
+/// The group a subscriber of observer `name` joins for `key`.
+pub fn observer_group<M: Model>(name: &str, key: &str) -> String {
+    format!("chanrest.observer.{}.{}.{}", M::NAME, name, key)
+}
+
+/// The group of one row's instance subscription.
+pub fn instance_group<M: Model>(pk: &Value) -> String {
+    format!("chanrest.instance.{}.{}", M::NAME, pk)
+}
+
+/// The group of a query subscription: rows whose query fields equal `filter`'s (only the
+/// query fields count; the set fields are the filter).
+pub fn query_group<M: Model>(filter: &Map<String, Value>) -> String {
+    // serde_json's Map is ordered by key, so the text is canonical.
+    format!(
+        "chanrest.query.{}.{}",
+        M::NAME,
+        Value::Object(filter.clone())
+    )
+}
+
+type Publisher = fn(&StoreInner, &Change) -> Vec<(String, Push)>;
+
+struct ErasedObserver {
+    name: String,
+    keys: Arc<dyn Fn(&Value) -> Vec<String> + Send + Sync>,
+}
+
+struct StoreInner {
+    pool: AnyPool,
+    dialect: SqlDialect,
+    layer: Arc<dyn ChannelLayer>,
+    observers: RwLock<HashMap<&'static str, Vec<ErasedObserver>>>,
+}
+
+/// A database of declared models. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<StoreInner>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("dialect", &self.inner.dialect)
+            .finish()
+    }
+}
+
+impl Store {
+    /// Opens `url` and publishes changes on `layer`. URLs: `sqlite::memory:` (a fresh database
+    /// per store), `sqlite:path/to/file.db` (created when missing), `postgres://...`.
+    pub async fn connect(url: &str, layer: Arc<dyn ChannelLayer>) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (dialect, url, options) = if url.starts_with("sqlite:") {
+            let memory = url.contains(":memory:") || url.contains("mode=memory");
+            let url = if memory || url.contains("mode=") {
+                url.to_owned()
+            } else if url.contains('?') {
+                format!("{url}&mode=rwc")
+            } else {
+                format!("{url}?mode=rwc")
+            };
+            // An in-memory database lives as long as its one connection: keep it forever.
+            let options = if memory {
+                AnyPoolOptions::new()
+                    .max_connections(1)
+                    .min_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
+            } else {
+                AnyPoolOptions::new().max_connections(4)
+            };
+            (SqlDialect::Sqlite, url, options)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (
+                SqlDialect::Postgres,
+                url.to_owned(),
+                AnyPoolOptions::new().max_connections(16),
+            )
+        } else {
+            return Err(StoreError(format!(
+                "unsupported database URL {url:?}: use sqlite:... or postgres://..."
+            )));
+        };
+        let pool = options
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(&url)
+            .await
+            .map_err(|err| StoreError(format!("cannot open {url}: {err}")))?;
+        if dialect == SqlDialect::Sqlite {
+            // Concurrent writers wait for each other instead of failing at once.
+            sqlx::query(audited("PRAGMA busy_timeout = 5000".to_owned()))
+                .execute(&pool)
+                .await
+                .map_err(|e| StoreError(e.to_string()))?;
+        }
+        Ok(Store {
+            inner: Arc::new(StoreInner {
+                pool,
+                dialect,
+                layer,
+                observers: RwLock::new(HashMap::new()),
+            }),
+        })
+    }
+
+    /// The dialect.
+    pub fn dialect(&self) -> SqlDialect {
+        self.inner.dialect
+    }
+
+    /// The channel layer changes are published on.
+    pub fn layer(&self) -> &Arc<dyn ChannelLayer> {
+        &self.inner.layer
+    }
+
+    /// Creates `M`'s table when it does not exist.
+    pub async fn migrate<M: Model>(&self) -> Result<(), StoreError> {
+        let sql = create_table_sql::<M>(self.inner.dialect);
+        sqlx::query(audited(sql))
+            .execute(&self.inner.pool)
+            .await
+            .map_err(|e| StoreError(format!("creating {}: {e}", M::TABLE)))?;
+        Ok(())
+    }
+
+    /// Drops `M`'s table (tests).
+    pub async fn drop_table<M: Model>(&self) -> Result<(), StoreError> {
+        let sql = format!("DROP TABLE IF EXISTS {}", quote(M::TABLE));
+        sqlx::query(audited(sql))
+            .execute(&self.inner.pool)
+            .await
+            .map_err(|e| StoreError(e.to_string()))?;
+        Ok(())
+    }
+
+    /// Registers a model observer.
+    pub fn observe<M: Model>(&self, observer: ModelObserver<M>) {
+        let keys = observer.keys.clone();
+        let erased = ErasedObserver {
+            name: observer.name,
+            keys: Arc::new(
+                move |row: &Value| match serde_json::from_value::<M>(row.clone()) {
+                    Ok(model) => keys(&model),
+                    Err(_) => Vec::new(),
+                },
+            ),
+        };
+        let mut observers = self
+            .inner
+            .observers
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
+        observers.entry(M::NAME).or_default().push(erased);
+    }
+
+    /// Runs `work` in one transaction: committed when it returns `Ok`, rolled back (and
+    /// nothing pushed) when it returns `Err`.
+    ///
+    /// ```no_run
+    /// # chanrest::model! { pub model Todo in "todos" (write TodoWrite, patch TodoPatch, filter TodoFilter) { #[pk(auto)] id: i64, title: String, } }
+    /// # async fn run(store: chanrest::store::Store) -> chanrest::Result<()> {
+    /// let (a, b) = store.atomic(|tx| Box::pin(async move {
+    ///     let a: Todo = tx.create(&TodoWrite { title: "one".into() }).await?;
+    ///     let b: Todo = tx.create(&TodoWrite { title: "two".into() }).await?;
+    ///     Ok((a, b))
+    /// })).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn atomic<T, F>(&self, work: F) -> Result<T, ActionError>
+    where
+        F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, ActionError>>,
+    {
+        let tx = self.inner.pool.begin().await.map_err(db_error)?;
+        let mut tx = Tx {
+            store: self.clone(),
+            tx: Some(tx),
+            changes: Vec::new(),
+        };
+        match work(&mut tx).await {
+            Ok(value) => {
+                let changes = std::mem::take(&mut tx.changes);
+                let inner = tx.tx.take().expect("transaction is open");
+                inner.commit().await.map_err(db_error)?;
+                self.publish(changes).await;
+                Ok(value)
+            }
+            Err(err) => {
+                if let Some(inner) = tx.tx.take() {
+                    let _ = inner.rollback().await;
+                }
+                Err(err)
+            }
+        }
+    }
+
+    /// Creates a row from `write` (validated).
+    pub async fn create<M: Model>(&self, write: &M::Write) -> Result<M, ActionError> {
+        let write = write.clone();
+        self.atomic(move |tx| Box::pin(async move { tx.create::<M>(&write).await }))
+            .await
+    }
+
+    /// The row with primary key `pk` within `scope` (`NotFound` otherwise, also for a `pk` of
+    /// the wrong type).
+    pub async fn get<M: Model>(&self, scope: &Query, pk: &Value) -> Result<M, ActionError> {
+        let (scope, pk) = (scope.clone(), pk.clone());
+        self.atomic(move |tx| Box::pin(async move { tx.get::<M>(&scope, &pk).await }))
+            .await
+    }
+
+    /// The rows matching `query`, in primary-key order, from `offset`, at most `limit`.
+    pub async fn list<M: Model>(
+        &self,
+        query: &Query,
+        limit: Option<u64>,
+        offset: u64,
+    ) -> Result<Vec<M>, ActionError> {
+        let query = query.clone();
+        self.atomic(move |tx| Box::pin(async move { tx.list::<M>(&query, limit, offset).await }))
+            .await
+    }
+
+    /// How many rows match `query`.
+    pub async fn count<M: Model>(&self, query: &Query) -> Result<u64, ActionError> {
+        let query = query.clone();
+        self.atomic(move |tx| Box::pin(async move { tx.count::<M>(&query).await }))
+            .await
+    }
+
+    /// Replaces every writable field of row `pk` (within `scope`).
+    pub async fn update<M: Model>(
+        &self,
+        scope: &Query,
+        pk: &Value,
+        write: &M::Write,
+    ) -> Result<M, ActionError> {
+        let (scope, pk, write) = (scope.clone(), pk.clone(), write.clone());
+        self.atomic(move |tx| Box::pin(async move { tx.update::<M>(&scope, &pk, &write).await }))
+            .await
+    }
+
+    /// Changes the fields `patch` sets on row `pk` (within `scope`).
+    pub async fn patch<M: Model>(
+        &self,
+        scope: &Query,
+        pk: &Value,
+        patch: &M::Patch,
+    ) -> Result<M, ActionError> {
+        let (scope, pk, patch) = (scope.clone(), pk.clone(), patch.clone());
+        self.atomic(move |tx| Box::pin(async move { tx.patch::<M>(&scope, &pk, &patch).await }))
+            .await
+    }
+
+    /// Deletes row `pk` (within `scope`).
+    pub async fn delete<M: Model>(&self, scope: &Query, pk: &Value) -> Result<(), ActionError> {
+        let (scope, pk) = (scope.clone(), pk.clone());
+        self.atomic(move |tx| Box::pin(async move { tx.delete::<M>(&scope, &pk).await }))
+            .await
+    }
+
+    async fn publish(&self, changes: Vec<(Change, Publisher)>) {
+        for (change, publisher) in coalesce(changes) {
+            for (group, push) in publisher(&self.inner, &change) {
+                if let Err(err) = self.inner.layer.group_send(&group, push).await {
+                    tracing::warn!(%err, group, "publishing a change failed");
+                }
+            }
+        }
+    }
+}
+
+/// Merges the changes of one transaction per row, keeping the first kind and the first
+/// `before` and the last `after`; a row created and deleted in it leaves no change.
+fn coalesce(changes: Vec<(Change, Publisher)>) -> Vec<(Change, Publisher)> {
+    let mut merged: Vec<(Change, Publisher)> = Vec::new();
+    for (change, publisher) in changes {
+        match merged
+            .iter()
+            .position(|(c, _)| c.model == change.model && c.pk == change.pk)
+        {
+            None => merged.push((change, publisher)),
+            Some(index) => {
+                let existing = &mut merged[index].0;
+                existing.after = change.after;
+                if existing.kind == ChangeKind::Create && existing.after.is_none() {
+                    merged.remove(index);
+                } else if change.kind == ChangeKind::Delete {
+                    existing.kind = ChangeKind::Delete;
+                } else if existing.kind == ChangeKind::Delete {
+                    existing.kind = ChangeKind::Update;
+                }
+            }
+        }
+    }
+    merged
+}
+
+/// The pushes one committed change of `M` causes.
+fn publisher_for<M: Model>(inner: &StoreInner, change: &Change) -> Vec<(String, Push)> {
+    let mut pushes = Vec::new();
+    let delete_data = json!({ "pk": change.pk });
+    let push = |action: &str, status: u16, data: &Value| {
+        Push::new(action, data).map(|p| p.with_status(status)).ok()
+    };
+
+    // Instance subscriptions: `update` with the row, `delete` with its pk.
+    match &change.after {
+        Some(after) if change.kind != ChangeKind::Create => {
+            pushes.extend(push("update", 200, after).map(|p| (instance_group::<M>(&change.pk), p)));
+        }
+        None => pushes.extend(
+            push("delete", 204, &delete_data).map(|p| (instance_group::<M>(&change.pk), p)),
+        ),
+        _ => {}
+    }
+
+    // Query subscriptions: one group per subset of the query fields' values.
+    let query_fields: Vec<&str> = M::fields()
+        .iter()
+        .filter(|f| f.query)
+        .map(|f| f.name)
+        .collect();
+    let groups_of = |row: &Option<Value>| -> BTreeSet<String> {
+        let Some(row) = row else {
+            return BTreeSet::new();
+        };
+        (0u32..(1 << query_fields.len()))
+            .map(|mask| {
+                let filter: Map<String, Value> = query_fields
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1 << i) != 0)
+                    .map(|(_, f)| ((*f).to_owned(), row.get(*f).cloned().unwrap_or(Value::Null)))
+                    .collect();
+                query_group::<M>(&filter)
+            })
+            .collect()
+    };
+    transitions(
+        &groups_of(&change.before),
+        &groups_of(&change.after),
+        change,
+        |group, kind| match (kind, &change.after) {
+            (ChangeKind::Delete, _) => push("delete", 204, &delete_data).map(|p| (group, p)),
+            (ChangeKind::Create, Some(after)) => push("create", 201, after).map(|p| (group, p)),
+            (_, Some(after)) => push("update", 200, after).map(|p| (group, p)),
+            _ => None,
+        },
+        &mut pushes,
+    );
+
+    // Model observers: create/update/delete, status 200, the serialized row.
+    let observers = inner.observers.read().unwrap_or_else(|e| e.into_inner());
+    for observer in observers.get(M::NAME).into_iter().flatten() {
+        let groups_of = |row: &Option<Value>| -> BTreeSet<String> {
+            row.as_ref()
+                .map(|row| {
+                    (observer.keys)(row)
+                        .iter()
+                        .map(|key| observer_group::<M>(&observer.name, key))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        transitions(
+            &groups_of(&change.before),
+            &groups_of(&change.after),
+            change,
+            |group, kind| {
+                let row = change.after.as_ref().or(change.before.as_ref())?;
+                let action = match kind {
+                    ChangeKind::Create => "create",
+                    ChangeKind::Update => "update",
+                    ChangeKind::Delete => "delete",
+                };
+                push(action, 200, row).map(|p| (group, p))
+            },
+            &mut pushes,
+        );
+    }
+    pushes
+}
+
+/// DCRF's group transitions: groups only before get `delete`, only after `create`, both
+/// `update`.
+fn transitions(
+    before: &BTreeSet<String>,
+    after: &BTreeSet<String>,
+    _change: &Change,
+    mut make: impl FnMut(String, ChangeKind) -> Option<(String, Push)>,
+    pushes: &mut Vec<(String, Push)>,
+) {
+    for group in before.difference(after) {
+        pushes.extend(make(group.clone(), ChangeKind::Delete));
+    }
+    for group in before.intersection(after) {
+        pushes.extend(make(group.clone(), ChangeKind::Update));
+    }
+    for group in after.difference(before) {
+        pushes.extend(make(group.clone(), ChangeKind::Create));
+    }
+}
+
+/// An open transaction of a [`Store`]. Changes are published when [`Store::atomic`] commits it.
+pub struct Tx {
+    store: Store,
+    tx: Option<sqlx::Transaction<'static, Any>>,
+    changes: Vec<(Change, Publisher)>,
+}
+
+/// Marks SQL built here as audited: it is made only of quoted identifiers from static model
+/// declarations, SQL keywords and placeholders; every value goes through `bind`.
+fn audited(sql: String) -> sqlx::AssertSqlSafe<String> {
+    sqlx::AssertSqlSafe(sql)
+}
+
+fn quote(identifier: &str) -> String {
+    format!("\"{}\"", identifier.replace('"', "\"\""))
+}
+
+fn db_error(err: sqlx::Error) -> ActionError {
+    ActionError::internal(err)
+}
+
+fn create_table_sql<M: Model>(dialect: SqlDialect) -> String {
+    let columns: Vec<String> = M::fields()
+        .iter()
+        .map(|field| {
+            let ty = match (field.kind, dialect) {
+                (FieldKind::Integer, SqlDialect::Sqlite) => "INTEGER",
+                (FieldKind::Integer, SqlDialect::Postgres) => "BIGINT",
+                (FieldKind::Float, SqlDialect::Sqlite) => "REAL",
+                (FieldKind::Float, SqlDialect::Postgres) => "DOUBLE PRECISION",
+                // sqlx's Any driver cannot decode SQLite's BOOLEAN; SQLite keeps 0/1 anyway.
+                (FieldKind::Boolean, SqlDialect::Sqlite) => "INTEGER",
+                (FieldKind::Boolean, SqlDialect::Postgres) => "BOOLEAN",
+                (FieldKind::Text, _) => "TEXT",
+            };
+            let name = quote(field.name);
+            match (field.auto, dialect) {
+                // Ids are never reused, even after a delete.
+                (true, SqlDialect::Sqlite) => format!("{name} INTEGER PRIMARY KEY AUTOINCREMENT"),
+                (true, SqlDialect::Postgres) => {
+                    format!("{name} BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY")
+                }
+                _ if field.primary_key => format!("{name} {ty} PRIMARY KEY"),
+                _ if field.nullable => format!("{name} {ty}"),
+                _ => format!("{name} {ty} NOT NULL"),
+            }
+        })
+        .collect();
+    format!(
+        "CREATE TABLE IF NOT EXISTS {} ({})",
+        quote(M::TABLE),
+        columns.join(", ")
+    )
+}
+
+/// Parses a client's lookup value into the primary key's type; `None` when it cannot be one
+/// (which the caller answers with 404, as Django's `get_object_or_404` does).
+fn parse_pk(field: &FieldSpec, value: &Value) -> Option<Value> {
+    match (field.kind, value) {
+        (FieldKind::Integer, Value::Number(n)) => n.as_i64().map(Value::from),
+        (FieldKind::Integer, Value::String(s)) => s.trim().parse::<i64>().ok().map(Value::from),
+        (FieldKind::Text, Value::String(_)) => Some(value.clone()),
+        (FieldKind::Text, Value::Number(n)) => Some(Value::String(n.to_string())),
+        (FieldKind::Float, Value::Number(_)) | (FieldKind::Boolean, Value::Bool(_)) => {
+            Some(value.clone())
+        }
+        _ => None,
+    }
+}
+
+fn bind<'q>(
+    query: SqlQuery<'q, Any, AnyArguments>,
+    kind: FieldKind,
+    value: &Value,
+) -> SqlQuery<'q, Any, AnyArguments> {
+    match kind {
+        FieldKind::Integer => query.bind(value.as_i64()),
+        FieldKind::Float => query.bind(value.as_f64()),
+        FieldKind::Boolean => query.bind(value.as_bool()),
+        FieldKind::Text => query.bind(value.as_str().map(str::to_owned)),
+    }
+}
+
+fn row_to_json(fields: &[FieldSpec], row: &AnyRow) -> Result<Value, ActionError> {
+    let mut object = Map::new();
+    for field in fields {
+        let name = field.name;
+        let value = match field.kind {
+            FieldKind::Integer => row
+                .try_get::<Option<i64>, _>(name)
+                .map_err(db_error)?
+                .map(Value::from),
+            FieldKind::Float => row
+                .try_get::<Option<f64>, _>(name)
+                .map_err(db_error)?
+                .map(Value::from),
+            FieldKind::Boolean => match row.try_get::<Option<bool>, _>(name) {
+                Ok(value) => value.map(Value::from),
+                // SQLite keeps booleans as integers.
+                Err(_) => row
+                    .try_get::<Option<i64>, _>(name)
+                    .map_err(db_error)?
+                    .map(|v| Value::from(v != 0)),
+            },
+            FieldKind::Text => row
+                .try_get::<Option<String>, _>(name)
+                .map_err(db_error)?
+                .map(Value::from),
+        };
+        object.insert(name.to_owned(), value.unwrap_or(Value::Null));
+    }
+    Ok(Value::Object(object))
+}
+
+fn to_model<M: Model>(row: Value) -> Result<M, ActionError> {
+    serde_json::from_value(row).map_err(ActionError::internal)
+}
+
+impl Tx {
+    fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        self.tx.as_mut().expect("transaction is open")
+    }
+
+    fn placeholder(&self, n: usize) -> String {
+        match self.store.inner.dialect {
+            SqlDialect::Sqlite => "?".to_owned(),
+            SqlDialect::Postgres => format!("${n}"),
+        }
+    }
+
+    fn record<M: Model>(
+        &mut self,
+        kind: ChangeKind,
+        pk: Value,
+        before: Option<Value>,
+        after: Option<Value>,
+    ) {
+        let change = Change {
+            model: M::NAME,
+            pk,
+            kind,
+            before,
+            after,
+        };
+        self.changes.push((change, publisher_for::<M>));
+    }
+
+    /// `WHERE` clause and values for `query` plus, optionally, the primary key.
+    fn where_clause<M: Model>(
+        &self,
+        query: &Query,
+        pk: Option<&Value>,
+        first: usize,
+    ) -> Result<(String, Vec<(FieldKind, Value)>), ActionError> {
+        let mut parts = Vec::new();
+        let mut values = Vec::new();
+        let mut add = |field: &FieldSpec, value: &Value, parts: &mut Vec<String>| {
+            if value.is_null() {
+                parts.push(format!("{} IS NULL", quote(field.name)));
+            } else {
+                parts.push(format!(
+                    "{} = {}",
+                    quote(field.name),
+                    self.placeholder(first + values.len())
+                ));
+                values.push((field.kind, value.clone()));
+            }
+        };
+        for (name, value) in query.filters() {
+            let Some(field) = M::fields().iter().find(|f| f.name == name) else {
+                return Err(ActionError::field(name, "Unknown field."));
+            };
+            add(field, value, &mut parts);
+        }
+        if let Some(pk) = pk {
+            add(M::primary_key(), pk, &mut parts);
+        }
+        let clause = if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", parts.join(" AND "))
+        };
+        Ok((clause, values))
+    }
+
+    /// Creates a row.
+    pub async fn create<M: Model>(&mut self, write: &M::Write) -> Result<M, ActionError> {
+        let values = match serde_json::to_value(write).map_err(ActionError::internal)? {
+            Value::Object(values) => values,
+            _ => {
+                return Err(ActionError::internal(
+                    "a write type must serialize to an object",
+                ))
+            }
+        };
+        let row = validate_write(M::fields(), &values, false)?;
+        let fields: Vec<&FieldSpec> = M::fields()
+            .iter()
+            .filter(|f| row.contains_key(f.name))
+            .collect();
+        let columns: Vec<String> = fields.iter().map(|f| quote(f.name)).collect();
+        let placeholders: Vec<String> = (1..=fields.len()).map(|n| self.placeholder(n)).collect();
+        let sql = if fields.is_empty() {
+            format!("INSERT INTO {} DEFAULT VALUES RETURNING *", quote(M::TABLE))
+        } else {
+            format!(
+                "INSERT INTO {} ({}) VALUES ({}) RETURNING *",
+                quote(M::TABLE),
+                columns.join(", "),
+                placeholders.join(", ")
+            )
+        };
+        let mut query = sqlx::query(audited(sql));
+        for field in &fields {
+            query = bind(query, field.kind, &row[field.name]);
+        }
+        let inserted = match query.fetch_one(self.conn()).await {
+            Ok(inserted) => inserted,
+            Err(err)
+                if err
+                    .as_database_error()
+                    .is_some_and(|e| e.is_unique_violation()) =>
+            {
+                let pk = M::primary_key();
+                let mut errors = FieldErrors::new();
+                errors.add(
+                    &[pk.name],
+                    format!(
+                        "{} with this {} already exists.",
+                        M::NAME.to_lowercase(),
+                        pk.name
+                    ),
+                );
+                return Err(errors.into());
+            }
+            Err(err) => return Err(db_error(err)),
+        };
+        let after = row_to_json(M::fields(), &inserted)?;
+        let pk = after[M::primary_key().name].clone();
+        self.record::<M>(ChangeKind::Create, pk, None, Some(after.clone()));
+        to_model(after)
+    }
+
+    async fn fetch_row<M: Model>(
+        &mut self,
+        scope: &Query,
+        pk: &Value,
+    ) -> Result<(Value, Value), ActionError> {
+        let pk = parse_pk(M::primary_key(), pk).ok_or(ActionError::NotFound)?;
+        let (clause, values) = self.where_clause::<M>(scope, Some(&pk), 1)?;
+        let sql = format!("SELECT * FROM {}{}", quote(M::TABLE), clause);
+        let mut query = sqlx::query(audited(sql));
+        for (kind, value) in &values {
+            query = bind(query, *kind, value);
+        }
+        let row = query
+            .fetch_optional(self.conn())
+            .await
+            .map_err(db_error)?
+            .ok_or(ActionError::NotFound)?;
+        Ok((pk, row_to_json(M::fields(), &row)?))
+    }
+
+    /// The row `pk` within `scope`.
+    pub async fn get<M: Model>(&mut self, scope: &Query, pk: &Value) -> Result<M, ActionError> {
+        let (_, row) = self.fetch_row::<M>(scope, pk).await?;
+        to_model(row)
+    }
+
+    /// Rows matching `query`, in primary-key order.
+    pub async fn list<M: Model>(
+        &mut self,
+        query: &Query,
+        limit: Option<u64>,
+        offset: u64,
+    ) -> Result<Vec<M>, ActionError> {
+        let (clause, values) = self.where_clause::<M>(query, None, 1)?;
+        let mut sql = format!(
+            "SELECT * FROM {}{} ORDER BY {}",
+            quote(M::TABLE),
+            clause,
+            quote(M::primary_key().name)
+        );
+        match (limit, self.store.inner.dialect) {
+            (Some(limit), _) => sql.push_str(&format!(" LIMIT {limit} OFFSET {offset}")),
+            (None, SqlDialect::Sqlite) if offset > 0 => {
+                sql.push_str(&format!(" LIMIT -1 OFFSET {offset}"))
+            }
+            (None, SqlDialect::Postgres) if offset > 0 => {
+                sql.push_str(&format!(" OFFSET {offset}"))
+            }
+            _ => {}
+        }
+        let mut select = sqlx::query(audited(sql));
+        for (kind, value) in &values {
+            select = bind(select, *kind, value);
+        }
+        let rows = select.fetch_all(self.conn()).await.map_err(db_error)?;
+        rows.iter()
+            .map(|row| row_to_json(M::fields(), row).and_then(to_model))
+            .collect()
+    }
+
+    /// How many rows match `query`.
+    pub async fn count<M: Model>(&mut self, query: &Query) -> Result<u64, ActionError> {
+        let (clause, values) = self.where_clause::<M>(query, None, 1)?;
+        let sql = format!("SELECT COUNT(*) AS n FROM {}{}", quote(M::TABLE), clause);
+        let mut select = sqlx::query(audited(sql));
+        for (kind, value) in &values {
+            select = bind(select, *kind, value);
+        }
+        let row = select.fetch_one(self.conn()).await.map_err(db_error)?;
+        let n: i64 = row.try_get("n").map_err(db_error)?;
+        Ok(n.max(0) as u64)
+    }
+
+    async fn write_fields<M: Model>(
+        &mut self,
+        scope: &Query,
+        pk: &Value,
+        values: Map<String, Value>,
+        partial: bool,
+    ) -> Result<M, ActionError> {
+        let (pk, before) = self.fetch_row::<M>(scope, pk).await?;
+        let row = validate_write(M::fields(), &values, partial)?;
+        let fields: Vec<&FieldSpec> = M::fields()
+            .iter()
+            .filter(|f| row.contains_key(f.name) && !f.primary_key)
+            .collect();
+        if fields.is_empty() {
+            return to_model(before);
+        }
+        let sets: Vec<String> = fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| format!("{} = {}", quote(f.name), self.placeholder(i + 1)))
+            .collect();
+        let sql = format!(
+            "UPDATE {} SET {} WHERE {} = {} RETURNING *",
+            quote(M::TABLE),
+            sets.join(", "),
+            quote(M::primary_key().name),
+            self.placeholder(fields.len() + 1)
+        );
+        let mut update = sqlx::query(audited(sql));
+        for field in &fields {
+            update = bind(update, field.kind, &row[field.name]);
+        }
+        update = bind(update, M::primary_key().kind, &pk);
+        let updated = update.fetch_one(self.conn()).await.map_err(db_error)?;
+        let after = row_to_json(M::fields(), &updated)?;
+        self.record::<M>(ChangeKind::Update, pk, Some(before), Some(after.clone()));
+        to_model(after)
+    }
+
+    /// Replaces every writable field of row `pk`.
+    pub async fn update<M: Model>(
+        &mut self,
+        scope: &Query,
+        pk: &Value,
+        write: &M::Write,
+    ) -> Result<M, ActionError> {
+        let values = match serde_json::to_value(write).map_err(ActionError::internal)? {
+            Value::Object(values) => values,
+            _ => {
+                return Err(ActionError::internal(
+                    "a write type must serialize to an object",
+                ))
+            }
+        };
+        self.write_fields::<M>(scope, pk, values, false).await
+    }
+
+    /// Changes the fields `patch` sets.
+    pub async fn patch<M: Model>(
+        &mut self,
+        scope: &Query,
+        pk: &Value,
+        patch: &M::Patch,
+    ) -> Result<M, ActionError> {
+        let values = match serde_json::to_value(patch).map_err(ActionError::internal)? {
+            Value::Object(values) => values,
+            _ => {
+                return Err(ActionError::internal(
+                    "a patch type must serialize to an object",
+                ))
+            }
+        };
+        self.write_fields::<M>(scope, pk, values, true).await
+    }
+
+    /// Deletes row `pk`.
+    pub async fn delete<M: Model>(&mut self, scope: &Query, pk: &Value) -> Result<(), ActionError> {
+        let (pk, before) = self.fetch_row::<M>(scope, pk).await?;
+        let sql = format!(
+            "DELETE FROM {} WHERE {} = {}",
+            quote(M::TABLE),
+            quote(M::primary_key().name),
+            self.placeholder(1)
+        );
+        bind(sqlx::query(audited(sql)), M::primary_key().kind, &pk)
+            .execute(self.conn())
+            .await
+            .map_err(db_error)?;
+        self.record::<M>(ChangeKind::Delete, pk, Some(before), None);
+        Ok(())
+    }
+}
