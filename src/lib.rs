@@ -6,8 +6,8 @@ pub mod api;
 pub mod plain;
 pub mod todos;
 
-use chanrest::store::{Store, StoreError};
-use chanrest::{App, ChannelLayer, InMemoryChannelLayer, Multiplexer};
+use chanrest::store::Store;
+use chanrest::{App, ChannelLayer, InMemoryChannelLayer, Multiplexer, RedisChannelLayer};
 use std::sync::Arc;
 use warp::Filter;
 
@@ -24,6 +24,10 @@ pub struct Config {
     pub limits: Option<chanrest::Limits>,
     /// Database URL: `sqlite::memory:`, `sqlite:path.db` or `postgres://...`.
     pub database: String,
+    /// Redis URL for the channel layer; `None` keeps groups in this process.
+    pub redis: Option<String>,
+    /// Prefix of the Redis channels (processes of one deployment share it).
+    pub redis_prefix: String,
 }
 
 impl Default for Config {
@@ -31,9 +35,14 @@ impl Default for Config {
         Config {
             limits: None,
             database: DEFAULT_DATABASE.to_owned(),
+            redis: None,
+            redis_prefix: "chanrest:".to_owned(),
         }
     }
 }
+
+/// Why a demo could not start.
+pub type StartError = Box<dyn std::error::Error + Send + Sync>;
 
 /// A demo server's parts, ready to serve.
 #[derive(Clone)]
@@ -46,9 +55,15 @@ pub struct Demo {
 }
 
 impl Demo {
-    /// Opens the database, creates the tables and registers the observers.
-    pub async fn start(config: &Config) -> Result<Demo, StoreError> {
-        let layer: Arc<dyn ChannelLayer> = Arc::new(InMemoryChannelLayer::new());
+    /// Connects the channel layer, opens the database, creates the tables and registers the
+    /// observers.
+    pub async fn start(config: &Config) -> Result<Demo, StartError> {
+        let layer: Arc<dyn ChannelLayer> = match &config.redis {
+            Some(url) => {
+                Arc::new(RedisChannelLayer::connect_with_prefix(url, &config.redis_prefix).await?)
+            }
+            None => Arc::new(InMemoryChannelLayer::new()),
+        };
         let store = Store::connect(&config.database, layer.clone()).await?;
         todos::prepare(&store).await?;
         Ok(Demo {
@@ -107,6 +122,6 @@ impl Demo {
 /// Starts a demo with `config` and returns its routes.
 pub async fn routes(
     config: &Config,
-) -> Result<warp::filters::BoxedFilter<(warp::reply::Response,)>, StoreError> {
+) -> Result<warp::filters::BoxedFilter<(warp::reply::Response,)>, StartError> {
     Ok(Demo::start(config).await?.routes())
 }

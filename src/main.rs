@@ -6,17 +6,24 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: chanrest-demo [--addr HOST:PORT] [--database URL]
 
   --addr HOST:PORT   address to listen on (default 127.0.0.1:8000; port 0 picks a free one)
-  --database URL     sqlite::memory: (default, a fresh database), sqlite:FILE, or postgres://...";
+  --database URL     sqlite::memory: (default, a fresh database), sqlite:FILE, or postgres://...
+  --redis URL        share groups and subscriptions with other processes through Redis
+                     (e.g. redis://127.0.0.1:6379); default: this process only
+  --redis-prefix P   prefix of the Redis channels (default chanrest:)";
 
 struct Args {
     addr: SocketAddr,
     database: String,
+    redis: Option<String>,
+    redis_prefix: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         addr: SocketAddr::from(([127, 0, 0, 1], 8000)),
         database: chanrest_demo::DEFAULT_DATABASE.to_owned(),
+        redis: None,
+        redis_prefix: None,
     };
     let mut argv = std::env::args().skip(1);
     while let Some(arg) = argv.next() {
@@ -36,6 +43,8 @@ fn parse_args() -> Result<Args, String> {
                 args.addr = text.parse().map_err(|e| format!("--addr {text}: {e}"))?;
             }
             "--database" => args.database = value("--database")?,
+            "--redis" => args.redis = Some(value("--redis")?),
+            "--redis-prefix" => args.redis_prefix = Some(value("--redis-prefix")?),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),
         }
@@ -66,10 +75,14 @@ async fn main() -> ExitCode {
         }
     };
     let addr = listener.local_addr().expect("bound socket has an address");
-    let config = chanrest_demo::Config {
+    let mut config = chanrest_demo::Config {
         database: args.database,
+        redis: args.redis,
         ..Default::default()
     };
+    if let Some(prefix) = args.redis_prefix {
+        config.redis_prefix = prefix;
+    }
     let routes = match chanrest_demo::routes(&config).await {
         Ok(routes) => routes,
         Err(err) => {

@@ -40,6 +40,8 @@ mod layer;
 #[cfg(feature = "server")]
 mod permission;
 #[cfg(feature = "server")]
+mod redis_layer;
+#[cfg(feature = "server")]
 mod scope;
 #[cfg(feature = "server")]
 mod server;
@@ -65,6 +67,8 @@ pub use layer::{ChannelLayer, GroupMember, InMemoryChannelLayer, LayerError, Loc
 pub use permission::{
     AllowAny, IsAuthenticated, Permission, PermissionExt, Permissions, RequireAuthenticatedConnect,
 };
+#[cfg(feature = "server")]
+pub use redis_layer::RedisChannelLayer;
 #[cfg(feature = "server")]
 pub use scope::{AuthError, Authenticator, Scope, TokenAuth, User};
 #[cfg(feature = "server")]

@@ -1,0 +1,312 @@
+//! A channel layer over Redis pub/sub, so groups span server processes (what `channels_redis`
+//! is to Django Channels).
+//!
+//! Each process keeps its own members in [`LocalGroups`] and subscribes to a Redis channel per
+//! group that has a local member. `group_send` delivers to local members at once and publishes
+//! the push, tagged with the process's origin id, for the other processes (which ignore their
+//! own messages). So every member gets a push exactly once, and pushes from one source arrive
+//! in the order they were sent (one publishing connection, one subscriber).
+//!
+//! When Redis goes away, the layer logs it and keeps reconnecting (with backoff) by itself;
+//! meanwhile local delivery goes on, but pushes between processes are lost, and resume once the
+//! subscriptions are renewed. A member that cannot keep up is handled like any slow client:
+//! its outbound queue is bounded and it is disconnected (close 4008).
+
+use crate::layer::{ChannelLayer, GroupMember, LayerError, LocalGroups, Push};
+use async_trait::async_trait;
+use futures_util::StreamExt;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+
+/// How long a `group_add` waits for Redis to confirm the subscription, and a publish for
+/// Redis to accept it, before going on without (and logging).
+const REDIS_WAIT: Duration = Duration::from_secs(2);
+
+/// Group names longer than this are hashed into the channel name (the message carries the
+/// full name, so a hash collision only costs traffic).
+const MAX_PLAIN_CHANNEL: usize = 200;
+
+#[derive(Serialize, Deserialize)]
+struct Envelope<'a> {
+    /// The publishing process.
+    o: u64,
+    /// The group.
+    #[serde(borrow)]
+    g: std::borrow::Cow<'a, str>,
+    /// The push.
+    p: Push,
+}
+
+enum Control {
+    Subscribe(String, oneshot::Sender<()>),
+    Unsubscribe(String),
+}
+
+/// Groups across processes through Redis pub/sub.
+pub struct RedisChannelLayer {
+    local: Arc<LocalGroups>,
+    publisher: ConnectionManager,
+    control: mpsc::UnboundedSender<Control>,
+    prefix: String,
+    origin: u64,
+    connected: Arc<AtomicBool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for RedisChannelLayer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl RedisChannelLayer {
+    /// Connects to Redis at `url` (e.g. `redis://127.0.0.1:6379`), with channel names prefixed
+    /// `chanrest:`. Fails at once, with the reason, when Redis cannot be reached.
+    pub async fn connect(url: &str) -> Result<Self, LayerError> {
+        Self::connect_with_prefix(url, "chanrest:").await
+    }
+
+    /// Like [`RedisChannelLayer::connect`], with another channel prefix (to run several
+    /// independent deployments on one Redis).
+    pub async fn connect_with_prefix(url: &str, prefix: &str) -> Result<Self, LayerError> {
+        let fail =
+            |err: redis::RedisError| LayerError(format!("cannot connect to Redis at {url}: {err}"));
+        let client = redis::Client::open(url).map_err(fail)?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(REDIS_WAIT))
+            .set_response_timeout(Some(REDIS_WAIT))
+            .set_number_of_retries(2)
+            .set_max_delay(Duration::from_secs(2));
+        let publisher = tokio::time::timeout(
+            REDIS_WAIT * 2,
+            client.get_connection_manager_with_config(config),
+        )
+        .await
+        .map_err(|_| LayerError(format!("cannot connect to Redis at {url}: timed out")))?
+        .map_err(fail)?;
+        let pubsub = tokio::time::timeout(REDIS_WAIT * 2, client.get_async_pubsub())
+            .await
+            .map_err(|_| LayerError(format!("cannot connect to Redis at {url}: timed out")))?
+            .map_err(fail)?;
+        let local = Arc::new(LocalGroups::default());
+        let (control, requests) = mpsc::unbounded_channel();
+        let origin = origin_id();
+        let connected = Arc::new(AtomicBool::new(true));
+        let task = tokio::spawn(subscriber(
+            client,
+            pubsub,
+            local.clone(),
+            requests,
+            origin,
+            connected.clone(),
+        ));
+        tracing::info!(url, prefix, "redis channel layer connected");
+        Ok(RedisChannelLayer {
+            local,
+            publisher,
+            control,
+            prefix: prefix.to_owned(),
+            origin,
+            connected,
+            task,
+        })
+    }
+
+    /// The members in this process.
+    pub fn local(&self) -> &LocalGroups {
+        &self.local
+    }
+
+    /// Whether the subscriber connection is up right now.
+    pub fn is_connected(&self) -> bool {
+        self.connected.load(Ordering::Relaxed)
+    }
+
+    fn channel(&self, group: &str) -> String {
+        if group.len() <= MAX_PLAIN_CHANNEL {
+            format!("{}g:{}", self.prefix, group)
+        } else {
+            format!(
+                "{}h:{:016x}:{}",
+                self.prefix,
+                fnv1a(group.as_bytes()),
+                group.len()
+            )
+        }
+    }
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn origin_id() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    fnv1a(format!("{}:{}:{:p}", std::process::id(), nanos, &nanos).as_bytes())
+}
+
+#[async_trait]
+impl ChannelLayer for RedisChannelLayer {
+    async fn group_add(&self, group: &str, member: Arc<dyn GroupMember>) -> Result<(), LayerError> {
+        if self.local.add(group, member) {
+            let (ack, confirmed) = oneshot::channel();
+            let _ = self
+                .control
+                .send(Control::Subscribe(self.channel(group), ack));
+            // Wait for Redis to confirm, so a push sent elsewhere right after this returns is
+            // received; if Redis is away, local delivery works and the subscription is renewed
+            // on reconnection.
+            if tokio::time::timeout(REDIS_WAIT, confirmed).await.is_err() {
+                tracing::warn!(group, "redis did not confirm a subscription in time");
+            }
+        }
+        Ok(())
+    }
+
+    async fn group_discard(&self, group: &str, member_id: u64) -> Result<(), LayerError> {
+        if self.local.discard(group, member_id) {
+            let _ = self.control.send(Control::Unsubscribe(self.channel(group)));
+        }
+        Ok(())
+    }
+
+    async fn group_send(&self, group: &str, push: Push) -> Result<(), LayerError> {
+        self.local.deliver(group, &push);
+        let message = serde_json::to_string(&Envelope {
+            o: self.origin,
+            g: group.into(),
+            p: push,
+        })
+        .map_err(|e| LayerError(e.to_string()))?;
+        let mut publisher = self.publisher.clone();
+        let channel = self.channel(group);
+        let published = tokio::time::timeout(
+            REDIS_WAIT,
+            redis::cmd("PUBLISH")
+                .arg(&channel)
+                .arg(message)
+                .query_async::<i64>(&mut publisher),
+        )
+        .await;
+        match published {
+            Ok(Ok(_)) => {}
+            Ok(Err(err)) => {
+                tracing::warn!(%err, group, "redis publish failed; other processes miss this push")
+            }
+            Err(_) => tracing::warn!(
+                group,
+                "redis publish timed out; other processes miss this push"
+            ),
+        }
+        Ok(())
+    }
+}
+
+/// Owns the pub/sub connection: applies subscription changes, delivers messages from other
+/// processes, and reconnects (renewing every subscription) when the connection drops.
+async fn subscriber(
+    client: redis::Client,
+    first: redis::aio::PubSub,
+    local: Arc<LocalGroups>,
+    mut requests: mpsc::UnboundedReceiver<Control>,
+    origin: u64,
+    connected: Arc<AtomicBool>,
+) {
+    let mut channels: HashSet<String> = HashSet::new();
+    let mut pubsub = Some(first);
+    let mut backoff = Duration::from_millis(100);
+    loop {
+        let connection = match pubsub.take() {
+            Some(connection) => Ok(connection),
+            None => client.get_async_pubsub().await,
+        };
+        let (mut sink, mut stream) = match connection {
+            Ok(connection) => connection.split(),
+            Err(err) => {
+                if connected.swap(false, Ordering::Relaxed) {
+                    tracing::error!(%err, "redis is unavailable; pushes between processes are lost until it is back");
+                }
+                // Keep taking subscription changes while waiting, so none is lost.
+                let wait = tokio::time::sleep(backoff);
+                tokio::pin!(wait);
+                loop {
+                    tokio::select! {
+                        _ = &mut wait => break,
+                        request = requests.recv() => match request {
+                            None => return,
+                            Some(Control::Subscribe(channel, ack)) => {
+                                channels.insert(channel);
+                                let _ = ack.send(());
+                            }
+                            Some(Control::Unsubscribe(channel)) => {
+                                channels.remove(&channel);
+                            }
+                        },
+                    }
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+                continue;
+            }
+        };
+        if !channels.is_empty() {
+            let all: Vec<&String> = channels.iter().collect();
+            if let Err(err) = sink.subscribe(&all).await {
+                tracing::warn!(%err, "renewing redis subscriptions failed");
+                continue;
+            }
+        }
+        if !connected.swap(true, Ordering::Relaxed) {
+            tracing::info!(
+                channels = channels.len(),
+                "redis is back; subscriptions renewed"
+            );
+        }
+        backoff = Duration::from_millis(100);
+        loop {
+            tokio::select! {
+                message = stream.next() => {
+                    let Some(message) = message else {
+                        connected.store(false, Ordering::Relaxed);
+                        tracing::error!("lost the redis pub/sub connection; reconnecting");
+                        break;
+                    };
+                    let Ok(payload) = message.get_payload::<Vec<u8>>() else { continue };
+                    match serde_json::from_slice::<Envelope<'_>>(&payload) {
+                        Ok(envelope) if envelope.o != origin => {
+                            local.deliver(&envelope.g, &envelope.p);
+                        }
+                        Ok(_) => {}
+                        Err(err) => tracing::warn!(%err, "ignoring a malformed message on a chanrest channel"),
+                    }
+                }
+                request = requests.recv() => match request {
+                    None => return,
+                    Some(Control::Subscribe(channel, ack)) => {
+                        let result = sink.subscribe(&channel).await;
+                        channels.insert(channel);
+                        let _ = ack.send(());
+                        if result.is_err() {
+                            break;
+                        }
+                    }
+                    Some(Control::Unsubscribe(channel)) => {
+                        channels.remove(&channel);
+                        if sink.unsubscribe(&channel).await.is_err() {
+                            break;
+                        }
+                    }
+                },
+            }
+        }
+    }
+}
