@@ -91,11 +91,7 @@ async fn main() -> ExitCode {
         }
     };
     println!("chanrest-demo listening on http://{addr}");
-    warp::serve(routes)
-        .incoming(listener)
-        .graceful(shutdown_signal())
-        .run()
-        .await;
+    chanrest::serve(listener, routes, chanrest::DEFAULT_HANDSHAKE_TIMEOUT, shutdown_signal()).await;
     ExitCode::SUCCESS
 }
 

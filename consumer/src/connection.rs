@@ -9,7 +9,7 @@ use crate::layer::{ChannelLayer, GroupMember, Push};
 use crate::manifest::ActionInfo;
 use crate::permission::Permissions;
 use crate::scope::{Scope, User};
-use crate::server::Limits;
+use crate::server::{Limits, Metrics};
 use futures_util::{SinkExt, StreamExt};
 use serde::Serialize;
 use serde_json::Value;
@@ -132,7 +132,10 @@ pub(crate) struct Session {
     groups: Mutex<HashMap<String, Membership>>,
     detached: Mutex<JoinSet<()>>,
     max_detached: usize,
+    max_groups: usize,
     generations: Mutex<HashMap<String, u64>>,
+    metrics: Arc<Metrics>,
+    _alive: Counted,
 }
 
 impl Session {
@@ -155,6 +158,16 @@ impl Session {
         let (was_member, is_member) = {
             let mut groups = self.lock_groups();
             let was_member = groups.contains_key(group);
+            if !was_member && groups.len() >= self.max_groups {
+                return Err(ActionError::Status {
+                    status: 429,
+                    errors: vec![format!(
+                        "Too many groups and subscriptions on this connection (at most {}).",
+                        self.max_groups
+                    )
+                    .into()],
+                });
+            }
             let membership = groups.entry(group.to_owned()).or_default();
             change(membership);
             let is_member = membership.plain || !membership.request_ids.is_empty();
@@ -166,9 +179,13 @@ impl Session {
         match (was_member, is_member) {
             (false, true) => {
                 let member: Arc<dyn GroupMember> = self.clone();
+                self.metrics.memberships.fetch_add(1, Ordering::Relaxed);
                 self.layer.group_add(group, member).await?;
             }
-            (true, false) => self.layer.group_discard(group, self.id).await?,
+            (true, false) => {
+                self.metrics.memberships.fetch_sub(1, Ordering::Relaxed);
+                self.layer.group_discard(group, self.id).await?
+            }
             _ => {}
         }
         Ok(())
@@ -180,7 +197,11 @@ impl Session {
         if set.len() >= self.max_detached {
             return false;
         }
-        set.spawn(task);
+        let alive = Counted::new(&self.metrics, |m| &m.detached);
+        set.spawn(async move {
+            let _alive = alive;
+            task.await
+        });
         true
     }
 
@@ -190,6 +211,7 @@ impl Session {
         set.shutdown().await;
         let groups: Vec<String> = self.lock_groups().drain().map(|(g, _)| g).collect();
         for group in groups {
+            self.metrics.memberships.fetch_sub(1, Ordering::Relaxed);
             if let Err(err) = self.layer.group_discard(&group, self.id).await {
                 tracing::warn!(%err, group, "leaving a group on disconnect failed");
             }
@@ -578,6 +600,23 @@ pub(crate) struct ConnectionSetup {
     pub(crate) scope: Arc<Scope>,
     pub(crate) layer: Arc<dyn ChannelLayer>,
     pub(crate) limits: Arc<Limits>,
+    pub(crate) metrics: Arc<Metrics>,
+}
+
+/// Counts a live thing in a metric for as long as the guard lives.
+struct Counted(Arc<Metrics>, fn(&Metrics) -> &AtomicUsize);
+
+impl Counted {
+    fn new(metrics: &Arc<Metrics>, counter: fn(&Metrics) -> &AtomicUsize) -> Self {
+        counter(metrics).fetch_add(1, Ordering::Relaxed);
+        Counted(metrics.clone(), counter)
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        (self.1)(&self.0).fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// Runs a connection to the end.
@@ -598,7 +637,9 @@ where
         scope,
         layer,
         limits,
+        metrics,
     } = setup;
+    let _connection = Counted::new(&metrics, |m| &m.connections);
     let (sink, mut stream) = ws.split();
     let (tx, rx) = mpsc::unbounded_channel();
     let (close_tx, mut close_rx) = watch::channel(None);
@@ -632,7 +673,10 @@ where
             groups: Mutex::new(HashMap::new()),
             detached: Mutex::new(JoinSet::new()),
             max_detached: limits.max_detached_per_consumer,
+            max_groups: limits.max_groups_per_consumer,
             generations: Mutex::new(HashMap::new()),
+            metrics: metrics.clone(),
+            _alive: Counted::new(&metrics, |m| &m.sessions),
         })
     };
     let (single, streams): (Option<Arc<Session>>, Vec<(Arc<str>, Arc<Session>)>) = match &*endpoint

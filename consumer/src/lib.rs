@@ -72,7 +72,10 @@ pub use redis_layer::RedisChannelLayer;
 #[cfg(feature = "server")]
 pub use scope::{AuthError, Authenticator, Scope, TokenAuth, User};
 #[cfg(feature = "server")]
-pub use server::{App, Limits, Multiplexer, RouteInfo, ServerHandle};
+pub use server::{
+    serve, App, Limits, Metrics, Multiplexer, PeerAddr, RouteInfo, ServerHandle,
+    DEFAULT_HANDSHAKE_TIMEOUT,
+};
 
 /// The arguments of an action declared without any (`action name() -> T;`): any object,
 /// extra keys ignored.

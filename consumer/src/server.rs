@@ -41,6 +41,9 @@ pub struct Limits {
     /// Detached actions in flight per consumer on a connection; one more gets a 429 reply.
     /// Default 64.
     pub max_detached_per_consumer: usize,
+    /// Groups (plain or subscribed) per consumer on a connection; joining one more gets a 429
+    /// reply. Default 1,000.
+    pub max_groups_per_consumer: usize,
     /// How often the server pings. Default 20 s.
     pub ping_interval: Duration,
     /// How long past a ping the server waits for any frame before closing with
@@ -61,6 +64,7 @@ impl Default for Limits {
             write_timeout: Duration::from_secs(10),
             max_connections: 10_000,
             max_detached_per_consumer: 64,
+            max_groups_per_consumer: 1_000,
             ping_interval: Duration::from_secs(20),
             ping_timeout: Duration::from_secs(20),
             read_buffer_size: 4 << 10,
@@ -139,6 +143,40 @@ pub struct App {
     layer: Arc<dyn ChannelLayer>,
     authenticator: Option<Arc<dyn Authenticator>>,
     limits: Limits,
+    allowed_origins: Option<Vec<String>>,
+    metrics: Arc<Metrics>,
+}
+
+/// Live counts of a server, for health checks and for proving that nothing leaks.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    pub(crate) connections: std::sync::atomic::AtomicUsize,
+    pub(crate) sessions: std::sync::atomic::AtomicUsize,
+    pub(crate) detached: std::sync::atomic::AtomicUsize,
+    pub(crate) memberships: std::sync::atomic::AtomicUsize,
+}
+
+impl Metrics {
+    /// Open WebSocket connections.
+    pub fn connections(&self) -> usize {
+        self.connections.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Consumer instances alive (one per consumer per connection; several behind a
+    /// multiplexer).
+    pub fn sessions(&self) -> usize {
+        self.sessions.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Detached actions running.
+    pub fn detached_tasks(&self) -> usize {
+        self.detached.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Group memberships held in the channel layer by this app's consumers.
+    pub fn memberships(&self) -> usize {
+        self.memberships.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 impl Default for App {
@@ -149,6 +187,8 @@ impl Default for App {
             layer: Arc::new(InMemoryChannelLayer::new()),
             authenticator: None,
             limits: Limits::default(),
+            allowed_origins: None,
+            metrics: Arc::new(Metrics::default()),
         }
     }
 }
@@ -201,6 +241,23 @@ impl App {
         self
     }
 
+    /// Accepts browser handshakes only from these origins (exact `Origin` header values, e.g.
+    /// `https://app.example.com`); others are refused with HTTP 403 before any consumer code
+    /// runs. Handshakes without an `Origin` header (non-browser clients) are accepted. Default:
+    /// any origin.
+    pub fn allowed_origins<S: Into<String>>(
+        mut self,
+        origins: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.allowed_origins = Some(origins.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Live counts of this app's connections.
+    pub fn metrics(&self) -> Arc<Metrics> {
+        self.metrics.clone()
+    }
+
     /// Sets the resource limits.
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
@@ -230,6 +287,8 @@ impl App {
     /// warp's 404, so the filter combines with your other routes through `.or(...)`.
     pub fn filter(self) -> BoxedFilter<(Response<warp::hyper::body::Bytes>,)> {
         let shared = Arc::new(Shared {
+            allowed_origins: self.allowed_origins,
+            metrics: self.metrics,
             connections: Arc::new(Semaphore::new(self.limits.max_connections)),
             routes: self.routes,
             layer: self.layer,
@@ -237,11 +296,15 @@ impl App {
             limits: Arc::new(self.limits),
         });
         let query = warp::query::raw().or(warp::any().map(String::new)).unify();
+        // The peer: from chanrest's own accept loop, or from warp's when served by warp::serve.
+        let peer = warp::ext::optional::<PeerAddr>()
+            .and(warp::addr::remote())
+            .map(|peer: Option<PeerAddr>, remote: Option<SocketAddr>| peer.map(|p| p.0).or(remote));
         warp::path::full()
             .and(warp::method())
             .and(warp::header::headers_cloned())
             .and(query)
-            .and(warp::addr::remote())
+            .and(peer)
             .and(warp::ext::optional::<OnUpgrade>())
             .and_then(
                 move |path: warp::path::FullPath,
@@ -272,11 +335,19 @@ impl App {
 
     /// Serves the app (and nothing else) on `listener` until the process ends.
     pub async fn serve(self, listener: TcpListener) {
-        warp::serve(self.filter()).incoming(listener).run().await
+        serve(
+            listener,
+            self.filter(),
+            DEFAULT_HANDSHAKE_TIMEOUT,
+            std::future::pending(),
+        )
+        .await
     }
 }
 
 struct Shared {
+    allowed_origins: Option<Vec<String>>,
+    metrics: Arc<Metrics>,
     routes: HashMap<String, Arc<Endpoint>>,
     layer: Arc<dyn ChannelLayer>,
     authenticator: Option<Arc<dyn Authenticator>>,
@@ -357,6 +428,13 @@ impl Shared {
                 "This connection cannot be upgraded.",
             );
         };
+        if let (Some(allowed), Some(origin)) = (&self.allowed_origins, headers.get(header::ORIGIN))
+        {
+            if !allowed.iter().any(|a| a.as_bytes() == origin.as_bytes()) {
+                tracing::info!(origin = ?origin, "handshake from a disallowed origin");
+                return plain(StatusCode::FORBIDDEN, "Origin not allowed.");
+            }
+        }
         let Ok(permit) = self.connections.clone().try_acquire_owned() else {
             tracing::warn!("connection limit reached, refusing a handshake");
             return plain(StatusCode::SERVICE_UNAVAILABLE, "Too many connections.");
@@ -391,6 +469,7 @@ impl Shared {
             scope: Arc::new(scope),
             layer: self.layer.clone(),
             limits: self.limits.clone(),
+            metrics: self.metrics.clone(),
         };
         let config = self.limits.websocket_config();
         tokio::spawn(async move {
@@ -425,6 +504,64 @@ impl Shared {
     }
 }
 
+/// The peer address of a connection accepted by [`serve`], as a request extension.
+#[derive(Debug, Clone, Copy)]
+pub struct PeerAddr(pub SocketAddr);
+
+/// How long a client may take to send the HTTP request of its handshake (slow-header clients
+/// are cut off after it). Default of [`serve`].
+pub const DEFAULT_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves `filter` on `listener` until `shutdown` resolves: warp routes each request; the
+/// connections themselves are hyper's HTTP/1 with upgrades, a `handshake_timeout` on reading
+/// request headers (warp's own server sets no timer, so its header timeout never applies), and
+/// TCP_NODELAY. Open WebSockets outlive the shutdown of the listener and end on their own.
+pub async fn serve<F>(
+    listener: TcpListener,
+    filter: F,
+    handshake_timeout: Duration,
+    shutdown: impl std::future::Future<Output = ()>,
+) where
+    F: Filter + Clone + Send + Sync + 'static,
+    F::Extract: Reply,
+{
+    let service = warp::service(filter);
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    // Out of file descriptors and the like: wait a little instead of spinning.
+                    tracing::warn!(error = %err, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => return,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = service.clone();
+        tokio::spawn(async move {
+            // warp routes; each request carries the peer address for the handshake filter.
+            let service = hyper::service::service_fn(
+                move |mut request: hyper::Request<hyper::body::Incoming>| {
+                    request.extensions_mut().insert(PeerAddr(peer));
+                    tower_service::Service::call(&mut service.clone(), request)
+                },
+            );
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(handshake_timeout)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .with_upgrades();
+            if let Err(err) = connection.await {
+                tracing::debug!(error = %err, %peer, "http connection ended with an error");
+            }
+        });
+    }
+}
+
 /// A running server: its address, and a handle to stop it.
 pub struct ServerHandle {
     addr: SocketAddr,
@@ -439,12 +576,24 @@ impl ServerHandle {
         F: Filter + Clone + Send + Sync + 'static,
         F::Extract: Reply,
     {
+        Self::spawn_with(listener, filter, DEFAULT_HANDSHAKE_TIMEOUT)
+    }
+
+    /// Like [`ServerHandle::spawn`] with another handshake timeout.
+    pub fn spawn_with<F>(
+        listener: TcpListener,
+        filter: F,
+        handshake_timeout: Duration,
+    ) -> std::io::Result<ServerHandle>
+    where
+        F: Filter + Clone + Send + Sync + 'static,
+        F::Extract: Reply,
+    {
         let addr = listener.local_addr()?;
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let server = warp::serve(filter).incoming(listener).graceful(async {
+        let task = tokio::spawn(serve(listener, filter, handshake_timeout, async {
             let _ = rx.await;
-        });
-        let task = tokio::spawn(server.run());
+        }));
         Ok(ServerHandle {
             addr,
             shutdown: Some(tx),

@@ -56,10 +56,22 @@ impl TestServer {
         F: Filter + Clone + Send + Sync + 'static,
         F::Extract: warp::Reply,
     {
+        Self::start_filter_with(filter, crate::server::DEFAULT_HANDSHAKE_TIMEOUT).await
+    }
+
+    /// Like [`TestServer::start_filter`] with another handshake timeout.
+    pub async fn start_filter_with<F>(
+        filter: F,
+        handshake_timeout: std::time::Duration,
+    ) -> TestServer
+    where
+        F: Filter + Clone + Send + Sync + 'static,
+        F::Extract: warp::Reply,
+    {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1:0");
-        let handle = ServerHandle::spawn(listener, filter).expect("serve");
+        let handle = ServerHandle::spawn_with(listener, filter, handshake_timeout).expect("serve");
         TestServer { handle }
     }
 

@@ -1,0 +1,370 @@
+//! Hostile input, handshake security, concurrent writes and a bounded soak, through real
+//! sockets against the demo.
+
+mod common;
+
+use chanrest::test::{ConnectError, TestClient, TestServer};
+use chanrest::{assert_error, assert_push, assert_reply, close_code, Limits};
+use chanrest_demo::Demo;
+use serde_json::{json, Map, Value};
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+async fn demo() -> (Demo, TestServer) {
+    let demo = Demo::start(&Default::default()).await.unwrap();
+    let server = TestServer::start_filter(demo.routes()).await;
+    (demo, server)
+}
+
+#[tokio::test]
+async fn hostile_payloads_get_envelope_errors() {
+    let (_demo, server) = demo().await;
+    let mut client = server.connect("/ws/plain/").await;
+    // Numbers beyond f64 are not JSON serde can hold: a 400, not a crash.
+    client
+        .send_text(r#"{"action": "add", "request_id": 1, "a": 1e400, "b": 1}"#)
+        .await;
+    let reply = client.recv_json().await;
+    assert_reply!(reply, 400);
+    assert!(reply["errors"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("Invalid JSON"));
+    // Integers beyond i64 for an i64 argument: a field error.
+    client
+        .send_text(r#"{"action": "add", "request_id": 2, "a": 99999999999999999999, "b": 1}"#)
+        .await;
+    assert_error!(
+        client.recv_json().await,
+        400,
+        json!([{"a": ["A valid integer is required."]}])
+    );
+    // Thousands of unknown keys are ignored.
+    let mut args = Map::new();
+    for i in 0..5000 {
+        args.insert(format!("k{i}"), json!(i));
+    }
+    args.insert("a".into(), json!(2));
+    args.insert("b".into(), json!(3));
+    assert_reply!(
+        client.request("add", Value::Object(args)).await,
+        200,
+        json!(5)
+    );
+    // Deep nesting inside an argument.
+    let deep = format!(
+        r#"{{"action": "echo", "request_id": 3, "x": {}{}}}"#,
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    client.send_text(&deep).await;
+    assert_reply!(client.recv_json().await, 400);
+    // Strings with every kind of escape round-trip through echo.
+    let odd = json!({"s": "\u{0}\u{1f}\"\\\n\u{2028}🦀", "n": -0.0, "big": u64::MAX});
+    assert_reply!(client.request("echo", odd.clone()).await, 200, odd);
+}
+
+/// A masked client text frame with `payload` as is (even when it is not UTF-8).
+fn raw_text_frame(payload: &[u8]) -> Vec<u8> {
+    let mut frame = vec![0x81];
+    match payload.len() {
+        n if n < 126 => frame.push(0x80 | n as u8),
+        n => {
+            frame.push(0x80 | 126);
+            frame.extend_from_slice(&(n as u16).to_be_bytes());
+        }
+    }
+    let mask = [1u8, 2, 3, 4];
+    frame.extend_from_slice(&mask);
+    frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+    frame
+}
+
+#[tokio::test]
+async fn invalid_utf8_closes_with_1007() {
+    let (_demo, server) = demo().await;
+    let addr = server.addr();
+    let closing = tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        write!(
+            stream,
+            "GET /ws/plain/ HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = [0u8; 1024];
+        let n = stream.read(&mut response).unwrap();
+        assert!(String::from_utf8_lossy(&response[..n]).starts_with("HTTP/1.1 101"));
+        stream
+            .write_all(&raw_text_frame(b"{\"action\": \"\xff\xfe\"}"))
+            .unwrap();
+        let mut frame = [0u8; 64];
+        let n = stream.read(&mut frame).unwrap();
+        // A close frame: opcode 0x8, then the code.
+        assert_eq!(frame[0], 0x88, "a close frame, got {:?}", &frame[..n]);
+        u16::from_be_bytes([frame[2], frame[3]])
+    });
+    assert_eq!(closing.await.unwrap(), close_code::INVALID_UTF8);
+}
+
+#[tokio::test]
+async fn a_flood_of_pipelined_requests_is_answered_in_order() {
+    let (_demo, server) = demo().await;
+    let mut client = server.connect("/ws/bench/").await;
+    for i in 0..5000 {
+        client.send("echo", json!(i), json!({"data": i})).await;
+    }
+    for i in 0..5000 {
+        let reply = client.recv_json().await;
+        assert_eq!(
+            (reply["request_id"].clone(), reply["data"].clone()),
+            (json!(i), json!(i))
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_flood_of_subscriptions_is_capped() {
+    let demo = Demo::start(&chanrest_demo::Config {
+        limits: Some({
+            let mut limits = Limits::default();
+            limits.max_groups_per_consumer = 50;
+            limits
+        }),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let server = TestServer::start_filter(demo.routes()).await;
+    let mut client = server.connect("/ws/todos/").await;
+    for i in 0..50 {
+        assert_reply!(
+            client
+                .request("subscribe_list", json!({"owner": format!("user {i}")}))
+                .await,
+            201
+        );
+    }
+    let reply = client
+        .request("subscribe_list", json!({"owner": "one too many"}))
+        .await;
+    assert_error!(
+        reply,
+        429,
+        json!(["Too many groups and subscriptions on this connection (at most 50)."])
+    );
+    // Subscribing another request id to a group already joined costs nothing.
+    assert_reply!(
+        client
+            .request("subscribe_list", json!({"owner": "user 0"}))
+            .await,
+        201
+    );
+}
+
+#[tokio::test]
+async fn origins_outside_the_allowed_list_are_refused() {
+    let demo = Demo::start(&Default::default()).await.unwrap();
+    let server = TestServer::start(demo.app().allowed_origins(["https://app.example"])).await;
+    let with_origin = |origin: &str| {
+        let mut request = server.url("/ws/plain/").into_client_request().unwrap();
+        request
+            .headers_mut()
+            .insert("origin", origin.parse().unwrap());
+        request
+    };
+    assert!(matches!(
+        TestClient::connect_request(with_origin("https://evil.example")).await,
+        Err(ConnectError::Refused(403))
+    ));
+    let mut ok = TestClient::connect_request(with_origin("https://app.example"))
+        .await
+        .unwrap();
+    assert_reply!(ok.request("add", json!({"a": 1, "b": 1})).await, 200);
+    // Non-browser clients send no Origin.
+    assert_reply!(
+        server
+            .connect("/ws/plain/")
+            .await
+            .request("add", json!({"a": 1, "b": 1}))
+            .await,
+        200
+    );
+}
+
+#[tokio::test]
+async fn a_slow_handshake_is_cut_off() {
+    let demo = Demo::start(&Default::default()).await.unwrap();
+    let server = TestServer::start_filter_with(demo.routes(), Duration::from_millis(300)).await;
+    let addr = server.addr();
+    let cut_off = tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        // Headers that never end.
+        stream
+            .write_all(b"GET /ws/plain/ HTTP/1.1\r\nHost: x\r\n")
+            .unwrap();
+        let started = Instant::now();
+        let mut rest = Vec::new();
+        let _ = stream.read_to_end(&mut rest);
+        started.elapsed()
+    });
+    let waited = cut_off.await.unwrap();
+    assert!(
+        waited < Duration::from_secs(5),
+        "the server closed the connection after {waited:?}"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_writes_to_one_row_push_once_per_commit() {
+    let (_demo, server) = demo().await;
+    let mut watcher = server.connect("/ws/todos/").await;
+    let created = watcher
+        .request("create", json!({"data": {"title": "contended"}}))
+        .await;
+    let id = created["data"]["id"].clone();
+    assert_reply!(
+        watcher
+            .request_with_id("subscribe_instance", json!("w"), json!({"pk": id}))
+            .await,
+        201
+    );
+    let writers = 8;
+    let writes = 25;
+    let mut tasks = Vec::new();
+    for w in 0..writers {
+        let url = server.url("/ws/todos/");
+        let id = id.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut client = TestClient::connect(&url).await.unwrap();
+            for i in 0..writes {
+                let reply = client
+                    .request(
+                        "patch",
+                        json!({"pk": id, "data": {"title": format!("w{w}-{i}")}}),
+                    )
+                    .await;
+                assert_reply!(reply, 200);
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let mut titles = std::collections::HashSet::new();
+    let mut last = String::new();
+    for _ in 0..writers * writes {
+        let push = assert_push!(watcher, "update", "w");
+        last = push["data"]["title"].as_str().unwrap().to_owned();
+        assert!(
+            titles.insert(last.clone()),
+            "one push per committed write: {last} twice"
+        );
+    }
+    watcher.assert_silent(Duration::from_millis(300)).await;
+    let row = watcher.request("retrieve", json!({"pk": id})).await;
+    assert_eq!(
+        row["data"]["title"], last,
+        "the row holds the last committed write"
+    );
+}
+
+/// Resident memory of this process, in KiB.
+fn rss_kib() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    pages * 4
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn soak_connections_come_and_go_without_leaks() {
+    let demo = Demo::start(&Default::default()).await.unwrap();
+    let app = demo.app();
+    let metrics = app.metrics();
+    let server = TestServer::start(app).await;
+    let waves = 12;
+    let per_wave = 150;
+    let mut rss = Vec::new();
+    let mut errors = 0usize;
+    for wave in 0..waves {
+        let mut tasks = Vec::new();
+        for n in 0..per_wave {
+            let url = server.url(["/ws/plain/", "/ws/todos/", "/ws/"][n % 3]);
+            tasks.push(tokio::spawn(async move {
+                let mut client = TestClient::connect(&url).await.map_err(|e| e.to_string())?;
+                let outcome = match n % 3 {
+                    0 => {
+                        let a = client
+                            .request_with_id("subscribe_todos", json!(n), json!({}))
+                            .await;
+                        // Detached and long: the disconnect must cancel it.
+                        client
+                            .send("slow", json!("slow"), json!({"delay": 30}))
+                            .await;
+                        a["response_status"] == 201
+                    }
+                    1 => {
+                        let created = client
+                            .request("create", json!({"data": {"title": format!("soak {n}")}}))
+                            .await;
+                        let id = created["data"]["id"].clone();
+                        let sub = client
+                            .request_with_id("subscribe_instance", json!("s"), json!({"pk": id}))
+                            .await;
+                        sub["response_status"] == 201
+                    }
+                    _ => {
+                        client.use_stream("todos");
+                        let list = client
+                            .request("subscribe_list", json!({"owner": "soak"}))
+                            .await;
+                        client.use_stream("plain");
+                        let add = client.request("add", json!({"a": 1, "b": 2})).await;
+                        list["response_status"] == 201 && add["data"] == 3
+                    }
+                };
+                // Half leave politely, half just vanish.
+                if n % 2 == 0 {
+                    client.close().await;
+                } else {
+                    drop(client);
+                }
+                Ok::<bool, String>(outcome)
+            }));
+        }
+        for task in tasks {
+            match task.await {
+                Ok(Ok(true)) => {}
+                _ => errors += 1,
+            }
+        }
+        common::eventually("every connection released", || metrics.connections() == 0).await;
+        rss.push(rss_kib());
+        let _ = wave;
+    }
+    common::eventually("everything released", || {
+        metrics.connections() == 0
+            && metrics.sessions() == 0
+            && metrics.detached_tasks() == 0
+            && metrics.memberships() == 0
+    })
+    .await;
+    assert_eq!(errors, 0, "unexpected errors");
+    // Memory after the first waves (allocator warmed up) and at the end stay within 25%.
+    let (baseline, end) = (rss[2], *rss.last().unwrap());
+    println!("soak: {} connections in {waves} waves of {per_wave}; RSS after wave 3: {baseline} KiB, at the end: {end} KiB", waves * per_wave);
+    assert!(
+        end <= baseline + baseline / 4,
+        "RSS grew from {baseline} KiB to {end} KiB"
+    );
+}
