@@ -91,7 +91,13 @@ async fn main() -> ExitCode {
         }
     };
     println!("chanrest-demo listening on http://{addr}");
-    chanrest::serve(listener, routes, chanrest::DEFAULT_HANDSHAKE_TIMEOUT, shutdown_signal()).await;
+    chanrest::serve(
+        listener,
+        routes,
+        chanrest::DEFAULT_HANDSHAKE_TIMEOUT,
+        shutdown_signal(),
+    )
+    .await;
     ExitCode::SUCCESS
 }
 

@@ -49,7 +49,8 @@ impl PlainHandler for PlainApi {
     }
 
     async fn slow(&self, _ctx: &Ctx, args: SlowArgs) -> chanrest::Result<Slept> {
-        if !(args.delay >= 0.0) {
+        // NaN is not a delay either.
+        if args.delay.is_nan() || args.delay < 0.0 {
             return Err(ActionError::field(
                 "delay",
                 "Ensure this value is greater than or equal to 0.",

@@ -292,7 +292,10 @@ async fn soak_connections_come_and_go_without_leaks() {
     let app = demo.app();
     let metrics = app.metrics();
     let server = TestServer::start(app).await;
-    let waves = std::env::var("SOAK_WAVES").ok().and_then(|w| w.parse().ok()).unwrap_or(20);
+    let waves = std::env::var("SOAK_WAVES")
+        .ok()
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(20);
     let per_wave = 150;
     let mut rss = Vec::new();
     let mut errors = 0usize;
@@ -374,5 +377,8 @@ async fn soak_connections_come_and_go_without_leaks() {
         "soak: {} connections in {waves} waves of {per_wave}; RSS baseline {baseline} KiB, at the end {end} KiB",
         waves * per_wave
     );
-    assert!(end <= baseline + baseline / 4, "RSS grew from {baseline} KiB to {end} KiB");
+    assert!(
+        end <= baseline + baseline / 4,
+        "RSS grew from {baseline} KiB to {end} KiB"
+    );
 }

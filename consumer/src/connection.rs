@@ -594,6 +594,9 @@ async fn handle_message(session: &Arc<Session>, envelope: Envelope) {
     .await
 }
 
+/// The consumer instances of a multiplexed connection, by stream.
+type Streams = Vec<(Arc<str>, Arc<Session>)>;
+
 /// Everything a connection needs from the server.
 pub(crate) struct ConnectionSetup {
     pub(crate) endpoint: Arc<Endpoint>,
@@ -679,8 +682,7 @@ where
             _alive: Counted::new(&metrics, |m| &m.sessions),
         })
     };
-    let (single, streams): (Option<Arc<Session>>, Vec<(Arc<str>, Arc<Session>)>) = match &*endpoint
-    {
+    let (single, streams): (Option<Arc<Session>>, Streams) = match &*endpoint {
         Endpoint::Consumer(mount) => (Some(new_session(mount, None)), Vec::new()),
         Endpoint::Multiplexer(mounts) => (
             None,
@@ -718,40 +720,41 @@ where
     let mut ping = tokio::time::interval(limits.ping_interval);
     ping.tick().await;
     let mut last_seen = Instant::now();
-    while accepted {
-        tokio::select! {
-            biased;
-            _ = close_rx.changed() => break,
-            _ = ping.tick() => {
-                if last_seen.elapsed() > limits.ping_interval + limits.ping_timeout {
-                    tracing::info!("no pong in time, closing");
-                    out.close(close_code::PING_TIMEOUT, "ping timeout");
-                    break;
+    if accepted {
+        loop {
+            tokio::select! {
+                biased;
+                _ = close_rx.changed() => break,
+                _ = ping.tick() => {
+                    if last_seen.elapsed() > limits.ping_interval + limits.ping_timeout {
+                        tracing::info!("no pong in time, closing");
+                        out.close(close_code::PING_TIMEOUT, "ping timeout");
+                        break;
+                    }
+                    let _ = out.tx.send(Frame::Ping);
                 }
-                let _ = out.tx.send(Frame::Ping);
-            }
-            frame = stream.next() => {
-                last_seen = Instant::now();
-                match frame {
-                    None => break,
-                    Some(Ok(message)) => {
-                        if !on_frame(message, single.as_ref(), &streams).await {
+                frame = stream.next() => {
+                    last_seen = Instant::now();
+                    match frame {
+                        None => break,
+                        Some(Ok(message)) => {
+                            if !on_frame(message, single.as_ref(), &streams).await {
+                                break;
+                            }
+                        }
+                        Some(Err(err)) => {
+                            match err {
+                                WsError::Capacity(_) => out.close(close_code::MESSAGE_TOO_BIG, "message too big"),
+                                WsError::Utf8(_) => out.close(close_code::INVALID_UTF8, "invalid UTF-8"),
+                                other => tracing::debug!(error = %other, "read failed"),
+                            }
                             break;
                         }
-                    }
-                    Some(Err(err)) => {
-                        match err {
-                            WsError::Capacity(_) => out.close(close_code::MESSAGE_TOO_BIG, "message too big"),
-                            WsError::Utf8(_) => out.close(close_code::INVALID_UTF8, "invalid UTF-8"),
-                            other => tracing::debug!(error = %other, "read failed"),
-                        }
-                        break;
                     }
                 }
             }
         }
     }
-
     for session in &sessions {
         session.shut_down().await;
     }

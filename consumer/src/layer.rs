@@ -85,11 +85,14 @@ pub trait ChannelLayer: Send + Sync + 'static {
     async fn group_send(&self, group: &str, push: Push) -> Result<(), LayerError>;
 }
 
+/// The local members of one group, by member id.
+type Members = HashMap<u64, Arc<dyn GroupMember>>;
+
 /// The members of groups in this process. Every layer keeps one; the in-memory layer is just
 /// this, a networked layer adds the transport between processes.
 #[derive(Default)]
 pub struct LocalGroups {
-    groups: RwLock<HashMap<String, HashMap<u64, Arc<dyn GroupMember>>>>,
+    groups: RwLock<HashMap<String, Members>>,
 }
 
 impl LocalGroups {

@@ -43,6 +43,9 @@ impl<T: FieldType> FieldType for Option<T> {
     const NULLABLE: bool = true;
 }
 
+/// A custom field check: `Err(message)` is reported for the field.
+pub type Validator = fn(&Value) -> Result<(), String>;
+
 /// Validation rules of a field, with DRF's messages. Built in `model!` as
 /// `field: Type [max_length = 200, blank = true]`; each key is a method here.
 #[derive(Debug, Clone, Copy, Default)]
@@ -52,7 +55,7 @@ pub struct Rules {
     blank: Option<bool>,
     min: Option<f64>,
     max: Option<f64>,
-    validate: Option<fn(&Value) -> Result<(), String>>,
+    validate: Option<Validator>,
 }
 
 impl Rules {
@@ -93,7 +96,7 @@ impl Rules {
         self
     }
     /// A custom check of the JSON value; `Err(message)` is reported for the field.
-    pub fn validate(mut self, check: fn(&Value) -> Result<(), String>) -> Self {
+    pub fn validate(mut self, check: Validator) -> Self {
         self.validate = Some(check);
         self
     }

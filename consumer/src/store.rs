@@ -112,13 +112,16 @@ pub struct Change {
     pub after: Option<Value>,
 }
 
+/// Computes the group keys of a row.
+type KeyFn<T> = Arc<dyn Fn(&T) -> Vec<String> + Send + Sync>;
+
 /// A custom subscription feed (DCRF's `model_observer`): every committed change of `M` is
 /// pushed to `observer_group(name, key)` for the keys the change's row gives (before and after:
 /// a row leaving a key's group sends `delete` there, entering sends `create`, staying `update`),
 /// with status 200 and the serialized row.
 pub struct ModelObserver<M: Model> {
     name: String,
-    keys: Arc<dyn Fn(&M) -> Vec<String> + Send + Sync>,
+    keys: KeyFn<M>,
 }
 
 impl<M: Model> ModelObserver<M> {
@@ -162,7 +165,7 @@ type Publisher = fn(&StoreInner, &Change) -> Vec<(String, Push)>;
 
 struct ErasedObserver {
     name: String,
-    keys: Arc<dyn Fn(&Value) -> Vec<String> + Send + Sync>,
+    keys: KeyFn<Value>,
 }
 
 struct StoreInner {

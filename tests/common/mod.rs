@@ -113,14 +113,16 @@ impl Drop for Child {
 /// `host:port` it printed when ready.
 pub fn start_demo(args: &[&str]) -> (Child, String) {
     use std::io::{BufRead, BufReader};
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_chanrest-demo"))
-        .args(["--addr", "127.0.0.1:0"])
-        .args(args)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start the demo");
-    let stdout = child.stdout.take().unwrap();
+    let mut child = Child(
+        std::process::Command::new(env!("CARGO_BIN_EXE_chanrest-demo"))
+            .args(["--addr", "127.0.0.1:0"])
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start the demo"),
+    );
+    let stdout = child.0.stdout.take().unwrap();
     let mut line = String::new();
     BufReader::new(stdout)
         .read_line(&mut line)
@@ -135,7 +137,7 @@ pub fn start_demo(args: &[&str]) -> (Child, String) {
         .next()
         .expect("an address")
         .to_owned();
-    (Child(child), addr)
+    (child, addr)
 }
 
 /// A free TCP port on 127.0.0.1.
@@ -149,24 +151,27 @@ pub fn free_port() -> u16 {
 
 /// A Redis server of the test's own on `port` (so that the test may stop and restart it).
 pub fn start_redis(port: u16) -> Child {
-    let child = std::process::Command::new("redis-server")
-        .args([
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("redis-server is needed for this test (bash .ci/test installs it)");
+    // Wrapped at once, so that it is killed and reaped on every path (a panic included).
+    let child = Child(
+        std::process::Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server is needed for this test (bash .ci/test installs it)"),
+    );
     for _ in 0..200 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Child(child);
+            return child;
         }
         std::thread::sleep(Duration::from_millis(20));
     }

@@ -1,0 +1,535 @@
+//! The consumers' and multiplexers' clients, generated from the manifest. Do not edit.
+
+/// Small actions that show the protocol: echo, arithmetic, errors, permissions and
+/// detached work.
+pub mod plain {
+    #[allow(unused_imports)]
+    use crate::runtime::{self, Connection, Endpoint, Error, Options};
+    #[allow(unused_imports)]
+    use crate::types;
+    /// The consumer's name in the manifest.
+    pub const NAME: &str = "Plain";
+    /// Where the consumer is mounted.
+    pub const PATH: &str = "/ws/plain/";
+    /// A typed client of consumer `Plain`: one method per action.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        endpoint: Endpoint,
+    }
+    impl Client {
+        /// Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by [`PATH`]).
+        pub async fn connect(url: &str) -> Result<Client, Error> {
+            Client::connect_with(url, Options::default()).await
+        }
+        /// Connects with `options`.
+        pub async fn connect_with(url: &str, options: Options) -> Result<Client, Error> {
+            Ok(Client::new(Connection::connect_with(url, options).await?.endpoint(None)))
+        }
+        /// A client on an endpoint: a connection to the consumer's path
+        /// (`connection.endpoint(None)`) or a multiplexer stream
+        /// (`connection.endpoint(Some("stream"))`).
+        pub fn new(endpoint: Endpoint) -> Client {
+            Client { endpoint }
+        }
+        /// The endpoint, for raw calls (`endpoint().request(..)`).
+        pub fn endpoint(&self) -> &Endpoint {
+            &self.endpoint
+        }
+        /// The same client with another call timeout.
+        pub fn with_timeout(&self, timeout: std::time::Duration) -> Client {
+            Client {
+                endpoint: self.endpoint.with_timeout(timeout),
+            }
+        }
+        /// The pushes this consumer broadcasts to groups (`request_id: null`), from now on.
+        pub fn broadcasts(&self) -> runtime::Broadcasts<Push> {
+            self.endpoint.broadcasts()
+        }
+        /// Returns all of its arguments (everything but `action` and `request_id`) as an object.
+        ///
+        /// Action `echo`.
+        pub async fn echo(
+            &self,
+            args: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Result<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            Error,
+        > {
+            self.endpoint.call("echo", args).await
+        }
+        /// Adds two integers.
+        ///
+        /// Action `add`.
+        pub async fn add(&self, args: &types::AddArgs) -> Result<i64, Error> {
+            self.endpoint.call("add", args).await
+        }
+        /// Always fails inside its handler: a 500 reply; the connection stays open.
+        ///
+        /// Action `fail`.
+        pub async fn fail(&self) -> Result<(), Error> {
+            self.endpoint.call("fail", &runtime::NoArgs {}).await
+        }
+        /// Refused by the consumer's permission class: a 403 reply.
+        ///
+        /// Action `forbidden`.
+        pub async fn forbidden(&self) -> Result<(), Error> {
+            self.endpoint.call("forbidden", &runtime::NoArgs {}).await
+        }
+        /// Sleeps for `delay` seconds without holding up the connection's other actions, then
+        /// answers how long it slept.
+        ///
+        /// Action `slow`; runs detached: the server answers other calls meanwhile.
+        pub async fn slow(&self, args: &types::SlowArgs) -> Result<types::Slept, Error> {
+            self.endpoint.call("slow", args).await
+        }
+        /// Subscribes this request id to every todo change: `create`, `update` and `delete`
+        /// pushes with the todo, after each commit.
+        ///
+        /// Action `subscribe_todos`; succeeds with status 201; a subscription: pushes `create`, `update`, `delete`; ended by `unsubscribe_todos`.
+        pub async fn subscribe_todos(
+            &self,
+        ) -> Result<runtime::Subscription<SubscribeTodosPush, (), ()>, Error> {
+            self.endpoint
+                .subscribe("subscribe_todos", "unsubscribe_todos", &runtime::NoArgs {})
+                .await
+        }
+        /// Stops the todo pushes of this request id.
+        ///
+        /// Action `unsubscribe_todos`; succeeds with status 204.
+        pub async fn unsubscribe_todos(&self) -> Result<(), Error> {
+            self.endpoint.call("unsubscribe_todos", &runtime::NoArgs {}).await
+        }
+    }
+    /// Every push of consumer `Plain`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Push {
+        /// A todo was created.
+        ///
+        /// `create` (status 200)
+        Create(types::Todo),
+        /// A todo changed.
+        ///
+        /// `update` (status 200)
+        Update(types::Todo),
+        /// A todo was deleted (the todo as it was).
+        ///
+        /// `delete` (status 200)
+        Delete(types::Todo),
+    }
+    impl runtime::PushSet for Push {
+        fn decode(
+            action: &str,
+            _status: u16,
+            data: serde_json::Value,
+        ) -> Option<Result<Self, serde_json::Error>> {
+            match action {
+                "create" => Some(serde_json::from_value(data).map(Push::Create)),
+                "update" => Some(serde_json::from_value(data).map(Push::Update)),
+                "delete" => Some(serde_json::from_value(data).map(Push::Delete)),
+                _ => None,
+            }
+        }
+    }
+    /// The pushes of a `subscribe_todos` subscription.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum SubscribeTodosPush {
+        /// A todo was created.
+        ///
+        /// `create` (status 200)
+        Create(types::Todo),
+        /// A todo changed.
+        ///
+        /// `update` (status 200)
+        Update(types::Todo),
+        /// A todo was deleted (the todo as it was).
+        ///
+        /// `delete` (status 200)
+        Delete(types::Todo),
+    }
+    impl runtime::PushSet for SubscribeTodosPush {
+        fn decode(
+            action: &str,
+            _status: u16,
+            data: serde_json::Value,
+        ) -> Option<Result<Self, serde_json::Error>> {
+            match action {
+                "create" => {
+                    Some(serde_json::from_value(data).map(SubscribeTodosPush::Create))
+                }
+                "update" => {
+                    Some(serde_json::from_value(data).map(SubscribeTodosPush::Update))
+                }
+                "delete" => {
+                    Some(serde_json::from_value(data).map(SubscribeTodosPush::Delete))
+                }
+                _ => None,
+            }
+        }
+    }
+}
+/// The benchmark endpoint: as little work per message as the protocol allows.
+pub mod bench {
+    #[allow(unused_imports)]
+    use crate::runtime::{self, Connection, Endpoint, Error, Options};
+    #[allow(unused_imports)]
+    use crate::types;
+    /// The consumer's name in the manifest.
+    pub const NAME: &str = "Bench";
+    /// Where the consumer is mounted.
+    pub const PATH: &str = "/ws/bench/";
+    /// A typed client of consumer `Bench`: one method per action.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        endpoint: Endpoint,
+    }
+    impl Client {
+        /// Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by [`PATH`]).
+        pub async fn connect(url: &str) -> Result<Client, Error> {
+            Client::connect_with(url, Options::default()).await
+        }
+        /// Connects with `options`.
+        pub async fn connect_with(url: &str, options: Options) -> Result<Client, Error> {
+            Ok(Client::new(Connection::connect_with(url, options).await?.endpoint(None)))
+        }
+        /// A client on an endpoint: a connection to the consumer's path
+        /// (`connection.endpoint(None)`) or a multiplexer stream
+        /// (`connection.endpoint(Some("stream"))`).
+        pub fn new(endpoint: Endpoint) -> Client {
+            Client { endpoint }
+        }
+        /// The endpoint, for raw calls (`endpoint().request(..)`).
+        pub fn endpoint(&self) -> &Endpoint {
+            &self.endpoint
+        }
+        /// The same client with another call timeout.
+        pub fn with_timeout(&self, timeout: std::time::Duration) -> Client {
+            Client {
+                endpoint: self.endpoint.with_timeout(timeout),
+            }
+        }
+        /// Returns its `data` argument verbatim (`null` when absent).
+        ///
+        /// Action `echo`.
+        pub async fn echo(
+            &self,
+            args: &types::BenchEchoArgs,
+        ) -> Result<::serde_json::Value, Error> {
+            self.endpoint.call("echo", args).await
+        }
+    }
+}
+/// Todos: DCRF's generic actions, instance subscriptions and query subscriptions.
+pub mod todos {
+    #[allow(unused_imports)]
+    use crate::runtime::{self, Connection, Endpoint, Error, Options};
+    #[allow(unused_imports)]
+    use crate::types;
+    /// The consumer's name in the manifest.
+    pub const NAME: &str = "Todos";
+    /// Where the consumer is mounted.
+    pub const PATH: &str = "/ws/todos/";
+    /// A typed client of consumer `Todos`: one method per action.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        endpoint: Endpoint,
+    }
+    impl Client {
+        /// Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by [`PATH`]).
+        pub async fn connect(url: &str) -> Result<Client, Error> {
+            Client::connect_with(url, Options::default()).await
+        }
+        /// Connects with `options`.
+        pub async fn connect_with(url: &str, options: Options) -> Result<Client, Error> {
+            Ok(Client::new(Connection::connect_with(url, options).await?.endpoint(None)))
+        }
+        /// A client on an endpoint: a connection to the consumer's path
+        /// (`connection.endpoint(None)`) or a multiplexer stream
+        /// (`connection.endpoint(Some("stream"))`).
+        pub fn new(endpoint: Endpoint) -> Client {
+            Client { endpoint }
+        }
+        /// The endpoint, for raw calls (`endpoint().request(..)`).
+        pub fn endpoint(&self) -> &Endpoint {
+            &self.endpoint
+        }
+        /// The same client with another call timeout.
+        pub fn with_timeout(&self, timeout: std::time::Duration) -> Client {
+            Client {
+                endpoint: self.endpoint.with_timeout(timeout),
+            }
+        }
+        /// The pushes this consumer broadcasts to groups (`request_id: null`), from now on.
+        pub fn broadcasts(&self) -> runtime::Broadcasts<Push> {
+            self.endpoint.broadcasts()
+        }
+        /// The rows matching the filters (top-level keys naming query fields).
+        ///
+        /// Action `list`.
+        pub async fn list(
+            &self,
+            args: &types::ListArgs,
+        ) -> Result<::std::vec::Vec<types::Todo>, Error> {
+            self.endpoint.call("list", args).await
+        }
+        /// One row by primary key.
+        ///
+        /// Action `retrieve`.
+        pub async fn retrieve(
+            &self,
+            args: &types::Lookup,
+        ) -> Result<types::Todo, Error> {
+            self.endpoint.call("retrieve", args).await
+        }
+        /// Creates a row from `data`.
+        ///
+        /// Action `create`; succeeds with status 201.
+        pub async fn create(
+            &self,
+            args: &types::CreateArgs,
+        ) -> Result<types::Todo, Error> {
+            self.endpoint.call("create", args).await
+        }
+        /// Replaces every writable field of row `pk` with `data`.
+        ///
+        /// Action `update`.
+        pub async fn update(
+            &self,
+            args: &types::UpdateArgs,
+        ) -> Result<types::Todo, Error> {
+            self.endpoint.call("update", args).await
+        }
+        /// Changes the fields of row `pk` that `data` sets.
+        ///
+        /// Action `patch`.
+        pub async fn patch(
+            &self,
+            args: &types::UpdateArgs2,
+        ) -> Result<types::Todo, Error> {
+            self.endpoint.call("patch", args).await
+        }
+        /// Deletes row `pk`.
+        ///
+        /// Action `delete`; succeeds with status 204.
+        pub async fn delete(&self, args: &types::Lookup) -> Result<(), Error> {
+            self.endpoint.call("delete", args).await
+        }
+        /// Pushes `update` and `delete` for row `pk` to this request id, after each commit.
+        ///
+        /// Action `subscribe_instance`; succeeds with status 201; a subscription: pushes `update`, `delete`; ended by `unsubscribe_instance`.
+        pub async fn subscribe_instance(
+            &self,
+            args: &types::Lookup,
+        ) -> Result<runtime::Subscription<SubscribeInstancePush, (), ()>, Error> {
+            self.endpoint
+                .subscribe("subscribe_instance", "unsubscribe_instance", args)
+                .await
+        }
+        /// Stops the pushes of this request id.
+        ///
+        /// Action `unsubscribe_instance`; succeeds with status 204.
+        pub async fn unsubscribe_instance(
+            &self,
+            args: &types::Lookup,
+        ) -> Result<(), Error> {
+            self.endpoint.call("unsubscribe_instance", args).await
+        }
+        /// Pushes `create`, `update` and `delete` to this request id as rows enter, change in, or leave the filtered set.
+        ///
+        /// Action `subscribe_list`; succeeds with status 201; a subscription: pushes `create`, `update`, `delete`; ended by `unsubscribe_list`.
+        pub async fn subscribe_list(
+            &self,
+            args: &types::ListArgs,
+        ) -> Result<runtime::Subscription<SubscribeListPush, (), ()>, Error> {
+            self.endpoint.subscribe("subscribe_list", "unsubscribe_list", args).await
+        }
+        /// Stops the pushes of this request id.
+        ///
+        /// Action `unsubscribe_list`; succeeds with status 204.
+        pub async fn unsubscribe_list(
+            &self,
+            args: &types::ListArgs,
+        ) -> Result<(), Error> {
+            self.endpoint.call("unsubscribe_list", args).await
+        }
+    }
+    /// Every push of consumer `Todos`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Push {
+        /// A row entered a subscribed set (201).
+        ///
+        /// `create` (status 201)
+        Create(types::Todo),
+        /// A subscribed row changed (200).
+        ///
+        /// `update` (status 200)
+        Update(types::Todo),
+        /// A subscribed row was deleted or left the set (204).
+        ///
+        /// `delete` (status 204)
+        Delete(types::Deleted),
+    }
+    impl runtime::PushSet for Push {
+        fn decode(
+            action: &str,
+            _status: u16,
+            data: serde_json::Value,
+        ) -> Option<Result<Self, serde_json::Error>> {
+            match action {
+                "create" => Some(serde_json::from_value(data).map(Push::Create)),
+                "update" => Some(serde_json::from_value(data).map(Push::Update)),
+                "delete" => Some(serde_json::from_value(data).map(Push::Delete)),
+                _ => None,
+            }
+        }
+    }
+    /// The pushes of a `subscribe_instance` subscription.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum SubscribeInstancePush {
+        /// A subscribed row changed (200).
+        ///
+        /// `update` (status 200)
+        Update(types::Todo),
+        /// A subscribed row was deleted or left the set (204).
+        ///
+        /// `delete` (status 204)
+        Delete(types::Deleted),
+    }
+    impl runtime::PushSet for SubscribeInstancePush {
+        fn decode(
+            action: &str,
+            _status: u16,
+            data: serde_json::Value,
+        ) -> Option<Result<Self, serde_json::Error>> {
+            match action {
+                "update" => {
+                    Some(serde_json::from_value(data).map(SubscribeInstancePush::Update))
+                }
+                "delete" => {
+                    Some(serde_json::from_value(data).map(SubscribeInstancePush::Delete))
+                }
+                _ => None,
+            }
+        }
+    }
+    /// The pushes of a `subscribe_list` subscription.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum SubscribeListPush {
+        /// A row entered a subscribed set (201).
+        ///
+        /// `create` (status 201)
+        Create(types::Todo),
+        /// A subscribed row changed (200).
+        ///
+        /// `update` (status 200)
+        Update(types::Todo),
+        /// A subscribed row was deleted or left the set (204).
+        ///
+        /// `delete` (status 204)
+        Delete(types::Deleted),
+    }
+    impl runtime::PushSet for SubscribeListPush {
+        fn decode(
+            action: &str,
+            _status: u16,
+            data: serde_json::Value,
+        ) -> Option<Result<Self, serde_json::Error>> {
+            match action {
+                "create" => {
+                    Some(serde_json::from_value(data).map(SubscribeListPush::Create))
+                }
+                "update" => {
+                    Some(serde_json::from_value(data).map(SubscribeListPush::Update))
+                }
+                "delete" => {
+                    Some(serde_json::from_value(data).map(SubscribeListPush::Delete))
+                }
+                _ => None,
+            }
+        }
+    }
+}
+/// Todos, listed a page at a time (`limit` defaults to 2).
+pub mod todos_paged {
+    #[allow(unused_imports)]
+    use crate::runtime::{self, Connection, Endpoint, Error, Options};
+    #[allow(unused_imports)]
+    use crate::types;
+    /// The consumer's name in the manifest.
+    pub const NAME: &str = "TodosPaged";
+    /// Where the consumer is mounted.
+    pub const PATH: &str = "/ws/todos-paged/";
+    /// A typed client of consumer `TodosPaged`: one method per action.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        endpoint: Endpoint,
+    }
+    impl Client {
+        /// Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by [`PATH`]).
+        pub async fn connect(url: &str) -> Result<Client, Error> {
+            Client::connect_with(url, Options::default()).await
+        }
+        /// Connects with `options`.
+        pub async fn connect_with(url: &str, options: Options) -> Result<Client, Error> {
+            Ok(Client::new(Connection::connect_with(url, options).await?.endpoint(None)))
+        }
+        /// A client on an endpoint: a connection to the consumer's path
+        /// (`connection.endpoint(None)`) or a multiplexer stream
+        /// (`connection.endpoint(Some("stream"))`).
+        pub fn new(endpoint: Endpoint) -> Client {
+            Client { endpoint }
+        }
+        /// The endpoint, for raw calls (`endpoint().request(..)`).
+        pub fn endpoint(&self) -> &Endpoint {
+            &self.endpoint
+        }
+        /// The same client with another call timeout.
+        pub fn with_timeout(&self, timeout: std::time::Duration) -> Client {
+            Client {
+                endpoint: self.endpoint.with_timeout(timeout),
+            }
+        }
+        /// One page of the rows matching the filters (`limit`, `offset`).
+        ///
+        /// Action `list`.
+        pub async fn list(&self, args: &types::PageArgs) -> Result<types::Page, Error> {
+            self.endpoint.call("list", args).await
+        }
+    }
+}
+///The multiplexer at `/ws/`: one socket, each consumer on its own stream.
+pub mod ws_multiplexer {
+    use crate::runtime::{Connection, Error, Options};
+    /// Where the multiplexer is mounted.
+    pub const PATH: &str = "/ws/";
+    /// A client per stream, all on one connection.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        ///Stream `todos`: consumer `Todos`.
+        pub todos: super::todos::Client,
+        ///Stream `plain`: consumer `Plain`.
+        pub plain: super::plain::Client,
+        connection: Connection,
+    }
+    impl Client {
+        /// Connects to the multiplexer at `url` (e.g. `ws://127.0.0.1:8000` followed by [`PATH`]).
+        pub async fn connect(url: &str) -> Result<Client, Error> {
+            Client::connect_with(url, Options::default()).await
+        }
+        /// Connects with `options`.
+        pub async fn connect_with(url: &str, options: Options) -> Result<Client, Error> {
+            Ok(Client::new(Connection::connect_with(url, options).await?))
+        }
+        /// Clients for the streams of an open connection to the multiplexer.
+        pub fn new(connection: Connection) -> Client {
+            Client {
+                todos: super::todos::Client::new(connection.endpoint(Some("todos"))),
+                plain: super::plain::Client::new(connection.endpoint(Some("plain"))),
+                connection,
+            }
+        }
+        /// The connection.
+        pub fn connection(&self) -> &Connection {
+            &self.connection
+        }
+    }
+}

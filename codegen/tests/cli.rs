@@ -1,0 +1,124 @@
+//! The `chanrest-codegen` command: generates, checks freshness, and reports bad manifests
+//! with the place of the problem.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_chanrest-codegen"))
+        .args(args)
+        .output()
+        .expect("the CLI runs")
+}
+
+fn fixture() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/shop.json")
+        .display()
+        .to_string()
+}
+
+/// A fresh directory under the target dir (no temp-dir crate needed).
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("codegen-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn generates_then_checks() {
+    let dir = scratch("generate");
+    let rust = dir.join("rust");
+    let ts = dir.join("ts");
+    let (rust_arg, ts_arg) = (rust.display().to_string(), ts.display().to_string());
+    let out = run(&[
+        "--manifest",
+        &fixture(),
+        "--rust",
+        &rust_arg,
+        "--typescript",
+        &ts_arg,
+        "--rust-crate",
+        "shop-client",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cargo = std::fs::read_to_string(rust.join("Cargo.toml")).unwrap();
+    assert!(cargo.contains("name = \"shop-client\""), "{cargo}");
+    assert!(ts.join("src/api.ts").exists());
+
+    let check = |args: &[&str]| {
+        let mut all = vec!["--manifest".to_owned(), fixture()];
+        all.extend(args.iter().map(|a| a.to_string()));
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        run(&all)
+    };
+    let fresh = check(&[
+        "--rust",
+        &rust_arg,
+        "--rust-crate",
+        "shop-client",
+        "--typescript",
+        &ts_arg,
+        "--check",
+    ]);
+    assert!(
+        fresh.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fresh.stderr)
+    );
+
+    std::fs::write(ts.join("src/api.ts"), "// edited by hand\n").unwrap();
+    let stale = check(&["--typescript", &ts_arg, "--check"]);
+    assert_eq!(stale.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&stale.stderr);
+    assert!(stderr.contains("api.ts: out of date"), "{stderr}");
+    // --check wrote nothing.
+    assert_eq!(
+        std::fs::read_to_string(ts.join("src/api.ts")).unwrap(),
+        "// edited by hand\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_bad_manifest_is_reported_with_its_location() {
+    let dir = scratch("bad");
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string(fixture())
+        .unwrap()
+        .replace("\"minItems\": 1", "\"contains\": {\"type\": \"object\"}");
+    let manifest = dir.join("bad.json");
+    std::fs::write(&manifest, text).unwrap();
+    let out = run(&[
+        "--manifest",
+        &manifest.display().to_string(),
+        "--rust",
+        &dir.join("out").display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("consumer `Orders`, action `place`, arguments, field `lines`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("`contains`"), "{stderr}");
+    assert!(
+        !dir.join("out").exists(),
+        "nothing is written for a bad manifest"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = run(&["--manifest", &fixture()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to do"));
+    let out = run(&["--bogus"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,164 @@
+//! Golden-file tests: the clients generated from `tests/fixtures/shop.json` (a small API with a
+//! subscription, broadcasts, a detached action, a keyword-named action, a consumer reachable
+//! only through a multiplexer, enums, unions, nullable fields and maps) must equal the files
+//! under `tests/golden/`. The runtimes are verbatim copies of the templates and are checked
+//! as such rather than stored twice.
+//!
+//! After an intended change to the output, refresh the golden files with
+//! `CHANREST_BLESS=1 cargo test -p chanrest-codegen --test golden` and review the diff.
+
+use chanrest_codegen::{render_rust, render_typescript, Api, Files};
+use std::path::{Path, PathBuf};
+
+const RUNTIMES: &[&str] = &["src/runtime.rs", "src/runtime.ts"];
+
+fn fixture() -> Api {
+    let text = std::fs::read_to_string(here().join("tests/fixtures/shop.json")).unwrap();
+    Api::from_json(&text).expect("the fixture is a valid manifest")
+}
+
+fn here() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn compare(files: &Files, golden: &Path) {
+    let bless = std::env::var("CHANREST_BLESS").is_ok_and(|v| !v.is_empty() && v != "0");
+    let mut differences = Vec::new();
+    for (path, contents) in files.iter() {
+        if RUNTIMES.contains(&path) {
+            continue;
+        }
+        let target = golden.join(path);
+        if bless {
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::write(&target, contents).unwrap();
+            continue;
+        }
+        match std::fs::read_to_string(&target) {
+            Ok(expected) if expected == contents => {}
+            Ok(expected) => {
+                let line = expected
+                    .lines()
+                    .zip(contents.lines())
+                    .position(|(a, b)| a != b)
+                    .map(|i| i + 1)
+                    .unwrap_or_else(|| expected.lines().count().min(contents.lines().count()) + 1);
+                differences.push(format!(
+                    "{} (first difference at line {line})",
+                    target.display()
+                ));
+            }
+            Err(_) => differences.push(format!("{} (missing)", target.display())),
+        }
+    }
+    assert!(
+        differences.is_empty(),
+        "generated output differs from the golden files:\n  {}\nif the change is intended: \
+         CHANREST_BLESS=1 cargo test -p chanrest-codegen --test golden",
+        differences.join("\n  ")
+    );
+}
+
+#[test]
+fn rust_output_matches_the_golden_files() {
+    let files = render_rust(&fixture(), &Default::default()).unwrap();
+    let names: Vec<&str> = files.iter().map(|(p, _)| p).collect();
+    assert_eq!(
+        names,
+        [
+            "Cargo.toml",
+            "src/lib.rs",
+            "src/api.rs",
+            "src/types.rs",
+            "src/runtime.rs"
+        ]
+    );
+    assert_eq!(
+        files.get("src/runtime.rs").unwrap(),
+        include_str!("../templates/rust/runtime.rs")
+    );
+    compare(&files, &here().join("tests/golden/rust"));
+}
+
+#[test]
+fn typescript_output_matches_the_golden_files() {
+    let files = render_typescript(&fixture(), &Default::default()).unwrap();
+    let names: Vec<&str> = files.iter().map(|(p, _)| p).collect();
+    assert_eq!(
+        names,
+        [
+            "package.json",
+            "tsconfig.json",
+            "tsconfig.test.json",
+            "src/index.ts",
+            "src/api.ts",
+            "src/runtime.ts"
+        ]
+    );
+    assert_eq!(
+        files.get("src/runtime.ts").unwrap(),
+        include_str!("../templates/ts/runtime.ts")
+    );
+    compare(&files, &here().join("tests/golden/typescript"));
+}
+
+#[test]
+fn output_is_deterministic() {
+    let a = render_rust(&fixture(), &Default::default()).unwrap();
+    let b = render_rust(&fixture(), &Default::default()).unwrap();
+    assert_eq!(a, b);
+    let a = render_typescript(&fixture(), &Default::default()).unwrap();
+    let b = render_typescript(&fixture(), &Default::default()).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn the_fixture_exercises_what_it_claims() {
+    let rust = render_rust(&fixture(), &Default::default()).unwrap();
+    let api = rust.get("src/api.rs").unwrap();
+    // A keyword action gets a trailing underscore; a dashed one becomes snake case.
+    assert!(api.contains("pub async fn type_("), "{api}");
+    assert!(api.contains("pub async fn watch_order("), "{api}");
+    assert!(
+        api.contains("runtime::Subscription<WatchOrderPush, (), ()>"),
+        "{api}"
+    );
+    assert!(api.contains("self.endpoint.subscribe(\"watch-order\", \"unwatch-order\", args)"));
+    // A no-argument action takes no parameter.
+    assert!(
+        api.contains("pub async fn count(&self) -> Result<u64, Error>"),
+        "{api}"
+    );
+    // The multiplexer-only consumer is reachable through the multiplexer's client.
+    assert!(api.contains("pub stock: super::stock::Client"), "{api}");
+    assert!(!api.contains("pub mod stock {\n    #[allow(unused_imports)]\n    use crate::runtime::{self, Connection, Endpoint, Error, Options};\n    #[allow(unused_imports)]\n    use crate::types;\n    /// The consumer's name in the manifest.\n    pub const NAME: &str = \"Stock\";\n    /// Where"));
+
+    let ts = render_typescript(&fixture(), &Default::default()).unwrap();
+    let api = ts.get("src/api.ts").unwrap();
+    assert!(
+        api.contains("export type Status = \"open\" | \"shipped\" | {"),
+        "{api}"
+    );
+    assert!(api.contains("gift: Line | null;"), "{api}");
+    assert!(api.contains("note?: string | null;"), "{api}");
+    assert!(
+        api.contains(
+            "type(args: { [key: string]: unknown }, options?: rt.CallOptions): Promise<unknown>"
+        ),
+        "{api}"
+    );
+    assert!(api.contains("watchOrder(args: Lookup, options?: rt.CallOptions): Promise<rt.Subscription<OrdersWatchOrderPush, null, null>>"), "{api}");
+    // No `any` type anywhere (comments aside).
+    for line in api.lines().chain(ts.get("src/runtime.ts").unwrap().lines()) {
+        let code = line.trim_start();
+        if code.starts_with("//") || code.starts_with('*') || code.starts_with("/**") {
+            continue;
+        }
+        let mut tokens = code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'));
+        assert!(!tokens.any(|t| t == "any"), "`any` in: {line}");
+    }
+    // `Status` is the API's: the runtime's is only reachable as `runtime.Status`.
+    let index = ts.get("src/index.ts").unwrap();
+    assert!(!index.contains("  Status,"), "{index}");
+    assert!(index.contains("  Connection,"), "{index}");
+}
