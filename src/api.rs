@@ -138,5 +138,110 @@ pub fn manifest() -> chanrest::Manifest {
             paths::MULTIPLEXER,
             &[(streams::TODOS, "Todos"), (streams::PLAIN, "Plain")],
         )
+        .routed::<RfcTodos>(routes::PATH, &rfc_routes())
+        .consumer::<TodoView>(routes::VIEW)
         .build()
+}
+
+// ---- The rest-framework-channels dialect: a routed consumer over the same `Todo` model. ----
+
+/// The routed todo API at [`routes::PATH`] and its route patterns.
+pub mod routes {
+    /// Where [`super::RfcTodos`] is mounted.
+    pub const PATH: &str = "/ws/rfc/";
+    /// One todo: [`super::TodoDetail`]. Listed before [`TODO_LIST`], which would also match
+    /// `todos/7/` (prefix matching, first match wins).
+    pub const TODO_DETAIL: &str = "todos/<pk>/";
+    /// The todo list: [`super::TodoList`].
+    pub const TODO_LIST: &str = "todos/";
+    /// Where the HTTP todo endpoint is served over the socket (view_as_consumer).
+    pub const VIEW: &str = "/ws/view/";
+    /// The HTTP todo endpoint's path templates, detail first (the one taking `pk`).
+    pub const VIEW_PATHS: [&str; 2] = ["/api/todos/<pk>/", "/api/todos/"];
+}
+
+chanrest::consumer! {
+    /// Todos in rest-framework-channels' dialect: `{"action", "route", ...}`; the routes
+    /// `todos/` and `todos/<pk>/` lead to [`TodoList`] and [`TodoDetail`].
+    #[dialect = rfc]
+    pub consumer RfcTodos: RfcTodosHandler {
+        /// The consumer's own action, for messages whose route matches no pattern.
+        action ping() -> String;
+    }
+}
+
+chanrest::routed_model_consumer! {
+    /// The todo list (route `todos/`): pages of 2 (`todos/?page=2`), filters on the query
+    /// fields (`todos/?done=true`), and `create`.
+    pub consumer TodoList: TodoListHandler for Todo {
+        paginated_list, create
+    }
+}
+
+chanrest::routed_model_consumer! {
+    /// One todo (route `todos/<pk>/`). A todo owned by `locked` can be retrieved but not
+    /// changed (403).
+    pub consumer TodoDetail: TodoDetailHandler for Todo, pk i64 {
+        retrieve, update, partial_update, destroy;
+
+        /// Flips `done` and returns the todo.
+        action toggle(chanrest::rfc::RouteLookup<i64>) -> Todo;
+    }
+}
+
+/// The route table of [`RfcTodos`], in matching order.
+pub fn rfc_routes() -> chanrest::Routes {
+    chanrest::Routes::new()
+        .route::<TodoDetail>(routes::TODO_DETAIL)
+        .route::<TodoList>(routes::TODO_LIST)
+}
+
+/// The `query` of [`TodoView`]'s `list`: `GET /api/todos/`'s filters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ViewQuery {
+    /// Only todos done (or not).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done: Option<bool>,
+    /// Only todos of any of these owners.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owner: Vec<String>,
+}
+
+/// The `parameters` of [`TodoView`]'s detail actions: the path's `<pk>`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ViewPk {
+    /// The todo's id.
+    pub pk: i64,
+}
+
+chanrest::consumer! {
+    /// The HTTP todo endpoint `/api/todos/` over the socket (view_as_consumer): each action is
+    /// an HTTP request; the reply's `data` is the response body (the todo, the list, or the
+    /// endpoint's own error body) and `response_status` its HTTP status.
+    pub consumer TodoView: TodoViewHandler {
+        /// `GET /api/todos/`: the todos, filtered.
+        action list(ViewListArgs {
+            /// The filters.
+            #[serde(default)]
+            query: ViewQuery,
+        }) -> serde_json::Value;
+        /// `GET /api/todos/<pk>/`: one todo.
+        action retrieve(ViewRetrieveArgs {
+            /// The path parameters.
+            parameters: ViewPk,
+        }) -> serde_json::Value;
+        /// `PUT /api/todos/`: creates a todo.
+        #[status = 201]
+        action create(ViewCreateArgs {
+            /// The new todo.
+            data: TodoWrite,
+        }) -> serde_json::Value;
+        /// `PATCH /api/todos/<pk>/`: changes the fields sent.
+        action update(ViewUpdateArgs {
+            /// The path parameters.
+            parameters: ViewPk,
+            /// The fields to change.
+            data: TodoPatch,
+        }) -> serde_json::Value;
+    }
 }

@@ -4,7 +4,9 @@
 /// The demo API's contracts (also compiled by build.rs for the manifest).
 pub mod api;
 pub mod plain;
+pub mod rfc;
 pub mod todos;
+pub mod view;
 
 use chanrest::store::Store;
 use chanrest::{App, ChannelLayer, InMemoryChannelLayer, Multiplexer, RedisChannelLayer};
@@ -96,14 +98,17 @@ impl Demo {
                 Multiplexer::new()
                     .stream(api::streams::TODOS, todos())
                     .stream(api::streams::PLAIN, api::Plain(plain::PlainApi)),
-            );
+            )
+            .consumer(api::routes::PATH, rfc::consumer(&self.store))
+            .consumer(api::routes::VIEW, view::consumer(&self.store));
         match &self.config.limits {
             Some(limits) => app.limits(limits.clone()),
             None => app,
         }
     }
 
-    /// Every route of the demo server: the WebSocket API and `GET /manifest.json`.
+    /// Every route of the demo server: the WebSocket API, `GET /manifest.json` and the HTTP
+    /// todo endpoint under `/api/todos/`.
     pub fn routes(&self) -> warp::filters::BoxedFilter<(warp::reply::Response,)> {
         use warp::Reply;
         let manifest = warp::path!("manifest.json").and(warp::get()).map(|| {
@@ -114,6 +119,8 @@ impl Demo {
             .filter()
             .map(Reply::into_response)
             .or(manifest)
+            .unify()
+            .or(view::routes(self.store.clone()))
             .unify()
             .boxed()
     }

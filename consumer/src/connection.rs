@@ -2,11 +2,10 @@
 //! that drains a bounded outbound queue, and one session per consumer on the socket (several
 //! behind a multiplexer).
 
-use crate::consumer::Consumer;
+use crate::consumer::{BoxFuture, Consumer};
 use crate::envelope::{self, BadFrame, Dialect, Envelope, Reply, RequestId};
 use crate::error::{messages, ActionError};
 use crate::layer::{ChannelLayer, GroupMember, Push};
-use crate::manifest::ActionInfo;
 use crate::permission::Permissions;
 use crate::scope::{Scope, User};
 use crate::server::{Limits, Metrics};
@@ -220,6 +219,8 @@ impl Session {
             session: self.clone(),
             action: None,
             request_id: RequestId::none(),
+            route: None,
+            routing: None,
         };
         CatchUnwind(self.consumer.clone().on_disconnect(ctx))
             .await
@@ -268,6 +269,18 @@ pub struct Ctx {
     session: Arc<Session>,
     action: Option<Arc<str>>,
     request_id: RequestId,
+    route: Option<Arc<str>>,
+    routing: Option<Routing>,
+}
+
+/// Where routing stands for one message of an RFC consumer.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Routing {
+    /// The part of the route's path the routers above have not matched yet.
+    pub(crate) rest: Arc<str>,
+    /// Argument names that came from the route (parameters and query string) as text, to be
+    /// read as their declared types.
+    pub(crate) text_args: Arc<[String]>,
 }
 
 impl Ctx {
@@ -284,6 +297,20 @@ impl Ctx {
     /// The `request_id` of the message being served (`null` when it had none).
     pub fn request_id(&self) -> &RequestId {
         &self.request_id
+    }
+
+    /// The RFC dialect's `route` of the message being served, as the client sent it (`None`
+    /// in the DCRF dialect).
+    pub fn route(&self) -> Option<&str> {
+        self.route.as_deref()
+    }
+
+    pub(crate) fn routing(&self) -> Option<&Routing> {
+        self.routing.as_ref()
+    }
+
+    pub(crate) fn set_routing(&mut self, routing: Routing) {
+        self.routing = Some(routing);
     }
 
     /// The action being served (`None` in `on_connect`/`on_disconnect`).
@@ -386,12 +413,10 @@ impl Ctx {
     /// (streamed lists send one per page). Returns false once the socket is closing.
     pub fn reply<T: Serialize + ?Sized>(&self, status: u16, data: &T) -> crate::Result<bool> {
         let data = envelope::encode_data(data)?;
-        Ok(self.session.send_reply(&Reply::ok(
-            self.action.clone(),
-            self.request_id.clone(),
-            status,
-            data,
-        )))
+        Ok(self.session.send_reply(
+            &Reply::ok(self.action.clone(), self.request_id.clone(), status, data)
+                .with_route(self.route.clone()),
+        ))
     }
 
     /// A counter per `key` on this consumer instance, for cancelling work: a long task reads
@@ -481,10 +506,10 @@ fn panic_message(panic: &(dyn Any + Send)) -> String {
 
 /// Awaits an action and turns its outcome into the reply.
 async fn finish_action(
-    fut: crate::consumer::ActionFuture,
+    fut: BoxFuture<'static, crate::Result<(u16, Arc<serde_json::value::RawValue>)>>,
     action: Arc<str>,
     request_id: RequestId,
-    status: u16,
+    route: Option<Arc<str>>,
 ) -> Reply {
     let outcome = CatchUnwind(fut).await.unwrap_or_else(|panic| {
         Err(ActionError::internal(format!(
@@ -492,23 +517,45 @@ async fn finish_action(
             panic_message(&*panic)
         )))
     });
-    match outcome {
-        Ok(data) => Reply::ok(Some(action), request_id, status, data),
+    let reply = match outcome {
+        Ok((status, data)) => Reply::ok(Some(action), request_id, status, data),
         Err(err) => {
             if let ActionError::Internal(cause) = &err {
                 tracing::error!(action = &*action, error = %cause, "action failed");
             }
             Reply::error(Some(action), request_id, &err)
         }
-    }
+    };
+    reply.with_route(route)
 }
 
 /// Serves one message on one session.
 async fn handle_message(session: &Arc<Session>, envelope: Envelope) {
     let Envelope {
-        request_id,
+        mut request_id,
         mut content,
     } = envelope;
+    // The RFC dialect has no request ids: a `request_id` key is an ordinary argument, and the
+    // correlation is the `route`, echoed as sent.
+    let mut route: Option<Arc<str>> = None;
+    if session.dialect == Dialect::Rfc {
+        if let Some(value) = request_id.take_value() {
+            content.insert("request_id".to_owned(), value);
+        }
+        match content.remove("route") {
+            None | Some(Value::Null) => route = Some(Arc::from("")),
+            Some(Value::String(text)) => route = Some(Arc::from(text)),
+            Some(_) => {
+                let err = ActionError::BadRequest("Route must be a string.".to_owned());
+                let action = match content.get("action") {
+                    Some(Value::String(name)) => Some(Arc::from(name.as_str())),
+                    _ => None,
+                };
+                session.send_reply(&Reply::error(action, request_id, &err).with_route(route));
+                return;
+            }
+        }
+    }
     let action: Arc<str> = match session.consumer.action_name(&mut content) {
         Some(Value::String(name)) => Arc::from(name),
         None => {
@@ -516,12 +563,12 @@ async fn handle_message(session: &Arc<Session>, envelope: Envelope) {
                 status: 405,
                 errors: vec![messages::ACTION_MISSING.into()],
             };
-            session.send_reply(&Reply::error(None, request_id, &err));
+            session.send_reply(&Reply::error(None, request_id, &err).with_route(route));
             return;
         }
         Some(_) => {
             let err = ActionError::BadRequest(messages::ACTION_NOT_STRING.to_owned());
-            session.send_reply(&Reply::error(None, request_id, &err));
+            session.send_reply(&Reply::error(None, request_id, &err).with_route(route));
             return;
         }
     };
@@ -537,56 +584,54 @@ async fn handle_message(session: &Arc<Session>, envelope: Envelope) {
             .has_permission(&session.scope, &action, &content)
             .await
         {
-            session.send_reply(&Reply::error(
-                Some(action),
-                request_id,
-                &ActionError::PermissionDenied,
-            ));
+            session.send_reply(
+                &Reply::error(Some(action), request_id, &ActionError::PermissionDenied)
+                    .with_route(route),
+            );
             return;
         }
-        let info: Option<ActionInfo> = session
-            .consumer
-            .actions()
-            .iter()
-            .find(|a| a.name == &*action)
-            .copied();
         let ctx = Ctx {
             session: session.clone(),
             action: Some(action.clone()),
             request_id: request_id.clone(),
+            route: route.clone(),
+            routing: None,
         };
-        let started = info.and_then(|info| {
-            session
-                .consumer
-                .clone()
-                .start(ctx, &action, content)
-                .map(|f| (info, f))
-        });
-        let Some((info, fut)) = started else {
-            let err = ActionError::Status {
-                status: 405,
-                errors: vec![messages::method_not_allowed(&action).into()],
-            };
-            session.send_reply(&Reply::error(Some(action), request_id, &err));
-            return;
+        let started = CatchUnwind(session.consumer.clone().resolve(ctx, &action, content))
+            .await
+            .unwrap_or_else(|panic| {
+                Err(ActionError::internal(format!(
+                    "routing panicked: {}",
+                    panic_message(&*panic)
+                )))
+            });
+        let started = match started {
+            Ok(started) => started,
+            Err(err) => {
+                if let ActionError::Internal(cause) = &err {
+                    tracing::error!(action = &*action, error = %cause, "action failed");
+                }
+                session.send_reply(&Reply::error(Some(action), request_id, &err).with_route(route));
+                return;
+            }
         };
-        if info.detached {
+        if started.detached {
             let task_session = session.clone();
             let task_action = action.clone();
             let task_id = request_id.clone();
+            let task_route = route.clone();
             let task = async move {
-                let reply = finish_action(fut, task_action, task_id, info.status).await;
+                let reply = finish_action(started.future, task_action, task_id, task_route).await;
                 task_session.send_reply(&reply);
             };
             if !session.spawn_detached(task.in_current_span()) {
-                session.send_reply(&Reply::error(
-                    Some(action),
-                    request_id,
-                    &ActionError::Throttled,
-                ));
+                session.send_reply(
+                    &Reply::error(Some(action), request_id, &ActionError::Throttled)
+                        .with_route(route),
+                );
             }
         } else {
-            let reply = finish_action(fut, action, request_id, info.status).await;
+            let reply = finish_action(started.future, action, request_id, route).await;
             session.send_reply(&reply);
         }
     }
@@ -705,6 +750,8 @@ where
             session: session.clone(),
             action: None,
             request_id: RequestId::none(),
+            route: None,
+            routing: None,
         };
         let result = CatchUnwind(session.consumer.clone().on_connect(ctx))
             .await

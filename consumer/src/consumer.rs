@@ -3,7 +3,7 @@
 
 use crate::connection::Ctx;
 use crate::envelope::Dialect;
-use crate::error::ActionError;
+use crate::error::{messages, ActionError};
 use crate::manifest::ActionInfo;
 use crate::permission::Permissions;
 use serde_json::value::RawValue;
@@ -17,6 +17,37 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A started action: resolves to the reply's encoded `data`.
 pub type ActionFuture = BoxFuture<'static, Result<Arc<RawValue>, ActionError>>;
+
+/// An action found for a message and started: what the connection awaits (inline or
+/// detached) and turns into the reply.
+pub struct Started {
+    /// Runs detached: later messages are served while it runs.
+    pub detached: bool,
+    /// Resolves to the reply's status and encoded `data`.
+    pub future: BoxFuture<'static, Result<(u16, Arc<RawValue>), ActionError>>,
+}
+
+impl Started {
+    /// Starts a declared action: its reply carries the declared status.
+    pub fn declared(info: ActionInfo, future: ActionFuture) -> Self {
+        Started {
+            detached: info.detached,
+            future: Box::pin(async move { Ok((info.status, future.await?)) }),
+        }
+    }
+}
+
+/// The error for an action a consumer does not have, in `dialect`'s words (405).
+pub fn no_such_action(dialect: Dialect, action: &str) -> ActionError {
+    let text = match dialect {
+        Dialect::Rfc => format!("Action \"{action}\" not allowed in message body."),
+        _ => messages::method_not_allowed(action),
+    };
+    ActionError::Status {
+        status: 405,
+        errors: vec![text.into()],
+    }
+}
 
 /// A consumer as the connection sees it. You do not implement this by hand: `consumer!`
 /// does, for `YourConsumer<H>` where `H` implements the generated handler trait.
@@ -38,6 +69,25 @@ pub trait Consumer: Send + Sync + 'static {
         action: &str,
         args: Map<String, Value>,
     ) -> Option<ActionFuture>;
+    /// Finds and starts the action for a message, once the permission allowed it. The
+    /// default looks `action` up in [`Consumer::actions`] and calls [`Consumer::start`]; an
+    /// unknown action is a 405. Routed consumers ([`crate::RoutedConsumer`]) and wrapped
+    /// views ([`crate::ViewConsumer`]) override it.
+    fn resolve(
+        self: Arc<Self>,
+        ctx: Ctx,
+        action: &str,
+        args: Map<String, Value>,
+    ) -> BoxFuture<'static, Result<Started, ActionError>> {
+        let dialect = self.dialect();
+        let info = self.actions().iter().find(|a| a.name == action).copied();
+        let started = info.and_then(|info| {
+            self.start(ctx, action, args)
+                .map(|future| Started::declared(info, future))
+        });
+        let result = started.ok_or_else(|| no_such_action(dialect, action));
+        Box::pin(std::future::ready(result))
+    }
     /// Runs after the socket is accepted; an error closes it.
     fn on_connect(self: Arc<Self>, ctx: Ctx) -> BoxFuture<'static, Result<(), ActionError>>;
     /// Runs after the socket is gone, once detached tasks are cancelled and groups left.

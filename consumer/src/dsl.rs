@@ -17,6 +17,7 @@
 /// ```text
 /// consumer! {
 ///     /// Doc comment of the consumer (optional).
+///     #[dialect = rfc]             // optional: rest-framework-channels' envelope (default dcrf)
 ///     pub consumer Name: NameHandler {          // or `NameHandler where Self: SuperTrait {`
 ///         /// Doc comment of the action (becomes the schema description).
 ///         #[detached]              // optional: runs concurrently with later messages
@@ -96,7 +97,17 @@ macro_rules! __consumer_munch {
         $($rest:tt)*
     ) => {
         // Header, then the accumulated actions and pushes (empty so far), then the body.
-        $crate::__consumer_munch! { @items ($vis $name $handler [$($super)?] [$($doc),*]) [] [] $($body)* }
+        $crate::__consumer_munch! { @items ($vis $name $handler [$($super)?] [$($doc),*] [dcrf]) [] [] $($body)* }
+        $crate::__consumer_munch! { @consumers $($rest)* }
+    };
+    // A consumer in another envelope dialect: `#[dialect = rfc]` after its doc comments.
+    (@consumers
+        $(#[doc = $doc:expr])*
+        #[dialect = $dialect:ident]
+        $vis:vis consumer $name:ident : $handler:ident $(where Self: $super:path)? { $($body:tt)* }
+        $($rest:tt)*
+    ) => {
+        $crate::__consumer_munch! { @items ($vis $name $handler [$($super)?] [$($doc),*] [$dialect]) [] [] $($body)* }
         $crate::__consumer_munch! { @consumers $($rest)* }
     };
     (@consumers $(#[doc = $doc:expr])* $vis:vis consumer $name:ident { $($body:tt)* } $($rest:tt)*) => {
@@ -107,12 +118,21 @@ macro_rules! __consumer_munch {
     };
     (@consumers $(#[doc = $doc:expr])* #[$meta:meta] $($rest:tt)*) => {
         compile_error!(concat!(
-            "chanrest::consumer!: only doc comments may precede `consumer`, found `#[",
+            "chanrest::consumer!: only doc comments and `#[dialect = rfc]` may precede `consumer`, found `#[",
             stringify!($meta), "]`"
         ));
     };
     (@consumers $($other:tt)+) => {
         compile_error!("chanrest::consumer!: expected `pub consumer Name: NameHandler { action name(Args) -> Response; }`");
+    };
+
+    // ---- @dialect: the `Dialect` named by `#[dialect = ...]` ---------------------------------
+    (@dialect dcrf) => { $crate::Dialect::Dcrf };
+    (@dialect rfc) => { $crate::Dialect::Rfc };
+    (@dialect $other:ident) => {
+        compile_error!(concat!(
+            "chanrest::consumer!: unknown dialect `", stringify!($other), "`; use `#[dialect = dcrf]` (the default) or `#[dialect = rfc]`"
+        ))
     };
 
     // ---- @items: the body of one consumer -------------------------------------------------
@@ -236,7 +256,7 @@ macro_rules! __consumer_munch {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __consumer_args_struct {
-    (($vis:vis $name:ident $handler:ident $super:tt $cdocs:tt) [$($doc:expr),*] $args:ident {
+    (($vis:vis $name:ident $handler:ident $super:tt $cdocs:tt $dialect:tt) [$($doc:expr),*] $args:ident {
         $( $(#[$field_meta:meta])* $field:ident : $field_ty:ty ),*
     }) => {
         $(#[doc = $doc])*
@@ -258,7 +278,7 @@ macro_rules! __consumer_args_struct {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __consumer_emit {
-    (($vis:vis $name:ident $handler:ident $super:tt [$($cdoc:expr),*])
+    (($vis:vis $name:ident $handler:ident $super:tt [$($cdoc:expr),*] [$dialect:ident])
      [$( { $action:ident [$($adoc:expr),*] [$detached:tt] [$status:tt] [$($emit:ident)*] [$($cancel:ident)?] ($args:ty) ($response:ty) $default:tt $semi:tt } )*]
      [$( { $push:ident [$($pdoc:expr),*] [$pstatus:tt] ($data:ty) } )*]
     ) => {
@@ -268,6 +288,7 @@ macro_rules! __consumer_emit {
 
         impl<H> $crate::Contract for $name<H> {
             const NAME: &'static str = stringify!($name);
+            const DIALECT: $crate::Dialect = $crate::__consumer_munch!(@dialect $dialect);
 
             fn actions() -> &'static [$crate::ActionInfo] {
                 &[$($crate::ActionInfo { name: stringify!($action), detached: $detached, status: $status }),*]
@@ -376,7 +397,7 @@ macro_rules! __consumer_server {
                 $(
                     if action == stringify!($action) {
                         return ::core::option::Option::Some(::std::boxed::Box::pin(async move {
-                            let args: $args = $crate::decode_args(args)?;
+                            let args: $args = $crate::__private::decode_action_args(&ctx, args)?;
                             let response: $response = $handler::$action(&self.0, &ctx, args).await?;
                             $crate::__private::encode_data(&response)
                         }));

@@ -4,6 +4,10 @@
 //! `{"errors", "data", "action", "response_status", "request_id"}` out, `request_id` echoed as
 //! the exact JSON text the client sent (an integer beyond 2^64 stays as written). The
 //! multiplexer wraps either direction in `{"stream": name, "payload": message}`.
+//!
+//! rest-framework-channels' dialect ([`Dialect::Rfc`]): `{"action", "route", ...args}` in,
+//! `{"errors", "data", "action", "route", "status"}` out. Frames decode the same way; the
+//! connection gives an RFC consumer's `request_id` back to the arguments.
 
 use crate::error::{messages, ActionError};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -20,6 +24,10 @@ pub enum Dialect {
     /// djangochannelsrestframework: `request_id` correlation, `response_status`.
     #[default]
     Dcrf,
+    /// rest-framework-channels: `{"action", "route", ...args}` in,
+    /// `{"errors", "data", "action", "route", "status"}` out, the route echoed as sent; no
+    /// request ids (a `request_id` key is an ordinary argument).
+    Rfc,
 }
 
 impl Dialect {
@@ -27,6 +35,7 @@ impl Dialect {
     pub fn name(self) -> &'static str {
         match self {
             Dialect::Dcrf => "dcrf",
+            Dialect::Rfc => "rfc",
         }
     }
 }
@@ -64,6 +73,15 @@ impl RequestId {
     /// The JSON text as sent (`null` when absent).
     pub fn as_json(&self) -> &str {
         self.0.as_deref().map_or("null", RawValue::get)
+    }
+
+    /// Takes the id out, as a JSON value: `None` when the message had no `request_id` key
+    /// (the RFC dialect gives it back to the arguments).
+    #[cfg(feature = "server")]
+    pub(crate) fn take_value(&mut self) -> Option<Value> {
+        self.0
+            .take()
+            .map(|raw| serde_json::from_str(raw.get()).unwrap_or(Value::Null))
     }
 
     /// The id as a JSON value (numbers beyond f64 lose precision here; the wire echo does not).
@@ -279,6 +297,9 @@ pub struct Reply {
     pub data: Option<Arc<RawValue>>,
     /// `errors`: `[]` on success.
     pub errors: Vec<Value>,
+    /// The RFC dialect's `route`, echoed as the client sent it (`""` when `None`); ignored
+    /// by the DCRF dialect.
+    pub route: Option<Arc<str>>,
 }
 
 impl Reply {
@@ -295,6 +316,7 @@ impl Reply {
             status,
             data: Some(data),
             errors: Vec::new(),
+            route: None,
         }
     }
 
@@ -306,6 +328,7 @@ impl Reply {
             status: err.status(),
             data: None,
             errors: err.errors(),
+            route: None,
         }
     }
 
@@ -317,7 +340,14 @@ impl Reply {
             status: bad.status,
             data: None,
             errors: vec![Value::String(bad.message.clone())],
+            route: None,
         }
+    }
+
+    /// Sets the echoed `route` (RFC dialect).
+    pub fn with_route(mut self, route: Option<Arc<str>>) -> Self {
+        self.route = route;
+        self
     }
 
     /// Encodes the reply as frame text in `dialect`, wrapped for `stream` when multiplexed.
@@ -355,6 +385,16 @@ impl Serialize for DialectReply<'_> {
                 map.serialize_entry("action", &r.action.as_deref())?;
                 map.serialize_entry("response_status", &r.status)?;
                 map.serialize_entry("request_id", &r.request_id)?;
+                map.end()
+            }
+            Dialect::Rfc => {
+                // rest-framework-channels' key order.
+                let mut map = serializer.serialize_map(Some(5))?;
+                map.serialize_entry("errors", &r.errors)?;
+                map.serialize_entry("data", &r.data.as_deref())?;
+                map.serialize_entry("action", &r.action.as_deref())?;
+                map.serialize_entry("route", r.route.as_deref().unwrap_or(""))?;
+                map.serialize_entry("status", &r.status)?;
                 map.end()
             }
         }
@@ -424,6 +464,26 @@ mod tests {
         assert_eq!(
             reply.encode(Dialect::Dcrf, Some("s")),
             r#"{"stream":"s","payload":{"errors":["Not found"],"data":null,"action":"a","response_status":404,"request_id":null}}"#
+        );
+    }
+
+    #[test]
+    fn rfc_key_order_and_route_echo() {
+        let reply = Reply::ok(
+            Some("list".into()),
+            RequestId::none(),
+            200,
+            encode_data(&[1]).unwrap(),
+        )
+        .with_route(Some("todos/?page=2".into()));
+        assert_eq!(
+            reply.encode(Dialect::Rfc, None),
+            r#"{"errors":[],"data":[1],"action":"list","route":"todos/?page=2","status":200}"#
+        );
+        let reply = Reply::error(None, RequestId::none(), &ActionError::PermissionDenied);
+        assert_eq!(
+            reply.encode(Dialect::Rfc, None),
+            r#"{"errors":["You do not have permission to perform this action."],"data":null,"action":null,"route":"","status":403}"#
         );
     }
 

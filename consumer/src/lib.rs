@@ -28,6 +28,8 @@ pub mod envelope;
 mod error;
 pub mod manifest;
 pub mod model;
+pub mod rfc;
+pub mod routing;
 
 #[cfg(feature = "server")]
 mod connection;
@@ -49,18 +51,21 @@ mod server;
 pub mod store;
 #[cfg(feature = "server")]
 pub mod test;
+#[cfg(feature = "server")]
+mod view;
 
 pub use args::{decode_args, decode_value};
 pub use envelope::{Dialect, RequestId};
 pub use error::{messages, ActionError, FieldErrors, Result};
 pub use manifest::{ActionInfo, ConsumerBuilder, Contract, Manifest, ManifestBuilder};
+pub use routing::Routes;
 
 #[cfg(feature = "server")]
 pub use async_trait::async_trait;
 #[cfg(feature = "server")]
 pub use connection::{close_code, Ctx};
 #[cfg(feature = "server")]
-pub use consumer::{ActionFuture, BoxFuture, Consumer};
+pub use consumer::{ActionFuture, BoxFuture, Consumer, Started};
 #[cfg(feature = "server")]
 pub use layer::{ChannelLayer, GroupMember, InMemoryChannelLayer, LayerError, LocalGroups, Push};
 #[cfg(feature = "server")]
@@ -70,12 +75,16 @@ pub use permission::{
 #[cfg(feature = "server")]
 pub use redis_layer::RedisChannelLayer;
 #[cfg(feature = "server")]
+pub use routing::RoutedConsumer;
+#[cfg(feature = "server")]
 pub use scope::{AuthError, Authenticator, Scope, TokenAuth, User};
 #[cfg(feature = "server")]
 pub use server::{
     serve, App, Limits, Metrics, Multiplexer, PeerAddr, RouteInfo, ServerHandle,
     DEFAULT_HANDSHAKE_TIMEOUT,
 };
+#[cfg(feature = "server")]
+pub use view::{view_as_consumer, ViewConsumer};
 
 /// The arguments of an action declared without any (`action name() -> T;`): any object,
 /// extra keys ignored.
@@ -117,6 +126,8 @@ pub mod __private {
     pub use crate::consumer::{default_action_name, ActionFuture, BoxFuture};
     #[cfg(feature = "server")]
     pub use crate::envelope::encode_data;
+    #[cfg(feature = "server")]
+    pub use crate::routing::decode_action_args;
     #[cfg(feature = "server")]
     pub use async_trait::async_trait;
 }

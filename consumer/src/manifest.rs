@@ -54,7 +54,7 @@ pub struct ConsumerManifest {
     pub name: String,
     /// Where it is mounted on its own (`null` when only reachable through a multiplexer).
     pub path: Option<String>,
-    /// Its envelope dialect (`dcrf`).
+    /// Its envelope dialect (`dcrf` or `rfc`).
     pub dialect: String,
     /// Its doc comment.
     pub doc: String,
@@ -62,6 +62,31 @@ pub struct ConsumerManifest {
     pub actions: Vec<ActionManifest>,
     /// The pushes it can send, in declaration order.
     pub pushes: Vec<PushManifest>,
+    /// Its route table, for a routed consumer in the `rfc` dialect (absent otherwise), in
+    /// matching order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<RouteManifest>,
+}
+
+/// One route of a routed consumer: messages whose `route` starts with `pattern` go to
+/// `consumer` (another entry of the manifest, without a path of its own).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RouteManifest {
+    /// The pattern, in Django's `path()` syntax (`todos/<pk>/`).
+    pub pattern: String,
+    /// Its parameters, in order; each becomes an argument of the child's actions.
+    pub params: Vec<RouteParamManifest>,
+    /// The child consumer's name.
+    pub consumer: String,
+}
+
+/// A route parameter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RouteParamManifest {
+    /// Its name (the argument it becomes).
+    pub name: String,
+    /// Its type: as the child's actions declare the argument, else the converter's.
+    pub schema: Value,
 }
 
 /// One action of a consumer.
@@ -185,6 +210,7 @@ impl ManifestBuilder {
             doc: String::new(),
             actions: Vec::new(),
             pushes: Vec::new(),
+            routes: Vec::new(),
         };
         C::describe(&mut ConsumerBuilder {
             manifest: &mut self,
@@ -197,6 +223,81 @@ impl ManifestBuilder {
     /// Adds consumer `C` mounted at `path`.
     pub fn consumer<C: Contract>(self, path: &str) -> Self {
         self.consumer_at::<C>(Some(path))
+    }
+
+    /// Adds consumer `C` mounted at `path` with its route table (the RFC dialect), and every
+    /// consumer the routes lead to (without a path of their own, each with its own routes).
+    pub fn routed<C: Contract>(self, path: &str, routes: &crate::routing::Routes) -> Self {
+        let mut builder = self.consumer::<C>(path);
+        builder.set_dialect(C::NAME, crate::Dialect::Rfc);
+        builder.add_routes(C::NAME, routes)
+    }
+
+    fn set_dialect(&mut self, name: &str, dialect: crate::Dialect) {
+        if let Some(entry) = self.consumers.iter_mut().find(|c| c.name == name) {
+            entry.dialect = dialect.name().to_owned();
+        }
+    }
+
+    fn add_routes(mut self, owner: &str, routes: &crate::routing::Routes) -> Self {
+        let mut table = Vec::new();
+        for route in routes.entries() {
+            self = route.add_to(self);
+            self.set_dialect(route.consumer(), crate::Dialect::Rfc);
+            self = self.add_routes(route.consumer(), route.children());
+            let params = route
+                .pattern()
+                .params()
+                .map(|(name, converter)| RouteParamManifest {
+                    name: name.to_owned(),
+                    schema: match converter {
+                        crate::routing::Converter::Int => converter.schema(),
+                        _ => self
+                            .declared_param(route, name)
+                            .unwrap_or_else(|| converter.schema()),
+                    },
+                })
+                .collect();
+            table.push(RouteManifest {
+                pattern: route.pattern().as_str().to_owned(),
+                params,
+                consumer: route.consumer().to_owned(),
+            });
+        }
+        if let Some(entry) = self.consumers.iter_mut().find(|c| c.name == owner) {
+            entry.routes = table;
+        }
+        self
+    }
+
+    /// The schema the route's child (or a consumer below it) declares for argument `name`.
+    fn declared_param(&self, route: &crate::routing::RouteDecl, name: &str) -> Option<Value> {
+        let definitions = self.input.definitions();
+        let resolve = |schema: &Value| -> Value {
+            match schema
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/definitions/"))
+            {
+                Some(def) => definitions.get(def).cloned().unwrap_or(Value::Null),
+                None => schema.clone(),
+            }
+        };
+        let mut names = vec![route.consumer()];
+        let mut pending = vec![route.children()];
+        while let Some(children) = pending.pop() {
+            for child in children.entries() {
+                names.push(child.consumer());
+                pending.push(child.children());
+            }
+        }
+        names.iter().find_map(|consumer| {
+            let entry = self.consumers.iter().find(|c| c.name == *consumer)?;
+            entry.actions.iter().find_map(|action| {
+                let args = resolve(&action.args);
+                args.get("properties")?.get(name).map(&resolve)
+            })
+        })
     }
 
     /// Adds a multiplexer at `path`; add its consumers with [`ManifestBuilder::consumer_at`]
@@ -308,6 +409,20 @@ fn envelopes() -> Map<String, Value> {
                 "action": {"type": ["string", "null"]},
                 "response_status": {"type": "integer"},
                 "request_id": {"description": "The request's request_id, echoed verbatim"}
+            }
+        }),
+    );
+    map.insert(
+        "rfc".to_owned(),
+        json!({
+            "type": "object",
+            "required": ["errors", "data", "action", "route", "status"],
+            "properties": {
+                "errors": {"type": "array", "description": "[] on success; strings, or one object of field errors"},
+                "data": {"description": "The action's response on success, null on error"},
+                "action": {"type": ["string", "null"]},
+                "route": {"type": "string", "description": "The request's route, echoed as sent (\"\" when absent)"},
+                "status": {"type": "integer"}
             }
         }),
     );

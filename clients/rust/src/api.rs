@@ -496,6 +496,86 @@ pub mod todos_paged {
         }
     }
 }
+/// The HTTP todo endpoint `/api/todos/` over the socket (view_as_consumer): each action is
+/// an HTTP request; the reply's `data` is the response body (the todo, the list, or the
+/// endpoint's own error body) and `response_status` its HTTP status.
+pub mod todo_view {
+    #[allow(unused_imports)]
+    use crate::runtime::{self, Connection, Endpoint, Error, Options};
+    #[allow(unused_imports)]
+    use crate::types;
+    /// The consumer's name in the manifest.
+    pub const NAME: &str = "TodoView";
+    /// Where the consumer is mounted.
+    pub const PATH: &str = "/ws/view/";
+    /// A typed client of consumer `TodoView`: one method per action.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        endpoint: Endpoint,
+    }
+    impl Client {
+        /// Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by [`PATH`]).
+        pub async fn connect(url: &str) -> Result<Client, Error> {
+            Client::connect_with(url, Options::default()).await
+        }
+        /// Connects with `options`.
+        pub async fn connect_with(url: &str, options: Options) -> Result<Client, Error> {
+            Ok(Client::new(Connection::connect_with(url, options).await?.endpoint(None)))
+        }
+        /// A client on an endpoint: a connection to the consumer's path
+        /// (`connection.endpoint(None)`) or a multiplexer stream
+        /// (`connection.endpoint(Some("stream"))`).
+        pub fn new(endpoint: Endpoint) -> Client {
+            Client { endpoint }
+        }
+        /// The endpoint, for raw calls (`endpoint().request(..)`).
+        pub fn endpoint(&self) -> &Endpoint {
+            &self.endpoint
+        }
+        /// The same client with another call timeout.
+        pub fn with_timeout(&self, timeout: std::time::Duration) -> Client {
+            Client {
+                endpoint: self.endpoint.with_timeout(timeout),
+            }
+        }
+        /// `GET /api/todos/`: the todos, filtered.
+        ///
+        /// Action `list`.
+        pub async fn list(
+            &self,
+            args: &types::ViewListArgs,
+        ) -> Result<::serde_json::Value, Error> {
+            self.endpoint.call("list", args).await
+        }
+        /// `GET /api/todos/<pk>/`: one todo.
+        ///
+        /// Action `retrieve`.
+        pub async fn retrieve(
+            &self,
+            args: &types::ViewRetrieveArgs,
+        ) -> Result<::serde_json::Value, Error> {
+            self.endpoint.call("retrieve", args).await
+        }
+        /// `PUT /api/todos/`: creates a todo.
+        ///
+        /// Action `create`; succeeds with status 201.
+        pub async fn create(
+            &self,
+            args: &types::ViewCreateArgs,
+        ) -> Result<::serde_json::Value, Error> {
+            self.endpoint.call("create", args).await
+        }
+        /// `PATCH /api/todos/<pk>/`: changes the fields sent.
+        ///
+        /// Action `update`.
+        pub async fn update(
+            &self,
+            args: &types::ViewUpdateArgs,
+        ) -> Result<::serde_json::Value, Error> {
+            self.endpoint.call("update", args).await
+        }
+    }
+}
 ///The multiplexer at `/ws/`: one socket, each consumer on its own stream.
 pub mod ws_multiplexer {
     use crate::runtime::{Connection, Error, Options};

@@ -8,7 +8,13 @@
 //! | [`bench`] | consumer `Bench` at `/ws/bench/` |
 //! | [`todos`] | consumer `Todos` at `/ws/todos/` |
 //! | [`todos_paged`] | consumer `TodosPaged` at `/ws/todos-paged/` |
+//! | [`todo_view`] | consumer `TodoView` at `/ws/view/` |
 //! | [`ws_multiplexer`] | the multiplexer at `/ws/` |
+//!
+//! Consumers without a client:
+//! - `RfcTodos` at `/ws/rfc/`: it speaks rest-framework-channels' `rfc` dialect, whose replies carry no `request_id` to correlate.
+//! - `TodoDetail`: it speaks rest-framework-channels' `rfc` dialect, whose replies carry no `request_id` to correlate.
+//! - `TodoList`: it speaks rest-framework-channels' `rfc` dialect, whose replies carry no `request_id` to correlate.
 //!
 //! Each module has a `Client`: a consumer's has one async method per action, a
 //! multiplexer's has one consumer client per stream. [`runtime`] explains timeouts,

@@ -76,6 +76,21 @@ for NoArgs {
         Self(value)
     }
 }
+/**One page of a page-number paginated list, in DRF's shape, with `next` and `previous` as
+routes (`todos/?page=3`), `null` at the ends.*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct NumberedPage {
+    ///Rows matching the filters, over all pages.
+    pub count: u64,
+    ///The route of the next page.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub next: ::std::option::Option<::std::string::String>,
+    ///The route of the previous page.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub previous: ::std::option::Option<::std::string::String>,
+    ///This page's rows.
+    pub results: ::std::vec::Vec<Todo>,
+}
 ///One page of a paginated list, in DCRF's shape.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Page {
@@ -105,6 +120,20 @@ pub struct PageArgs {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<::std::string::String>,
 }
+/**Arguments of a page-number paginated `list`: `page` (from the route's query string,
+`todos/?page=2`; default 1) and the filters (query fields, e.g. `todos/?done=true`).*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct PageNumberArgs {
+    ///Done yet?
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub done: ::std::option::Option<bool>,
+    ///Who owns it (may be empty).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub owner: ::std::option::Option<::std::string::String>,
+    ///The page, from 1.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<u64>,
+}
 ///A primary key: an integer, or a string for text keys.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
@@ -124,6 +153,29 @@ impl ::std::convert::From<i64> for Pk {
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }
+}
+/**Arguments naming one row by the route's `pk` parameter (`todos/<pk>/`), read as `K`:
+a `pk` that does not parse as `K` is a 400.*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct RouteLookup {
+    ///The row's primary key, from the route.
+    pub pk: i64,
+}
+///Arguments of `update` (every writable field) and `partial_update` (only the fields sent).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct RouteUpdate {
+    ///The fields to write.
+    pub data: TodoWrite,
+    ///The row's primary key, from the route.
+    pub pk: i64,
+}
+///Arguments of `update` (every writable field) and `partial_update` (only the fields sent).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct RouteUpdate2 {
+    ///The fields to write.
+    pub data: TodoPatch,
+    ///The row's primary key, from the route.
+    pub pk: i64,
 }
 ///The reply of `slow`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -191,10 +243,66 @@ pub struct UpdateArgs2 {
     ///The row's primary key.
     pub pk: Pk,
 }
+///`PUT /api/todos/`: creates a todo.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ViewCreateArgs {
+    ///The new todo.
+    pub data: TodoWrite,
+}
+///`GET /api/todos/`: the todos, filtered.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ViewListArgs {
+    ///The filters.
+    #[serde(default = "defaults::view_list_args_query")]
+    pub query: ViewQuery,
+}
+impl ::std::default::Default for ViewListArgs {
+    fn default() -> Self {
+        Self {
+            query: defaults::view_list_args_query(),
+        }
+    }
+}
+///The `parameters` of [`TodoView`]'s detail actions: the path's `<pk>`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ViewPk {
+    ///The todo's id.
+    pub pk: i64,
+}
+///The `query` of [`TodoView`]'s `list`: `GET /api/todos/`'s filters.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct ViewQuery {
+    ///Only todos done (or not).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub done: ::std::option::Option<bool>,
+    ///Only todos of any of these owners.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub owner: ::std::vec::Vec<::std::string::String>,
+}
+///`GET /api/todos/<pk>/`: one todo.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ViewRetrieveArgs {
+    ///The path parameters.
+    pub parameters: ViewPk,
+}
+///`PATCH /api/todos/<pk>/`: changes the fields sent.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ViewUpdateArgs {
+    ///The fields to change.
+    pub data: TodoPatch,
+    ///The path parameters.
+    pub parameters: ViewPk,
+}
 /// Generation of default values for serde.
 pub mod defaults {
     pub(super) fn bench_echo_args_data() -> ::serde_json::Value {
         ::serde_json::from_str::<::serde_json::Value>("null").unwrap()
+    }
+    pub(super) fn view_list_args_query() -> super::ViewQuery {
+        super::ViewQuery {
+            done: Default::default(),
+            owner: Default::default(),
+        }
     }
 }
 /// Error types.

@@ -4,6 +4,11 @@
 // One class per consumer with one method per action, and one class per multiplexer. Integers
 // are JavaScript numbers: exact up to 2^53. `unknown` appears only where the schema allows
 // any JSON value (`true`, `{}`, or an object schema without properties).
+//
+// Consumers without a client:
+// - `RfcTodos` at `/ws/rfc/`: it speaks rest-framework-channels' `rfc` dialect, whose replies carry no `request_id` to correlate.
+// - `TodoDetail`: it speaks rest-framework-channels' `rfc` dialect, whose replies carry no `request_id` to correlate.
+// - `TodoList`: it speaks rest-framework-channels' `rfc` dialect, whose replies carry no `request_id` to correlate.
 
 import * as rt from "./runtime.js";
 
@@ -83,6 +88,29 @@ export interface Lookup {
 export type NoArgs = { [key: string]: unknown };
 
 /**
+ * One page of a page-number paginated list, in DRF's shape, with `next` and `previous` as
+ * routes (`todos/?page=3`), `null` at the ends.
+ */
+export interface NumberedPage {
+  /**
+   * Rows matching the filters, over all pages.
+   */
+  count: number;
+  /**
+   * The route of the next page.
+   */
+  next: string | null;
+  /**
+   * The route of the previous page.
+   */
+  previous: string | null;
+  /**
+   * This page's rows.
+   */
+  results: Array<Todo>;
+}
+
+/**
  * One page of a paginated list, in DCRF's shape.
  */
 export interface Page {
@@ -128,9 +156,67 @@ export interface PageArgs {
 }
 
 /**
+ * Arguments of a page-number paginated `list`: `page` (from the route's query string,
+ * `todos/?page=2`; default 1) and the filters (query fields, e.g. `todos/?done=true`).
+ */
+export interface PageNumberArgs {
+  /**
+   * Done yet?
+   */
+  done?: boolean;
+  /**
+   * Who owns it (may be empty).
+   */
+  owner?: string;
+  /**
+   * The page, from 1.
+   */
+  page?: number | null;
+}
+
+/**
  * A primary key: an integer, or a string for text keys.
  */
 export type Pk = number | string;
+
+/**
+ * Arguments naming one row by the route's `pk` parameter (`todos/<pk>/`), read as `K`:
+ * a `pk` that does not parse as `K` is a 400.
+ */
+export interface RouteLookup {
+  /**
+   * The row's primary key, from the route.
+   */
+  pk: number;
+}
+
+/**
+ * Arguments of `update` (every writable field) and `partial_update` (only the fields sent).
+ */
+export interface RouteUpdate {
+  /**
+   * The fields to write.
+   */
+  data: TodoWrite;
+  /**
+   * The row's primary key, from the route.
+   */
+  pk: number;
+}
+
+/**
+ * Arguments of `update` (every writable field) and `partial_update` (only the fields sent).
+ */
+export interface RouteUpdate2 {
+  /**
+   * The fields to write.
+   */
+  data: TodoPatch;
+  /**
+   * The row's primary key, from the route.
+   */
+  pk: number;
+}
 
 /**
  * The reply of `slow`.
@@ -237,6 +323,74 @@ export interface UpdateArgs2 {
    * The row's primary key.
    */
   pk: Pk;
+}
+
+/**
+ * `PUT /api/todos/`: creates a todo.
+ */
+export interface ViewCreateArgs {
+  /**
+   * The new todo.
+   */
+  data: TodoWrite;
+}
+
+/**
+ * `GET /api/todos/`: the todos, filtered.
+ */
+export interface ViewListArgs {
+  /**
+   * The filters.
+   */
+  query?: ViewQuery;
+}
+
+/**
+ * The `parameters` of [`TodoView`]'s detail actions: the path's `<pk>`.
+ */
+export interface ViewPk {
+  /**
+   * The todo's id.
+   */
+  pk: number;
+}
+
+/**
+ * The `query` of [`TodoView`]'s `list`: `GET /api/todos/`'s filters.
+ */
+export interface ViewQuery {
+  /**
+   * Only todos done (or not).
+   */
+  done?: boolean | null;
+  /**
+   * Only todos of any of these owners.
+   */
+  owner?: Array<string>;
+}
+
+/**
+ * `GET /api/todos/<pk>/`: one todo.
+ */
+export interface ViewRetrieveArgs {
+  /**
+   * The path parameters.
+   */
+  parameters: ViewPk;
+}
+
+/**
+ * `PATCH /api/todos/<pk>/`: changes the fields sent.
+ */
+export interface ViewUpdateArgs {
+  /**
+   * The fields to change.
+   */
+  data: TodoPatch;
+  /**
+   * The path parameters.
+   */
+  parameters: ViewPk;
 }
 
 /**
@@ -645,6 +799,73 @@ export class TodosPagedClient {
    */
   list(args: PageArgs, options?: rt.CallOptions): Promise<Page> {
     return this.endpoint.call("list", args, options);
+  }
+}
+
+/**
+ * The HTTP todo endpoint `/api/todos/` over the socket (view_as_consumer): each action is
+ * an HTTP request; the reply's `data` is the response body (the todo, the list, or the
+ * endpoint's own error body) and `response_status` its HTTP status.
+ *
+ * A typed client of consumer `TodoView`: one method per action.
+ */
+export class TodoViewClient {
+  /** The consumer's name in the manifest. */
+  static readonly consumer = "TodoView";
+  /** Where the consumer is mounted. */
+  static readonly path = "/ws/view/";
+  /** Where calls go: a connection, and the multiplexer stream if any. */
+  readonly endpoint: rt.Endpoint;
+
+  /** A client on an endpoint: `connection.endpoint()` for the consumer's own path, `connection.endpoint("stream")` on a multiplexer. */
+  constructor(endpoint: rt.Endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  /** Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by the path). */
+  static async connect(url: string, options?: rt.ConnectionOptions): Promise<TodoViewClient> {
+    return new TodoViewClient((await rt.Connection.open(url, options)).endpoint());
+  }
+
+  /** The same client with another call timeout. */
+  withTimeout(timeoutMs: number): TodoViewClient {
+    return new TodoViewClient(this.endpoint.withTimeout(timeoutMs));
+  }
+
+  /**
+   * `GET /api/todos/`: the todos, filtered.
+   *
+   * Action `list`.
+   */
+  list(args: ViewListArgs, options?: rt.CallOptions): Promise<unknown> {
+    return this.endpoint.call("list", args, options);
+  }
+
+  /**
+   * `GET /api/todos/<pk>/`: one todo.
+   *
+   * Action `retrieve`.
+   */
+  retrieve(args: ViewRetrieveArgs, options?: rt.CallOptions): Promise<unknown> {
+    return this.endpoint.call("retrieve", args, options);
+  }
+
+  /**
+   * `PUT /api/todos/`: creates a todo.
+   *
+   * Action `create`; succeeds with status 201.
+   */
+  create(args: ViewCreateArgs, options?: rt.CallOptions): Promise<unknown> {
+    return this.endpoint.call("create", args, options);
+  }
+
+  /**
+   * `PATCH /api/todos/<pk>/`: changes the fields sent.
+   *
+   * Action `update`.
+   */
+  update(args: ViewUpdateArgs, options?: rt.CallOptions): Promise<unknown> {
+    return this.endpoint.call("update", args, options);
   }
 }
 

@@ -1,0 +1,366 @@
+//! Generic model actions in the rest-framework-channels dialect: `list` (optionally with
+//! page-number pagination), `retrieve`, `create` (201), `update`, `partial_update` and
+//! `destroy` (204), the object named by the route's `pk` parameter, with object-level
+//! permissions. Declare a child consumer with
+//! [`routed_model_consumer!`](crate::routed_model_consumer) and mount it with
+//! [`RoutedConsumer`](crate::RoutedConsumer).
+//!
+//! Errors: a missing object is DCRF's 404 `["Not found"]` (RFC itself answers 500 there), an
+//! object the handler's [`RoutedModelHandler::has_object_permission`] refuses is 403, a page
+//! out of range is DRF's 404 `["Invalid page."]`.
+//!
+//! The argument and page types are part of the contract half (no server needed).
+
+use crate::model::Data;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Arguments naming one row by the route's `pk` parameter (`todos/<pk>/`), read as `K`:
+/// a `pk` that does not parse as `K` is a 400.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RouteLookup<K> {
+    /// The row's primary key, from the route.
+    pub pk: K,
+}
+
+/// Arguments of `update` (every writable field) and `partial_update` (only the fields sent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RouteUpdate<K, W> {
+    /// The row's primary key, from the route.
+    pub pk: K,
+    /// The fields to write.
+    pub data: Data<W>,
+}
+
+/// Arguments of a page-number paginated `list`: `page` (from the route's query string,
+/// `todos/?page=2`; default 1) and the filters (query fields, e.g. `todos/?done=true`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct PageNumberArgs<F> {
+    /// The page, from 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u64>,
+    /// The filters.
+    #[serde(flatten)]
+    pub filter: F,
+}
+
+/// One page of a page-number paginated list, in DRF's shape, with `next` and `previous` as
+/// routes (`todos/?page=3`), `null` at the ends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct NumberedPage<M> {
+    /// Rows matching the filters, over all pages.
+    pub count: u64,
+    /// The route of the next page.
+    pub next: Option<String>,
+    /// The route of the previous page.
+    pub previous: Option<String>,
+    /// This page's rows.
+    pub results: Vec<M>,
+}
+
+#[cfg(feature = "server")]
+pub use server::*;
+
+#[cfg(feature = "server")]
+mod server {
+    use super::{NumberedPage, PageNumberArgs, RouteLookup, RouteUpdate};
+    use crate::connection::Ctx;
+    use crate::error::{ActionError, Result};
+    use crate::generic::ModelHandler;
+    use crate::model::Model;
+    use crate::store::Query;
+    use async_trait::async_trait;
+    use serde::Serialize;
+    use serde_json::Value;
+
+    /// What a routed model consumer's handler provides beyond [`ModelHandler`]: RFC's
+    /// object-level permission.
+    #[async_trait]
+    pub trait RoutedModelHandler<M: Model>: ModelHandler<M> {
+        /// Whether this connection may perform `action` on `object` (RFC's
+        /// `has_object_permission`); a refusal is a 403. Default: yes.
+        async fn has_object_permission(&self, ctx: &Ctx, action: &str, object: &M) -> bool {
+            let _ = (ctx, action, object);
+            true
+        }
+    }
+
+    /// DRF's `get_object`: the row named by `pk` within the handler's queryset (404 when
+    /// absent), checked with [`RoutedModelHandler::has_object_permission`] (403). Returns the
+    /// queryset, the key as JSON and the row, for custom actions.
+    pub async fn get_object<M, K, H>(h: &H, ctx: &Ctx, pk: &K) -> Result<(Query, Value, M)>
+    where
+        M: Model,
+        K: Serialize + Sync,
+        H: RoutedModelHandler<M> + ?Sized,
+    {
+        let scope = h.queryset(ctx).await?;
+        let pk = serde_json::to_value(pk).map_err(ActionError::internal)?;
+        let object: M = h.store().get(&scope, &pk).await?;
+        if !h
+            .has_object_permission(ctx, ctx.action().unwrap_or(""), &object)
+            .await
+        {
+            return Err(ActionError::PermissionDenied);
+        }
+        Ok((scope, pk, object))
+    }
+
+    /// `retrieve`: the row named by the route.
+    pub async fn retrieve<M, K, H>(h: &H, ctx: &Ctx, args: RouteLookup<K>) -> Result<M>
+    where
+        M: Model,
+        K: Serialize + Sync,
+        H: RoutedModelHandler<M> + ?Sized,
+    {
+        Ok(get_object(h, ctx, &args.pk).await?.2)
+    }
+
+    /// `update`: every writable field of the row named by the route.
+    pub async fn update<M, K, H>(h: &H, ctx: &Ctx, args: RouteUpdate<K, M::Write>) -> Result<M>
+    where
+        M: Model,
+        K: Serialize + Sync,
+        H: RoutedModelHandler<M> + ?Sized,
+    {
+        let (scope, pk, _) = get_object(h, ctx, &args.pk).await?;
+        h.store()
+            .update::<M>(&scope, &pk, &args.data.decode()?)
+            .await
+    }
+
+    /// `partial_update`: the fields `data` sets.
+    pub async fn partial_update<M, K, H>(
+        h: &H,
+        ctx: &Ctx,
+        args: RouteUpdate<K, M::Patch>,
+    ) -> Result<M>
+    where
+        M: Model,
+        K: Serialize + Sync,
+        H: RoutedModelHandler<M> + ?Sized,
+    {
+        let (scope, pk, _) = get_object(h, ctx, &args.pk).await?;
+        h.store()
+            .patch::<M>(&scope, &pk, &args.data.decode()?)
+            .await
+    }
+
+    /// `destroy` (204, `data: null`).
+    pub async fn destroy<M, K, H>(h: &H, ctx: &Ctx, args: RouteLookup<K>) -> Result<()>
+    where
+        M: Model,
+        K: Serialize + Sync,
+        H: RoutedModelHandler<M> + ?Sized,
+    {
+        let (scope, pk, _) = get_object(h, ctx, &args.pk).await?;
+        h.store().delete::<M>(&scope, &pk).await
+    }
+
+    /// The route of page `page` of the list at `route`: its other query parameters kept,
+    /// `page` set (dropped for page 1, as DRF's previous link does).
+    pub fn page_route(route: &str, page: u64) -> String {
+        let (path, query) = route.split_once('?').unwrap_or((route, ""));
+        let mut pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .filter(|(name, _)| name != "page")
+            .map(|(n, v)| (n.into_owned(), v.into_owned()))
+            .collect();
+        if page > 1 {
+            pairs.push(("page".to_owned(), page.to_string()));
+        }
+        if pairs.is_empty() {
+            return path.to_owned();
+        }
+        let query = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        format!("{path}?{query}")
+    }
+
+    fn invalid_page() -> ActionError {
+        ActionError::Status {
+            status: 404,
+            errors: vec!["Invalid page.".into()],
+        }
+    }
+
+    /// `list` with DRF's page-number pagination: [`ModelHandler::page_size`] rows per page,
+    /// `next`/`previous` as routes. A page out of range (or 0) is a 404 `["Invalid page."]`.
+    pub async fn paginated_list<M, H>(
+        h: &H,
+        ctx: &Ctx,
+        args: PageNumberArgs<M::Filter>,
+    ) -> Result<NumberedPage<M>>
+    where
+        M: Model,
+        H: RoutedModelHandler<M> + ?Sized,
+    {
+        let size = h.page_size().max(1);
+        let page = args.page.unwrap_or(1);
+        let offset = page
+            .checked_sub(1)
+            .and_then(|p| p.checked_mul(size))
+            .ok_or_else(invalid_page)?;
+        let scope = h.queryset(ctx).await?.matching(&args.filter);
+        let (count_scope, list_scope) = (scope.clone(), scope);
+        let (count, results) = h
+            .store()
+            .atomic(move |tx| {
+                Box::pin(async move {
+                    let count = tx.count::<M>(&count_scope).await?;
+                    let results = if offset >= count {
+                        Vec::new()
+                    } else {
+                        tx.list::<M>(&list_scope, Some(size), offset).await?
+                    };
+                    Ok((count, results))
+                })
+            })
+            .await?;
+        let pages = count.div_ceil(size).max(1);
+        if page > pages {
+            return Err(invalid_page());
+        }
+        let route = ctx.route().unwrap_or("");
+        Ok(NumberedPage {
+            count,
+            next: (page < pages).then(|| page_route(route, page + 1)),
+            previous: (page > 1).then(|| page_route(route, page - 1)),
+            results,
+        })
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::page_route;
+
+        #[test]
+        fn page_routes_keep_other_parameters() {
+            assert_eq!(page_route("todos/?page=2", 3), "todos/?page=3");
+            assert_eq!(page_route("todos/?page=2", 1), "todos/");
+            assert_eq!(page_route("todos/", 2), "todos/?page=2");
+            assert_eq!(page_route("todos/?done=true&page=2", 1), "todos/?done=true");
+            assert_eq!(page_route("?page=4", 5), "?page=5");
+        }
+    }
+}
+
+/// Declares a child consumer of a routed (RFC-dialect) consumer whose actions are RFC's
+/// generic model actions: a `consumer!` with `#[dialect = rfc]` whose handler implements
+/// [`RoutedModelHandler`](crate::rfc::RoutedModelHandler) (and so
+/// [`ModelHandler`](crate::generic::ModelHandler)) and an empty handler trait.
+///
+/// Mixins: `list` (every row, a bare array), `paginated_list` (`list` with page-number
+/// pagination), `create` (201), `retrieve`, `update`, `partial_update`, `destroy` (204).
+/// The object actions read the route's `pk` parameter as the type after `pk` (default
+/// [`Pk`](crate::model::Pk)). Custom actions may follow after `;`, as in `consumer!`.
+///
+/// ```no_run
+/// chanrest::model! {
+///     pub model Todo in "todos" (write TodoWrite, patch TodoPatch, filter TodoFilter) {
+///         #[pk(auto)] id: i64,
+///         title: String [max_length = 200],
+///     }
+/// }
+/// chanrest::routed_model_consumer! {
+///     /// One todo, by the route's `pk`.
+///     pub consumer TodoDetail: TodoDetailHandler for Todo, pk i64 {
+///         retrieve, update, partial_update, destroy;
+///     }
+/// }
+/// struct Api { store: chanrest::store::Store }
+/// impl chanrest::generic::ModelHandler<Todo> for Api {
+///     fn store(&self) -> &chanrest::store::Store { &self.store }
+/// }
+/// impl chanrest::rfc::RoutedModelHandler<Todo> for Api {}
+/// impl TodoDetailHandler for Api {}
+/// ```
+#[macro_export]
+macro_rules! routed_model_consumer {
+    (
+        $(#[doc = $doc:expr])*
+        $vis:vis consumer $name:ident : $handler:ident for $model:ty $(, pk $key:ty)? {
+            $($mixin:ident),* $(,)? $(; $($custom:tt)*)?
+        }
+    ) => {
+        $crate::__routed_model_munch! {
+            ($(#[doc = $doc])* $vis consumer $name : $handler) ($model) ($crate::__routed_key!($($key)?)) [] [$($mixin)*] [$($($custom)*)?]
+        }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __routed_key {
+    () => {
+        $crate::model::Pk
+    };
+    ($key:ty) => {
+        $key
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __routed_model_munch {
+    (($(#[doc = $doc:expr])* $vis:vis consumer $name:ident : $handler:ident) ($model:ty) ($key:ty) [$($actions:tt)*] [] [$($custom:tt)*]) => {
+        $crate::consumer! {
+            $(#[doc = $doc])*
+            #[dialect = rfc]
+            $vis consumer $name : $handler where Self: $crate::rfc::RoutedModelHandler<$model> {
+                $($actions)*
+                $($custom)*
+            }
+        }
+    };
+    ($header:tt ($model:ty) ($key:ty) [$($actions:tt)*] [list $($rest:ident)*] $custom:tt) => {
+        $crate::__routed_model_munch! { $header ($model) ($key) [$($actions)*
+            /// The rows matching the filters (query fields, from the route's query string).
+            action list($crate::model::ListArgs<<$model as $crate::model::Model>::Filter>) -> ::std::vec::Vec<$model> = $crate::generic::list;
+        ] [$($rest)*] $custom }
+    };
+    ($header:tt ($model:ty) ($key:ty) [$($actions:tt)*] [paginated_list $($rest:ident)*] $custom:tt) => {
+        $crate::__routed_model_munch! { $header ($model) ($key) [$($actions)*
+            /// One page of the rows matching the filters (`?page=N` on the route); `next` and `previous` are routes.
+            action list($crate::rfc::PageNumberArgs<<$model as $crate::model::Model>::Filter>) -> $crate::rfc::NumberedPage<$model> = $crate::rfc::paginated_list;
+        ] [$($rest)*] $custom }
+    };
+    ($header:tt ($model:ty) ($key:ty) [$($actions:tt)*] [create $($rest:ident)*] $custom:tt) => {
+        $crate::__routed_model_munch! { $header ($model) ($key) [$($actions)*
+            /// Creates a row from `data`.
+            #[status = 201]
+            action create($crate::model::CreateArgs<<$model as $crate::model::Model>::Write>) -> $model = $crate::generic::create;
+        ] [$($rest)*] $custom }
+    };
+    ($header:tt ($model:ty) ($key:ty) [$($actions:tt)*] [retrieve $($rest:ident)*] $custom:tt) => {
+        $crate::__routed_model_munch! { $header ($model) ($key) [$($actions)*
+            /// The row named by the route's `pk`.
+            action retrieve($crate::rfc::RouteLookup<$key>) -> $model = $crate::rfc::retrieve;
+        ] [$($rest)*] $custom }
+    };
+    ($header:tt ($model:ty) ($key:ty) [$($actions:tt)*] [update $($rest:ident)*] $custom:tt) => {
+        $crate::__routed_model_munch! { $header ($model) ($key) [$($actions)*
+            /// Replaces every writable field of the row named by the route's `pk` with `data`.
+            action update($crate::rfc::RouteUpdate<$key, <$model as $crate::model::Model>::Write>) -> $model = $crate::rfc::update;
+        ] [$($rest)*] $custom }
+    };
+    ($header:tt ($model:ty) ($key:ty) [$($actions:tt)*] [partial_update $($rest:ident)*] $custom:tt) => {
+        $crate::__routed_model_munch! { $header ($model) ($key) [$($actions)*
+            /// Changes the fields `data` sets of the row named by the route's `pk`.
+            action partial_update($crate::rfc::RouteUpdate<$key, <$model as $crate::model::Model>::Patch>) -> $model = $crate::rfc::partial_update;
+        ] [$($rest)*] $custom }
+    };
+    ($header:tt ($model:ty) ($key:ty) [$($actions:tt)*] [destroy $($rest:ident)*] $custom:tt) => {
+        $crate::__routed_model_munch! { $header ($model) ($key) [$($actions)*
+            /// Deletes the row named by the route's `pk`.
+            #[status = 204]
+            action destroy($crate::rfc::RouteLookup<$key>) -> () = $crate::rfc::destroy;
+        ] [$($rest)*] $custom }
+    };
+    ($header:tt $model:tt $key:tt $actions:tt [$other:ident $($rest:ident)*] $custom:tt) => {
+        compile_error!(concat!(
+            "chanrest::routed_model_consumer!: unknown mixin `", stringify!($other),
+            "`; use list, paginated_list, create, retrieve, update, partial_update, destroy"
+        ));
+    };
+}

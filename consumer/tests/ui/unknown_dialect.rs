@@ -1,0 +1,8 @@
+chanrest::consumer! {
+    #[dialect = graphql]
+    pub consumer Calc: CalcHandler {
+        action ping() -> ();
+    }
+}
+
+fn main() {}
