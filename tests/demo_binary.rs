@@ -1,50 +1,16 @@
 //! The demo server binary's public contract: `--addr`, the address printed when ready, a 404
 //! handshake for unknown paths, and the endpoints answering.
 
+mod common;
+
 use chanrest::assert_reply;
 use chanrest::test::{ConnectError, TestClient};
 use serde_json::json;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-
-struct Demo(Child);
-
-impl Drop for Demo {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts the demo on a free port and returns it with the address it printed.
-fn start_demo() -> (Demo, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_chanrest-demo"))
-        .args(["--addr", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the demo");
-    let stdout = child.stdout.take().unwrap();
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("read the ready line");
-    let addr = line
-        .trim()
-        .rsplit("http://")
-        .next()
-        .expect("an address")
-        .to_owned();
-    assert!(
-        line.contains("listening on http://127.0.0.1:"),
-        "ready line: {line:?}"
-    );
-    (Demo(child), addr)
-}
+use std::process::Command;
 
 #[tokio::test]
 async fn demo_binary_serves_its_endpoints() {
-    let (_demo, addr) = start_demo();
+    let (_demo, addr) = common::start_demo(&[]);
     let mut plain = TestClient::connect(&format!("ws://{addr}/ws/plain/"))
         .await
         .unwrap();

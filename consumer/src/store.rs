@@ -659,6 +659,16 @@ fn row_to_json(fields: &[FieldSpec], row: &AnyRow) -> Result<Value, ActionError>
     Ok(Value::Object(object))
 }
 
+/// A write or patch type as the JSON object of its fields.
+fn object_of<T: serde::Serialize>(data: &T) -> Result<Map<String, Value>, ActionError> {
+    match serde_json::to_value(data).map_err(ActionError::internal)? {
+        Value::Object(values) => Ok(values),
+        _ => Err(ActionError::internal(
+            "a write or patch type must serialize to an object",
+        )),
+    }
+}
+
 fn to_model<M: Model>(row: Value) -> Result<M, ActionError> {
     serde_json::from_value(row).map_err(ActionError::internal)
 }
@@ -732,14 +742,7 @@ impl Tx {
 
     /// Creates a row.
     pub async fn create<M: Model>(&mut self, write: &M::Write) -> Result<M, ActionError> {
-        let values = match serde_json::to_value(write).map_err(ActionError::internal)? {
-            Value::Object(values) => values,
-            _ => {
-                return Err(ActionError::internal(
-                    "a write type must serialize to an object",
-                ))
-            }
-        };
+        let values = object_of(write)?;
         let row = validate_write(M::fields(), &values, false)?;
         let fields: Vec<&FieldSpec> = M::fields()
             .iter()
@@ -907,14 +910,7 @@ impl Tx {
         pk: &Value,
         write: &M::Write,
     ) -> Result<M, ActionError> {
-        let values = match serde_json::to_value(write).map_err(ActionError::internal)? {
-            Value::Object(values) => values,
-            _ => {
-                return Err(ActionError::internal(
-                    "a write type must serialize to an object",
-                ))
-            }
-        };
+        let values = object_of(write)?;
         self.write_fields::<M>(scope, pk, values, false).await
     }
 
@@ -925,14 +921,7 @@ impl Tx {
         pk: &Value,
         patch: &M::Patch,
     ) -> Result<M, ActionError> {
-        let values = match serde_json::to_value(patch).map_err(ActionError::internal)? {
-            Value::Object(values) => values,
-            _ => {
-                return Err(ActionError::internal(
-                    "a patch type must serialize to an object",
-                ))
-            }
-        };
+        let values = object_of(patch)?;
         self.write_fields::<M>(scope, pk, values, true).await
     }
 
