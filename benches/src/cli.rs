@@ -1,0 +1,653 @@
+//! The command line: flags, the hidden server subcommands, and the benchmark run itself.
+
+use crate::load::{self, Scenario};
+use crate::placement::{self, CpuList};
+use crate::report::{self, ScenarioResult};
+use crate::servers::{self, ChanrestOptions, ServerKind, ServerProcess};
+use crate::{fanout, memory, model, Extra, Settings};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// The usage text.
+pub const USAGE: &str = "\
+usage: chanrest-bench [--rounds N] [--duration-secs S] [--warmup-secs S] [--scenarios LIST]
+                      [--client-cpus CPUS] [--server-cpus CPUS]
+
+Measures chanrest's /ws/bench/ echo against a raw warp WebSocket echo server, alternately in
+the same run, each server in a child process on 127.0.0.1. Prints a markdown table of medians
+over rounds and the chanrest/raw ratios.
+
+  --rounds N           rounds per server and scenario, 1-100 (default 3)
+  --duration-secs S    measured window of a round, 0.1-600 s (default 3)
+  --warmup-secs S      unmeasured load before each window, 0-600 s (default 1)
+  --scenarios LIST     comma-separated: CONNECTIONSxIN_FLIGHT echo shapes, `echo` (1x1,64x16),
+                       `fanout`, `fanout-redis`, `model`, `memory`, or `all` (default echo)
+  --subscribers N      fan-out subscribers, 1-100000 (default 10000)
+  --messages M         fan-out and instance-subscription messages, 1-100000 (default 100)
+  --instance-subscribers N   subscribers of one todo in `model`, 1-100000 (default 1000)
+  --idle-connections N idle connections in `memory`, 1-100000 (default 10000)
+  --redis URL          Redis for `fanout-redis` (default redis://127.0.0.1:6379; loopback only)
+  --client-cpus CPUS   pin the load generator to CPUS, e.g. 0 or 0-1, or `any` for no pinning
+                       (Linux; default: the lowest CPU this process may use)
+  --server-cpus CPUS   pin each server process alike (default: the same single CPU)
+
+Exits 1 if any request fails or any reply is malformed, 2 on a usage error.";
+
+/// What the command line asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Run the benchmark.
+    Bench(Settings),
+    /// (Hidden) serve one server in this process.
+    Serve {
+        /// Which server.
+        kind: ServerKind,
+        /// Where to listen; loopback only.
+        addr: SocketAddr,
+        /// CPUs to pin the server to.
+        cpus: Option<CpuList>,
+        /// chanrest's settings (chanrest only).
+        options: ChanrestOptions,
+    },
+    /// Print the usage.
+    Help,
+}
+
+/// Seconds from a flag, within `min..=max`.
+fn seconds(flag: &str, text: &str, min: f64, max: f64) -> Result<Duration, String> {
+    let secs: f64 = text.parse().map_err(|e| format!("{flag} {text}: {e}"))?;
+    if !(min..=max).contains(&secs) {
+        return Err(format!("{flag} {text}: must be from {min} to {max}"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// Parses the arguments after the program name.
+pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
+    let mut argv = args.into_iter().peekable();
+    let serve = argv
+        .peek()
+        .and_then(|first| ServerKind::from_subcommand(first));
+    if serve.is_some() {
+        argv.next();
+    }
+    let mut settings = Settings::default();
+    let mut addr = SocketAddr::from(([127, 0, 0, 1], 0));
+    let mut cpus = None;
+    let mut options = ChanrestOptions::default();
+    let count = |flag: &str, text: String| {
+        text.parse::<usize>()
+            .ok()
+            .filter(|n| (1..=100_000).contains(n))
+            .ok_or(format!("{flag} {text}: expected 1 to 100000"))
+    };
+    while let Some(arg) = argv.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) => (flag.to_owned(), Some(value.to_owned())),
+            None => (arg.clone(), None),
+        };
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| argv.next())
+                .ok_or(format!("{flag} needs a value"))
+        };
+        match (flag.as_str(), serve) {
+            ("-h" | "--help", _) => return Ok(Command::Help),
+            ("--addr", Some(_)) => {
+                let text = value()?;
+                addr = text.parse().map_err(|e| format!("--addr {text}: {e}"))?;
+            }
+            ("--cpus", Some(_)) => cpus = placement::parse_flag(&value()?)?,
+            ("--client-cpus", None) => settings.client_cpus = placement::parse_flag(&value()?)?,
+            ("--server-cpus", None) => settings.server_cpus = placement::parse_flag(&value()?)?,
+            ("--rounds", None) => {
+                let text = value()?;
+                settings.rounds = text
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=100).contains(n))
+                    .ok_or(format!("--rounds {text}: expected 1 to 100"))?;
+            }
+            ("--duration-secs", None) => {
+                settings.duration = seconds(&flag, &value()?, 0.1, 600.0)?;
+            }
+            ("--warmup-secs", None) => {
+                settings.warmup = seconds(&flag, &value()?, 0.0, 600.0)?;
+            }
+            ("--scenarios", None) => {
+                settings.scenarios = Vec::new();
+                settings.extras = Vec::new();
+                for item in value()?.split(',').map(str::trim) {
+                    let extra = Extra::ALL.into_iter().find(|e| e.name() == item);
+                    match (item, extra) {
+                        (_, Some(extra)) => settings.extras.push(extra),
+                        ("echo", _) => settings.scenarios.extend(Settings::default().scenarios),
+                        ("all", _) => {
+                            settings.scenarios.extend(Settings::default().scenarios);
+                            settings.extras.extend(Extra::ALL);
+                        }
+                        _ => settings.scenarios.push(item.parse::<Scenario>()?),
+                    }
+                }
+            }
+            ("--subscribers", None) => settings.subscribers = count(&flag, value()?)?,
+            ("--messages", None) => settings.messages = count(&flag, value()?)?,
+            ("--instance-subscribers", None) => {
+                settings.instance_subscribers = count(&flag, value()?)?
+            }
+            ("--idle-connections", None) => settings.idle_connections = count(&flag, value()?)?,
+            ("--redis", None) => {
+                let url = value()?;
+                let host = url
+                    .strip_prefix("redis://")
+                    .and_then(|rest| rest.split([':', '/']).next());
+                if !matches!(host, Some("127.0.0.1" | "localhost")) {
+                    return Err(format!("--redis {url}: only redis://127.0.0.1 is allowed"));
+                }
+                settings.redis = url;
+            }
+            ("--database", Some(ServerKind::Chanrest)) => options.database = Some(value()?),
+            ("--redis", Some(ServerKind::Chanrest)) => options.redis = Some(value()?),
+            ("--redis-prefix", Some(ServerKind::Chanrest)) => options.redis_prefix = Some(value()?),
+            ("--max-connections", Some(ServerKind::Chanrest)) => {
+                options.max_connections = Some(count(&flag, value()?)?)
+            }
+            (other, _) => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(match serve {
+        Some(kind) => Command::Serve {
+            kind,
+            addr,
+            cpus,
+            options,
+        },
+        None => Command::Bench(settings),
+    })
+}
+
+/// Runs every scenario: both servers start once, in their own processes; each round loads
+/// them one after the other on fresh connections, the first server alternating between rounds
+/// (raw first in odd rounds, chanrest first in even ones) so slow drifts hit both alike.
+/// Both servers get the same CPU placement.
+pub fn bench(settings: &Settings) -> Result<Vec<ScenarioResult>, String> {
+    let server_cpus = settings.server_cpus.as_ref();
+    let raw = ServerProcess::spawn(ServerKind::Raw, server_cpus)?;
+    let chanrest = ServerProcess::spawn(ServerKind::Chanrest, server_cpus)?;
+    // After spawning, so the servers do not inherit the load generator's placement.
+    if let Some(cpus) = &settings.client_cpus {
+        placement::pin_current_thread(cpus)?;
+    }
+    for server in [&raw, &chanrest] {
+        eprintln!(
+            "{} server: pid {}, ws://{}{}",
+            server.kind(),
+            server.pid(),
+            server.addr(),
+            crate::wire::PATH
+        );
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start a runtime: {e}"))?;
+    let mut results = Vec::new();
+    for &scenario in &settings.scenarios {
+        let mut result = ScenarioResult::new(scenario);
+        for round in 1..=settings.rounds {
+            let order = if round % 2 == 1 {
+                [&raw, &chanrest]
+            } else {
+                [&chanrest, &raw]
+            };
+            for server in order {
+                let summary = runtime
+                    .block_on(load::run_round(
+                        server.addr(),
+                        scenario,
+                        settings.warmup,
+                        settings.duration,
+                    ))
+                    .map_err(|e| format!("{scenario}, round {round}, {}: {e}", server.kind()))?;
+                eprintln!(
+                    "{scenario} round {round}/{} {:>8}: {}",
+                    settings.rounds,
+                    server.kind().to_string(),
+                    report::describe(&summary)
+                );
+                result.push(server.kind(), summary);
+            }
+        }
+        results.push(result);
+    }
+    Ok(results)
+}
+
+/// The machine's CPU count and 1-minute load average (Linux), as one line for the report: a
+/// load well above zero before the run means other work competed with the servers.
+fn machine_line() -> String {
+    let cpus = std::thread::available_parallelism().map_or(0, usize::from);
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| text.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "unknown".to_owned());
+    format!("{cpus} CPU(s), 1-minute load average {load} before the run")
+}
+
+/// The whole program: parses `std::env::args`, then benches or serves.
+pub fn main() -> ExitCode {
+    let command = match parse(std::env::args().skip(1)) {
+        Ok(command) => command,
+        Err(message) => {
+            eprintln!("chanrest-bench: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match command {
+        Command::Help => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Command::Serve {
+            kind,
+            addr,
+            cpus,
+            options,
+        } => match servers::serve(kind, addr, cpus.as_ref(), &options) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("chanrest-bench {}: {message}", kind.subcommand());
+                ExitCode::FAILURE
+            }
+        },
+        Command::Bench(settings) => match run_all(&settings) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("chanrest-bench: FAILED: {message}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+/// Runs the echo scenarios (if any), then every extra one, printing each table to stdout.
+fn run_all(settings: &Settings) -> Result<(), String> {
+    let limit = servers::raise_nofile_limit()?;
+    eprintln!("chanrest-bench: open-file limit {limit}");
+    if !settings.scenarios.is_empty() {
+        run_echo(settings)?;
+    }
+    for &extra in &settings.extras {
+        let started = std::time::Instant::now();
+        eprintln!("chanrest-bench: scenario {} ...", extra.name());
+        match extra {
+            Extra::Fanout => run_fanout(settings, limit, false)?,
+            Extra::FanoutRedis => run_fanout(settings, limit, true)?,
+            Extra::Model => run_model(settings)?,
+            Extra::Memory => run_memory(settings, limit)?,
+        }
+        eprintln!(
+            "chanrest-bench: scenario {} took {:.1} s",
+            extra.name(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+/// The echo benchmark as it always was. It runs on a thread of its own because it pins the
+/// thread it runs on, and later scenarios start server processes that must not inherit that.
+fn run_echo(settings: &Settings) -> Result<(), String> {
+    let scenarios: Vec<String> = settings.scenarios.iter().map(|s| s.to_string()).collect();
+    eprintln!(
+        "chanrest-bench: {} round(s) per server and scenario, {:?} warm-up + {:?} measured, scenarios {}",
+        settings.rounds,
+        settings.warmup,
+        settings.duration,
+        scenarios.join(",")
+    );
+    let machine = format!(
+        "{}; {}",
+        machine_line(),
+        placement::describe(settings.client_cpus.as_ref(), settings.server_cpus.as_ref())
+    );
+    let results = std::thread::scope(|scope| {
+        scope
+            .spawn(|| bench(settings))
+            .join()
+            .unwrap_or_else(|_| Err("the echo benchmark panicked".to_owned()))
+    })?;
+    println!(
+        "## echo\n\nMedians over {} round(s) of {:?} each (after {:?} warm-up); {machine}.\n",
+        settings.rounds, settings.duration, settings.warmup
+    );
+    println!("{}", report::markdown_table(&results));
+    print!("{}", report::verdicts(&results));
+    Ok(())
+}
+
+/// Runs `work` on a fresh runtime whose threads are pinned to the load generator's CPUs.
+fn on_client_runtime<T: Send>(
+    settings: &Settings,
+    work: impl std::future::Future<Output = Result<T, String>> + Send,
+) -> Result<T, String> {
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                if let Some(cpus) = &settings.client_cpus {
+                    placement::pin_current_thread(cpus)?;
+                }
+                tokio::runtime::Builder::new_multi_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(|e| format!("cannot start a runtime: {e}"))?
+                    .block_on(work)
+            })
+            .join()
+            .unwrap_or_else(|_| Err("the load generator panicked".to_owned()))
+    })
+}
+
+/// Fan-out subscribers that fit in `limit` open files (with room for the rest), with a note
+/// when fewer than asked.
+fn fitting_subscribers(asked: usize, limit: u64) -> usize {
+    let fit = usize::try_from(limit.saturating_sub(256)).unwrap_or(usize::MAX);
+    if asked > fit {
+        eprintln!(
+            "chanrest-bench: only {fit} connections fit the open-file limit {limit}; using {fit} instead of {asked}"
+        );
+        fit
+    } else {
+        asked
+    }
+}
+
+/// A fresh chanrest server with these options.
+fn chanrest_server(
+    settings: &Settings,
+    options: &ChanrestOptions,
+) -> Result<ServerProcess, String> {
+    let server =
+        ServerProcess::spawn_with(ServerKind::Chanrest, settings.server_cpus.as_ref(), options)?;
+    eprintln!("chanrest server: pid {}, {}", server.pid(), server.addr());
+    Ok(server)
+}
+
+/// `fanout`: raw broadcast against chanrest's model observer, in one process each.
+/// `fanout-redis`: chanrest in one process (in-memory layer) against two processes sharing Redis.
+fn run_fanout(settings: &Settings, limit: u64, redis: bool) -> Result<(), String> {
+    let subscribers = fitting_subscribers(settings.subscribers, limit);
+    let messages = settings.messages;
+    let room = Some(subscribers + 16);
+    let mut results = Vec::new();
+    if !redis {
+        let raw = ServerProcess::spawn(ServerKind::RawBroadcast, settings.server_cpus.as_ref())?;
+        eprintln!("raw broadcast server: pid {}, {}", raw.pid(), raw.addr());
+        let addr = raw.addr();
+        let result = on_client_runtime(settings, async move {
+            fanout::run(
+                "raw broadcast",
+                fanout::Feed::Raw,
+                &[addr],
+                addr,
+                subscribers,
+                messages,
+            )
+            .await
+        })?;
+        eprintln!("{}", fanout::describe(&result));
+        results.push(result);
+    }
+    {
+        let options = ChanrestOptions {
+            max_connections: room,
+            ..Default::default()
+        };
+        let server = chanrest_server(settings, &options)?;
+        let addr = server.addr();
+        let label = if redis {
+            "chanrest, 1 process, in-memory layer"
+        } else {
+            "chanrest"
+        };
+        let result = on_client_runtime(settings, async move {
+            fanout::run(
+                label,
+                fanout::Feed::Observer,
+                &[addr],
+                addr,
+                subscribers,
+                messages,
+            )
+            .await
+        })?;
+        eprintln!("{}", fanout::describe(&result));
+        results.push(result);
+    }
+    if redis {
+        let unique = format!(
+            "{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos())
+        );
+        let db = format!("/tmp/chanrest-bench-{unique}.db");
+        let options = ChanrestOptions {
+            database: Some(format!("sqlite:{db}")),
+            redis: Some(settings.redis.clone()),
+            redis_prefix: Some(format!("bench-{}:", std::process::id())),
+            max_connections: room,
+        };
+        let result = {
+            let a = chanrest_server(settings, &options)?;
+            let b = chanrest_server(settings, &options)?;
+            let servers = [a.addr(), b.addr()];
+            on_client_runtime(settings, async move {
+                fanout::run(
+                    "chanrest, 2 processes, Redis layer",
+                    fanout::Feed::Observer,
+                    &servers,
+                    servers[0],
+                    subscribers,
+                    messages,
+                )
+                .await
+            })
+        };
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let _ = std::fs::remove_file(format!("{db}{suffix}"));
+        }
+        let result = result?;
+        eprintln!("{}", fanout::describe(&result));
+        results.push(result);
+    }
+    let name = if redis { "fanout-redis" } else { "fanout" };
+    println!(
+        "## {name}\n\n{subscribers} subscribers, {messages} messages, one run each; {}; {}.\n",
+        machine_line(),
+        placement::describe(settings.client_cpus.as_ref(), settings.server_cpus.as_ref())
+    );
+    println!("{}", fanout::markdown_table(&results, Some(0)));
+    let lost: u64 = results.iter().map(|r| r.lost).sum();
+    if redis {
+        let ratio = results[1].per_sec() / results[0].per_sec().max(1e-9);
+        println!("2 processes with Redis / 1 process: {ratio:.2}× deliveries/s; lost: {lost}\n");
+    } else {
+        let ratio = results[1].per_sec() / results[0].per_sec().max(1e-9);
+        let verdict = if ratio >= 0.8 && lost == 0 {
+            "met"
+        } else {
+            "missed"
+        };
+        println!(
+            "Target: chanrest ≥ 0.80× raw broadcast deliveries/s and 0 lost: {ratio:.2}×, {lost} lost: **{verdict}**\n"
+        );
+    }
+    if lost > 0 {
+        return Err(format!("{lost} message(s) lost in {name}"));
+    }
+    Ok(())
+}
+
+/// `model`: create, retrieve and list on `/ws/todos/` at 1x1 and 16x4, each action on a fresh
+/// server (in-memory SQLite), then instance-subscription pushes.
+fn run_model(settings: &Settings) -> Result<(), String> {
+    let shapes = [
+        Scenario {
+            connections: 1,
+            in_flight: 1,
+        },
+        Scenario {
+            connections: 16,
+            in_flight: 4,
+        },
+    ];
+    let mut rows = Vec::new();
+    for name in ["create", "retrieve", "list"] {
+        let server = chanrest_server(settings, &ChanrestOptions::default())?;
+        let addr = server.addr();
+        let (warmup, duration) = (settings.warmup, settings.duration);
+        let measured = on_client_runtime(settings, async move {
+            let op = match name {
+                "create" => model::Op::Create,
+                "retrieve" => model::Op::Retrieve(model::seed(addr).await?),
+                _ => {
+                    model::seed(addr).await?;
+                    model::Op::List
+                }
+            };
+            let mut out = Vec::new();
+            for shape in shapes {
+                let summary = model::run_round(addr, &op, shape, warmup, duration).await?;
+                eprintln!("model {name} {shape}: {}", report::describe(&summary));
+                out.push((name.to_owned(), shape, summary));
+            }
+            Ok(out)
+        })?;
+        rows.extend(measured);
+    }
+    let server = chanrest_server(
+        settings,
+        &ChanrestOptions {
+            max_connections: Some(settings.instance_subscribers + 16),
+            ..Default::default()
+        },
+    )?;
+    let addr = server.addr();
+    let (subscribers, messages) = (settings.instance_subscribers, settings.messages);
+    let push = on_client_runtime(settings, async move {
+        fanout::run(
+            "chanrest subscribe_instance + patch",
+            fanout::Feed::Instance,
+            &[addr],
+            addr,
+            subscribers,
+            messages,
+        )
+        .await
+    })?;
+    eprintln!("{}", fanout::describe(&push));
+    println!(
+        "## model\n\nStore: the demo's default, in-memory SQLite (`sqlite::memory:`) behind a pool of one connection; one round of {:?} after {:?} warm-up per row, each action on a fresh server; {}; {}.\n",
+        settings.duration,
+        settings.warmup,
+        machine_line(),
+        placement::describe(settings.client_cpus.as_ref(), settings.server_cpus.as_ref())
+    );
+    println!("{}", model::markdown_table(&rows));
+    println!("Instance-subscription pushes ({subscribers} subscribers of one row, {messages} patches, each waiting for its reply):\n");
+    println!(
+        "{}",
+        fanout::markdown_table(std::slice::from_ref(&push), None)
+    );
+    if push.lost > 0 {
+        return Err(format!("{} push(es) lost", push.lost));
+    }
+    Ok(())
+}
+
+/// `memory`: RSS per idle connection, chanrest then the raw `warp::ws()` server, each fresh.
+fn run_memory(settings: &Settings, limit: u64) -> Result<(), String> {
+    let connections = fitting_subscribers(settings.idle_connections, limit);
+    let mut results = Vec::new();
+    for kind in [ServerKind::Chanrest, ServerKind::RawHold] {
+        let options = ChanrestOptions {
+            max_connections: (connections > 10_000).then_some(connections + 16),
+            ..Default::default()
+        };
+        let server = ServerProcess::spawn_with(kind, settings.server_cpus.as_ref(), &options)?;
+        let (pid, addr) = (server.pid(), server.addr());
+        let label = match kind {
+            ServerKind::Chanrest => "chanrest /ws/plain/",
+            _ => "raw warp::ws() (holds the socket)",
+        };
+        let result = on_client_runtime(settings, async move {
+            memory::measure(label, pid, addr, connections).await
+        })?;
+        eprintln!("{label}: {:.1} KiB per connection", result.per_connection());
+        results.push(result);
+    }
+    println!(
+        "## memory\n\nFresh server processes; {}; {}.\n",
+        machine_line(),
+        placement::describe(settings.client_cpus.as_ref(), settings.server_cpus.as_ref())
+    );
+    println!("{}", memory::markdown_table(&results));
+    let per = results[0].per_connection();
+    println!(
+        "Target: chanrest ≤ 16 KiB per idle connection: {per:.1} KiB: **{}**\n",
+        if per <= 16.0 { "met" } else { "missed" }
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn bench_flags() {
+        let Ok(Command::Bench(settings)) = parse(args(&[
+            "--rounds",
+            "5",
+            "--duration-secs=0.5",
+            "--scenarios",
+            "1x1,8x4",
+            "--client-cpus",
+            "0",
+            "--server-cpus=any",
+        ])) else {
+            panic!("not a bench command");
+        };
+        assert_eq!(settings.rounds, 5);
+        assert_eq!(settings.duration, Duration::from_millis(500));
+        assert_eq!(settings.scenarios.len(), 2);
+        assert_eq!(settings.client_cpus, Some("0".parse().unwrap()));
+        assert_eq!(settings.server_cpus, None);
+        assert_eq!(parse(args(&[])), Ok(Command::Bench(Settings::default())));
+    }
+
+    #[test]
+    fn serve_subcommands_and_errors() {
+        assert_eq!(
+            parse(args(&["serve-raw", "--addr", "127.0.0.1:9"])),
+            Ok(Command::Serve {
+                kind: ServerKind::Raw,
+                addr: SocketAddr::from(([127, 0, 0, 1], 9)),
+                cpus: None,
+                options: ChanrestOptions::default(),
+            })
+        );
+        assert!(parse(args(&["--addr", "127.0.0.1:9"])).is_err());
+        assert!(parse(args(&["serve-chanrest", "--rounds", "2"])).is_err());
+        assert!(parse(args(&["--rounds", "0"])).is_err());
+        assert!(parse(args(&["--duration-secs", "nan"])).is_err());
+    }
+}

@@ -1,0 +1,440 @@
+//! Fan-out: many subscribers of one feed, a publisher that changes it `M` times, and every push
+//! checked and timed. The feed is chanrest's model observer (`subscribe_todos`, fed by `create`
+//! on `/ws/todos/`), an instance subscription (`subscribe_instance`, fed by `patch`), or the
+//! raw broadcast baseline (`/ws/sub/`, fed by `/ws/pub/`).
+//!
+//! Every published change carries `"<seq>:<ns>"` in its `title`: the message's number and the
+//! nanoseconds since the run's base instant when it was sent. Subscribers live in this process,
+//! so they read the same clock: latency is publish-send to push-receive.
+
+use crate::stats::percentile;
+use futures_util::{SinkExt, StreamExt};
+use serde::Deserialize;
+use serde_json::Value;
+use std::fmt::Write;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+use tokio::net::TcpStream;
+use tokio::task::JoinSet;
+use tokio::time::timeout;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::WebSocketStream;
+
+/// Longest wait for any one step: a handshake, a reply, the next push.
+pub const STEP_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest wait for all subscribers to connect and subscribe.
+const SUBSCRIBE_TIMEOUT: Duration = Duration::from_secs(120);
+/// Handshakes in progress at once (the listen backlog is 1024).
+const CONNECT_CONCURRENCY: usize = 256;
+/// The clients' read buffer: pushes are small.
+const CLIENT_READ_BUFFER: usize = 4 << 10;
+
+/// A WebSocket client.
+pub type Socket = WebSocketStream<TcpStream>;
+
+/// Opens a WebSocket to `path` on `addr` (loopback only), with TCP_NODELAY.
+pub async fn connect(addr: SocketAddr, path: &str) -> Result<Socket, String> {
+    if !addr.ip().is_loopback() {
+        return Err(format!(
+            "refusing to connect to a non-loopback address: {addr}"
+        ));
+    }
+    let attempt = async {
+        let stream = TcpStream::connect(addr)
+            .await
+            .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+        stream
+            .set_nodelay(true)
+            .map_err(|e| format!("cannot set TCP_NODELAY: {e}"))?;
+        let url = format!("ws://{addr}{path}");
+        let config = WebSocketConfig::default().read_buffer_size(CLIENT_READ_BUFFER);
+        tokio_tungstenite::client_async_with_config(url.as_str(), stream, Some(config))
+            .await
+            .map(|(socket, _)| socket)
+            .map_err(|e| format!("WebSocket handshake with {url} failed: {e}"))
+    };
+    timeout(STEP_TIMEOUT, attempt)
+        .await
+        .map_err(|_| format!("connecting to {addr} took longer than {STEP_TIMEOUT:?}"))?
+}
+
+/// The next text frame, within [`STEP_TIMEOUT`].
+pub async fn next_text(socket: &mut Socket) -> Result<String, String> {
+    loop {
+        match timeout(STEP_TIMEOUT, socket.next()).await {
+            Err(_) => return Err(format!("nothing arrived within {STEP_TIMEOUT:?}")),
+            Ok(None) => return Err("the server closed the connection".to_owned()),
+            Ok(Some(Err(err))) => return Err(format!("receiving failed: {err}")),
+            Ok(Some(Ok(Message::Text(text)))) => return Ok(text.as_str().to_owned()),
+            Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => continue,
+            Ok(Some(Ok(other))) => return Err(format!("unexpected frame: {other:?}")),
+        }
+    }
+}
+
+/// Sends `text` and returns the next text frame.
+pub async fn request(socket: &mut Socket, text: String) -> Result<String, String> {
+    socket
+        .send(Message::text(text))
+        .await
+        .map_err(|e| format!("sending failed: {e}"))?;
+    next_text(socket).await
+}
+
+/// A chanrest reply or push, as the clients read it.
+#[derive(Debug, Deserialize)]
+pub struct Envelope {
+    /// The action.
+    pub action: String,
+    /// The request id (null for the raw baseline's pushes).
+    #[serde(default)]
+    pub request_id: Value,
+    /// The status; pushes of the raw baseline have none.
+    #[serde(default)]
+    pub response_status: Option<u16>,
+    /// The data.
+    #[serde(default)]
+    pub data: Value,
+}
+
+/// Parses a reply and checks it is a success (2xx) for `action`.
+pub fn check_ok(text: &str, action: &str) -> Result<Envelope, String> {
+    let reply: Envelope =
+        serde_json::from_str(text).map_err(|e| format!("malformed reply ({e}): {text}"))?;
+    match reply.response_status {
+        Some(status) if (200..300).contains(&status) && reply.action == action => Ok(reply),
+        _ => Err(format!("{action} failed: {text}")),
+    }
+}
+
+/// What is subscribed to, and how the publisher changes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feed {
+    /// The raw broadcast baseline (`serve-raw-broadcast`).
+    Raw,
+    /// chanrest's model observer: `subscribe_todos` on `/ws/plain/`, `create` on `/ws/todos/`.
+    Observer,
+    /// chanrest's instance subscription: `subscribe_instance` on `/ws/todos/`, `patch` of one
+    /// row created first.
+    Instance,
+}
+
+impl Feed {
+    fn subscriber_path(self) -> &'static str {
+        match self {
+            Feed::Raw => "/ws/sub/",
+            Feed::Observer => "/ws/plain/",
+            Feed::Instance => "/ws/todos/",
+        }
+    }
+
+    fn publisher_path(self) -> &'static str {
+        match self {
+            Feed::Raw => "/ws/pub/",
+            Feed::Observer | Feed::Instance => "/ws/todos/",
+        }
+    }
+
+    /// The action of each push.
+    fn push_action(self) -> &'static str {
+        match self {
+            Feed::Raw | Feed::Observer => "create",
+            Feed::Instance => "update",
+        }
+    }
+}
+
+/// What one fan-out run measured.
+#[derive(Debug, Clone)]
+pub struct FanoutResult {
+    /// What the row is called in the table.
+    pub label: String,
+    /// Subscribers connected and subscribed.
+    pub subscribers: usize,
+    /// Messages published.
+    pub messages: usize,
+    /// Pushes received and checked.
+    pub deliveries: u64,
+    /// `subscribers × messages − deliveries`, counted per subscriber.
+    pub lost: u64,
+    /// Subscribers that missed at least one message.
+    pub lossy_subscribers: usize,
+    /// From the first publish to the last push received.
+    pub elapsed: Duration,
+    /// From the first publish to the publisher's last reply.
+    pub publish_time: Duration,
+    /// Publish-send to push-receive, over every delivery.
+    pub p50: Duration,
+    /// 99th percentile of the same.
+    pub p99: Duration,
+    /// The largest.
+    pub max: Duration,
+}
+
+impl FanoutResult {
+    /// Deliveries per second over [`FanoutResult::elapsed`].
+    pub fn per_sec(&self) -> f64 {
+        self.deliveries as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+/// Runs one fan-out: connects the publisher to `publisher`, `subscribers` subscribers spread
+/// round-robin over `servers`, publishes `messages` changes one after the other (each waits
+/// for the publisher's reply), and collects every subscriber's pushes. A subscriber stops after
+/// `messages` pushes or [`STEP_TIMEOUT`] without one; what it did not get counts as lost.
+pub async fn run(
+    label: &str,
+    feed: Feed,
+    servers: &[SocketAddr],
+    publisher: SocketAddr,
+    subscribers: usize,
+    messages: usize,
+) -> Result<FanoutResult, String> {
+    let base = Instant::now();
+    let mut pub_socket = connect(publisher, feed.publisher_path()).await?;
+    let pk = match feed {
+        Feed::Instance => {
+            let reply = request(
+                &mut pub_socket,
+                r#"{"action":"create","request_id":0,"data":{"title":"instance"}}"#.to_owned(),
+            )
+            .await?;
+            let reply = check_ok(&reply, "create")?;
+            reply.data["id"]
+                .as_i64()
+                .ok_or_else(|| format!("the created row has no id: {:?}", reply.data))?
+        }
+        _ => 0,
+    };
+
+    // Connect and subscribe everyone.
+    let connect_all = futures_util::stream::iter(0..subscribers)
+        .map(|i| {
+            let addr = servers[i % servers.len()];
+            async move {
+                let mut socket = connect(addr, feed.subscriber_path()).await?;
+                let reply =
+                    match feed {
+                        Feed::Raw => next_text(&mut socket).await?,
+                        Feed::Observer => {
+                            request(
+                                &mut socket,
+                                format!(r#"{{"action":"subscribe_todos","request_id":{i}}}"#),
+                            )
+                            .await?
+                        }
+                        Feed::Instance => request(
+                            &mut socket,
+                            format!(
+                                r#"{{"action":"subscribe_instance","request_id":{i},"pk":{pk}}}"#
+                            ),
+                        )
+                        .await?,
+                    };
+                match feed {
+                    Feed::Raw if reply == r#"{"subscribed":true}"# => {}
+                    Feed::Raw => return Err(format!("unexpected greeting: {reply}")),
+                    Feed::Observer => drop(check_ok(&reply, "subscribe_todos")?),
+                    Feed::Instance => drop(check_ok(&reply, "subscribe_instance")?),
+                }
+                Ok::<_, String>((i, socket))
+            }
+        })
+        .buffer_unordered(CONNECT_CONCURRENCY)
+        .collect::<Vec<_>>();
+    let sockets = timeout(SUBSCRIBE_TIMEOUT, connect_all)
+        .await
+        .map_err(|_| format!("subscribing took longer than {SUBSCRIBE_TIMEOUT:?}"))?
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let mut tasks = JoinSet::new();
+    for (i, socket) in sockets {
+        tasks.spawn(receive(socket, feed, i, messages, base));
+    }
+
+    // Publish.
+    let first_publish = Instant::now();
+    for seq in 0..messages {
+        let ns = base.elapsed().as_nanos();
+        let text = match feed {
+            Feed::Raw => format!(r#"{{"title":"{seq}:{ns}"}}"#),
+            Feed::Observer => format!(
+                r#"{{"action":"create","request_id":{seq},"data":{{"title":"{seq}:{ns}"}}}}"#
+            ),
+            Feed::Instance => format!(
+                r#"{{"action":"patch","request_id":{seq},"pk":{pk},"data":{{"title":"{seq}:{ns}"}}}}"#
+            ),
+        };
+        let reply = request(&mut pub_socket, text).await?;
+        match feed {
+            Feed::Raw if reply == "ok" => {}
+            Feed::Raw => return Err(format!("unexpected publish reply: {reply}")),
+            Feed::Observer => drop(check_ok(&reply, "create")?),
+            Feed::Instance => drop(check_ok(&reply, "patch")?),
+        }
+    }
+    let publish_time = first_publish.elapsed();
+
+    let deadline = tokio::time::Instant::now()
+        + STEP_TIMEOUT * 2
+        + Duration::from_secs_f64(messages as f64 * 0.1);
+    let mut latencies = Vec::with_capacity(subscribers * messages);
+    let mut lost = 0u64;
+    let mut lossy_subscribers = 0;
+    let mut last = first_publish;
+    loop {
+        let next = tokio::time::timeout_at(deadline, tasks.join_next())
+            .await
+            .map_err(|_| "the subscribers did not finish in time".to_owned())?;
+        match next {
+            None => break,
+            Some(Ok(result)) => {
+                let got = result?;
+                let missing = (messages - got.latencies.len()) as u64;
+                if missing > 0 {
+                    lossy_subscribers += 1;
+                }
+                lost += missing;
+                latencies.extend(got.latencies);
+                if let Some(at) = got.last {
+                    last = last.max(at);
+                }
+            }
+            Some(Err(err)) => return Err(format!("a subscriber task failed: {err}")),
+        }
+    }
+    let _ = pub_socket.close(None).await;
+    latencies.sort_unstable();
+    let pick = |p: f64| {
+        if latencies.is_empty() {
+            Duration::ZERO
+        } else {
+            percentile(&latencies, p)
+        }
+    };
+    Ok(FanoutResult {
+        label: label.to_owned(),
+        subscribers,
+        messages,
+        deliveries: latencies.len() as u64,
+        lost,
+        lossy_subscribers,
+        elapsed: last - first_publish,
+        publish_time,
+        p50: pick(50.0),
+        p99: pick(99.0),
+        max: Duration::from_nanos(latencies.last().copied().unwrap_or(0)),
+    })
+}
+
+/// What one subscriber received.
+struct Received {
+    latencies: Vec<u64>,
+    last: Option<Instant>,
+}
+
+/// One subscriber: checks each push (action, its own `request_id`, a new `seq`) and records
+/// its latency, until it has all `messages` or none arrives for [`STEP_TIMEOUT`].
+async fn receive(
+    mut socket: Socket,
+    feed: Feed,
+    id: usize,
+    messages: usize,
+    base: Instant,
+) -> Result<Received, String> {
+    let mut seen = vec![false; messages];
+    let mut latencies = Vec::with_capacity(messages);
+    let mut last = None;
+    while latencies.len() < messages {
+        let text = match next_text(&mut socket).await {
+            Ok(text) => text,
+            // Whatever did not arrive is lost; the run reports it.
+            Err(_) => break,
+        };
+        let now = Instant::now();
+        let push: Envelope =
+            serde_json::from_str(&text).map_err(|e| format!("malformed push ({e}): {text}"))?;
+        let own_id = match feed {
+            Feed::Raw => push.request_id.is_null(),
+            _ => push.request_id.as_u64() == Some(id as u64),
+        };
+        if push.action != feed.push_action() || !own_id {
+            return Err(format!("subscriber {id}: unexpected push {text}"));
+        }
+        let title = push.data["title"].as_str().unwrap_or_default();
+        let (seq, ns) = title
+            .split_once(':')
+            .and_then(|(seq, ns)| Some((seq.parse::<usize>().ok()?, ns.parse::<u64>().ok()?)))
+            .ok_or_else(|| format!("subscriber {id}: push without a stamp: {text}"))?;
+        match seen.get_mut(seq) {
+            Some(slot) if !*slot => *slot = true,
+            _ => return Err(format!("subscriber {id}: message {seq} twice or unknown")),
+        }
+        let elapsed = u64::try_from((now - base).as_nanos()).unwrap_or(u64::MAX);
+        latencies.push(elapsed.saturating_sub(ns));
+        last = Some(now);
+    }
+    let _ = timeout(Duration::from_secs(1), socket.close(None)).await;
+    Ok(Received { latencies, last })
+}
+
+/// Milliseconds with two decimals.
+fn millis(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64() * 1e3)
+}
+
+/// The results as a markdown table; `baseline` (a row index) adds a ratio row against it for
+/// every other row.
+pub fn markdown_table(results: &[FanoutResult], baseline: Option<usize>) -> String {
+    let mut out = String::new();
+    out.push_str("| server | subscribers | messages | deliveries | lost | deliveries/s | p50 (ms) | p99 (ms) | max (ms) | publish (s) | last push (s) |\n");
+    out.push_str("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+    for r in results {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {:.0} | {} | {} | {} | {:.2} | {:.2} |",
+            r.label,
+            r.subscribers,
+            r.messages,
+            r.deliveries,
+            r.lost,
+            r.per_sec(),
+            millis(r.p50),
+            millis(r.p99),
+            millis(r.max),
+            r.publish_time.as_secs_f64(),
+            r.elapsed.as_secs_f64()
+        );
+    }
+    if let Some(base) = baseline.and_then(|i| results.get(i)) {
+        for r in results.iter().filter(|r| r.label != base.label) {
+            let _ = writeln!(
+                out,
+                "| **{} / {}** | | | | | **{:.2}×** | {:.2}× | {:.2}× | | | |",
+                r.label,
+                base.label,
+                r.per_sec() / base.per_sec().max(1e-9),
+                r.p50.as_secs_f64() / base.p50.as_secs_f64().max(1e-12),
+                r.p99.as_secs_f64() / base.p99.as_secs_f64().max(1e-12),
+            );
+        }
+    }
+    out
+}
+
+/// One line per result for progress output.
+pub fn describe(r: &FanoutResult) -> String {
+    format!(
+        "{}: {} deliveries ({} lost, {} subscribers lossy) in {:.2} s = {:.0}/s, p50 {} ms, p99 {} ms",
+        r.label,
+        r.deliveries,
+        r.lost,
+        r.lossy_subscribers,
+        r.elapsed.as_secs_f64(),
+        r.per_sec(),
+        millis(r.p50),
+        millis(r.p99)
+    )
+}

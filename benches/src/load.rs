@@ -1,0 +1,208 @@
+//! The load generator: `N` connections, each with `K` requests in flight, for a warm-up and a
+//! measured window; every reply is checked and its latency recorded.
+
+use crate::stats::Summary;
+use crate::wire;
+use futures_util::{SinkExt, StreamExt};
+use std::collections::HashMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::str::FromStr;
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio::task::JoinSet;
+use tokio::time::{timeout, Instant};
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::WebSocketStream;
+
+/// Longest wait for all connections of a round to complete their handshakes.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest wait for the next reply on a connection with requests in flight.
+const REPLY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest wait for a closing handshake at the end of a round.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(1);
+/// The client's WebSocket read buffer. tungstenite's default (128 KiB) is zero-filled on every
+/// read call, which would spend the load generator's CPU (shared with the servers) on memset.
+const CLIENT_READ_BUFFER: usize = 16 << 10;
+
+/// A load shape: `connections` sockets, each keeping `in_flight` requests outstanding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scenario {
+    /// Concurrent connections.
+    pub connections: usize,
+    /// Requests in flight per connection (pipelined on the socket).
+    pub in_flight: usize,
+}
+
+/// The largest number of connections or requests in flight a scenario may ask for.
+pub const MAX_PER_AXIS: usize = 1024;
+
+impl fmt::Display for Scenario {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}x{}", self.connections, self.in_flight)
+    }
+}
+
+impl FromStr for Scenario {
+    type Err = String;
+
+    /// `NxK`, e.g. `64x16`; both from 1 to [`MAX_PER_AXIS`].
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("scenario {text:?}: expected CONNECTIONSxIN_FLIGHT, e.g. 64x16");
+        let (connections, in_flight) = text.trim().split_once(['x', 'X']).ok_or_else(bad)?;
+        let parse = |part: &str| {
+            part.trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=MAX_PER_AXIS).contains(n))
+                .ok_or_else(bad)
+        };
+        Ok(Scenario {
+            connections: parse(connections)?,
+            in_flight: parse(in_flight)?,
+        })
+    }
+}
+
+type Socket = WebSocketStream<TcpStream>;
+
+/// Runs one round of `scenario` against the server at `addr`: connects, loads it for `warmup`
+/// and then `duration`, and summarizes the replies received in the measured window. Any failed
+/// request, malformed reply or timeout fails the round.
+pub async fn run_round(
+    addr: SocketAddr,
+    scenario: Scenario,
+    warmup: Duration,
+    duration: Duration,
+) -> Result<Summary, String> {
+    if !addr.ip().is_loopback() {
+        return Err(format!("refusing to load a non-loopback address: {addr}"));
+    }
+    let connect_all =
+        futures_util::future::try_join_all((0..scenario.connections).map(|_| connect(addr)));
+    let sockets = timeout(CONNECT_TIMEOUT, connect_all)
+        .await
+        .map_err(|_| format!("connecting took longer than {CONNECT_TIMEOUT:?}"))??;
+
+    let window_start = Instant::now() + warmup;
+    let window_end = window_start + duration;
+    let mut tasks = JoinSet::new();
+    for socket in sockets {
+        tasks.spawn(drive(socket, scenario.in_flight, window_start, window_end));
+    }
+    // Past the window, each connection only drains its replies and closes.
+    let deadline = window_end + REPLY_TIMEOUT + CLOSE_TIMEOUT + Duration::from_secs(1);
+    let mut latencies = Vec::new();
+    loop {
+        let next = tokio::time::timeout_at(deadline, tasks.join_next())
+            .await
+            .map_err(|_| "the round did not finish in time".to_owned())?;
+        match next {
+            None => break,
+            Some(Ok(result)) => latencies.extend(result?),
+            Some(Err(err)) => return Err(format!("a connection task failed: {err}")),
+        }
+    }
+    Summary::from_latencies(latencies, duration)
+        .ok_or_else(|| "no reply arrived in the measured window".to_owned())
+}
+
+/// Opens one WebSocket to the bench endpoint, with TCP_NODELAY.
+async fn connect(addr: SocketAddr) -> Result<Socket, String> {
+    let stream = TcpStream::connect(addr)
+        .await
+        .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+    stream
+        .set_nodelay(true)
+        .map_err(|e| format!("cannot set TCP_NODELAY: {e}"))?;
+    let url = format!("ws://{addr}{}", wire::PATH);
+    let config = WebSocketConfig::default().read_buffer_size(CLIENT_READ_BUFFER);
+    let (socket, _) =
+        tokio_tungstenite::client_async_with_config(url.as_str(), stream, Some(config))
+            .await
+            .map_err(|e| format!("WebSocket handshake with {url} failed: {e}"))?;
+    Ok(socket)
+}
+
+/// Keeps `in_flight` requests outstanding on `socket` until `window_end`, then drains and
+/// closes. Returns the latencies (ns) of the replies received in `[window_start, window_end)`.
+async fn drive(
+    mut socket: Socket,
+    in_flight: usize,
+    window_start: Instant,
+    window_end: Instant,
+) -> Result<Vec<u64>, String> {
+    let failed = |e: tokio_tungstenite::tungstenite::Error| format!("sending failed: {e}");
+    let mut sent: HashMap<u64, Instant> = HashMap::with_capacity(in_flight);
+    let mut latencies = Vec::new();
+    let mut next_id = 0u64;
+    for _ in 0..in_flight {
+        sent.insert(next_id, Instant::now());
+        socket
+            .feed(Message::text(wire::request(next_id)))
+            .await
+            .map_err(failed)?;
+        next_id += 1;
+    }
+    socket.flush().await.map_err(failed)?;
+
+    while !sent.is_empty() {
+        let message = match timeout(REPLY_TIMEOUT, socket.next()).await {
+            Err(_) => return Err(format!("no reply within {REPLY_TIMEOUT:?}")),
+            Ok(None) => return Err("the server closed the connection".to_owned()),
+            Ok(Some(Err(err))) => return Err(format!("receiving failed: {err}")),
+            Ok(Some(Ok(message))) => message,
+        };
+        let received = Instant::now();
+        let text = match message {
+            Message::Text(text) => text,
+            Message::Ping(_) | Message::Pong(_) => continue,
+            other => return Err(format!("unexpected frame: {other:?}")),
+        };
+        let id = wire::check_reply(text.as_str())?;
+        let sent_at = sent
+            .remove(&id)
+            .ok_or_else(|| format!("a reply to request {id}, which is not in flight"))?;
+        if received >= window_start && received < window_end {
+            latencies.push(u64::try_from((received - sent_at).as_nanos()).unwrap_or(u64::MAX));
+        }
+        if received < window_end {
+            sent.insert(next_id, Instant::now());
+            socket
+                .send(Message::text(wire::request(next_id)))
+                .await
+                .map_err(failed)?;
+            next_id += 1;
+        }
+    }
+
+    let close = async {
+        socket.close(None).await.ok()?;
+        while let Some(Ok(_)) = socket.next().await {}
+        Some(())
+    };
+    let _ = timeout(CLOSE_TIMEOUT, close).await;
+    Ok(latencies)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scenarios_parse_and_display() {
+        let scenario: Scenario = "64x16".parse().unwrap();
+        assert_eq!(
+            scenario,
+            Scenario {
+                connections: 64,
+                in_flight: 16
+            }
+        );
+        assert_eq!(scenario.to_string(), "64x16");
+        assert!("0x1".parse::<Scenario>().is_err());
+        assert!("64".parse::<Scenario>().is_err());
+        assert!("2000x1".parse::<Scenario>().is_err());
+    }
+}

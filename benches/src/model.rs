@@ -1,0 +1,210 @@
+//! The todo model consumer (`/ws/todos/`) on the demo's default store, an in-memory SQLite
+//! database behind a pool of one connection: `create`, `retrieve` and `list` (of exactly 20
+//! rows) under closed-loop load, each reply checked.
+
+use crate::fanout::{check_ok, connect, next_text, request, Socket};
+use crate::load::Scenario;
+use crate::stats::Summary;
+use futures_util::{SinkExt, StreamExt};
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::task::JoinSet;
+use tokio::time::{timeout, Instant};
+use tokio_tungstenite::tungstenite::Message;
+
+/// Rows in the database for `retrieve` and `list`.
+pub const SEEDED_ROWS: usize = 20;
+
+/// The operation under load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Op {
+    /// `create` with `{"title":"t"}` (201).
+    Create,
+    /// `retrieve` of the seeded rows in turn (200, the row).
+    Retrieve(Vec<i64>),
+    /// `list` of all rows (200, exactly [`SEEDED_ROWS`] of them).
+    List,
+}
+
+impl Op {
+    /// Its action name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Op::Create => "create",
+            Op::Retrieve(_) => "retrieve",
+            Op::List => "list",
+        }
+    }
+
+    fn request(&self, id: u64) -> String {
+        match self {
+            Op::Create => {
+                format!(r#"{{"action":"create","request_id":{id},"data":{{"title":"t"}}}}"#)
+            }
+            Op::Retrieve(pks) => {
+                let pk = pks[id as usize % pks.len()];
+                format!(r#"{{"action":"retrieve","request_id":{id},"pk":{pk}}}"#)
+            }
+            Op::List => format!(r#"{{"action":"list","request_id":{id}}}"#),
+        }
+    }
+
+    /// Checks a reply and returns its request id.
+    fn check(&self, text: &str) -> Result<u64, String> {
+        let reply = check_ok(text, self.name())?;
+        let id = reply
+            .request_id
+            .as_u64()
+            .ok_or_else(|| format!("reply without a request id: {text}"))?;
+        let good = match self {
+            Op::Create => reply.response_status == Some(201) && reply.data["title"] == "t",
+            Op::Retrieve(pks) => reply.data["id"].as_i64() == Some(pks[id as usize % pks.len()]),
+            Op::List => reply.data.as_array().map(Vec::len) == Some(SEEDED_ROWS),
+        };
+        if good {
+            Ok(id)
+        } else {
+            Err(format!("wrong {} reply: {text}", self.name()))
+        }
+    }
+}
+
+/// Creates [`SEEDED_ROWS`] todos on a fresh server and returns their ids; checks that `list`
+/// then returns exactly those.
+pub async fn seed(addr: SocketAddr) -> Result<Vec<i64>, String> {
+    let mut socket = connect(addr, "/ws/todos/").await?;
+    let mut ids = Vec::new();
+    for i in 0..SEEDED_ROWS {
+        let reply = request(
+            &mut socket,
+            format!(r#"{{"action":"create","request_id":{i},"data":{{"title":"seed {i}"}}}}"#),
+        )
+        .await?;
+        let reply = check_ok(&reply, "create")?;
+        ids.push(
+            reply.data["id"]
+                .as_i64()
+                .ok_or_else(|| format!("created row without an id: {:?}", reply.data))?,
+        );
+    }
+    let list = request(
+        &mut socket,
+        r#"{"action":"list","request_id":0}"#.to_owned(),
+    )
+    .await?;
+    Op::List.check(&list)?;
+    let _ = socket.close(None).await;
+    Ok(ids)
+}
+
+/// One closed-loop round of `op` on `addr`: `scenario.connections` sockets with
+/// `scenario.in_flight` requests each, `warmup` then a measured `duration`.
+pub async fn run_round(
+    addr: SocketAddr,
+    op: &Op,
+    scenario: Scenario,
+    warmup: Duration,
+    duration: Duration,
+) -> Result<Summary, String> {
+    let sockets = futures_util::future::try_join_all(
+        (0..scenario.connections).map(|_| connect(addr, "/ws/todos/")),
+    )
+    .await?;
+    let window_start = Instant::now() + warmup;
+    let window_end = window_start + duration;
+    let mut tasks = JoinSet::new();
+    for socket in sockets {
+        tasks.spawn(drive(
+            socket,
+            op.clone(),
+            scenario.in_flight,
+            window_start,
+            window_end,
+        ));
+    }
+    let deadline = window_end + crate::fanout::STEP_TIMEOUT + Duration::from_secs(2);
+    let mut latencies = Vec::new();
+    loop {
+        let next = tokio::time::timeout_at(deadline, tasks.join_next())
+            .await
+            .map_err(|_| "the round did not finish in time".to_owned())?;
+        match next {
+            None => break,
+            Some(Ok(result)) => latencies.extend(result?),
+            Some(Err(err)) => return Err(format!("a connection task failed: {err}")),
+        }
+    }
+    Summary::from_latencies(latencies, duration)
+        .ok_or_else(|| "no reply arrived in the measured window".to_owned())
+}
+
+/// Keeps `in_flight` requests of `op` outstanding until `window_end`; latencies (ns) of the
+/// replies received inside the window.
+async fn drive(
+    mut socket: Socket,
+    op: Op,
+    in_flight: usize,
+    window_start: Instant,
+    window_end: Instant,
+) -> Result<Vec<u64>, String> {
+    let failed = |e: tokio_tungstenite::tungstenite::Error| format!("sending failed: {e}");
+    let mut sent: HashMap<u64, Instant> = HashMap::with_capacity(in_flight);
+    let mut latencies = Vec::new();
+    let mut next_id = 0u64;
+    for _ in 0..in_flight {
+        sent.insert(next_id, Instant::now());
+        socket
+            .feed(Message::text(op.request(next_id)))
+            .await
+            .map_err(failed)?;
+        next_id += 1;
+    }
+    socket.flush().await.map_err(failed)?;
+    while !sent.is_empty() {
+        let text = next_text(&mut socket).await?;
+        let received = Instant::now();
+        let id = op.check(&text)?;
+        let sent_at = sent
+            .remove(&id)
+            .ok_or_else(|| format!("a reply to request {id}, which is not in flight"))?;
+        if received >= window_start && received < window_end {
+            latencies.push(u64::try_from((received - sent_at).as_nanos()).unwrap_or(u64::MAX));
+        }
+        if received < window_end {
+            sent.insert(next_id, Instant::now());
+            socket
+                .send(Message::text(op.request(next_id)))
+                .await
+                .map_err(failed)?;
+            next_id += 1;
+        }
+    }
+    let close = async {
+        socket.close(None).await.ok()?;
+        while let Some(Ok(_)) = socket.next().await {}
+        Some(())
+    };
+    let _ = timeout(Duration::from_secs(1), close).await;
+    Ok(latencies)
+}
+
+/// The model rounds as a markdown table.
+pub fn markdown_table(rows: &[(String, Scenario, Summary)]) -> String {
+    let mut out = String::new();
+    out.push_str("| action | scenario | req/s | p50 (µs) | p99 (µs) | p99.9 (µs) |\n");
+    out.push_str("|---|---|--:|--:|--:|--:|\n");
+    let us = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1e6);
+    for (name, scenario, s) in rows {
+        let _ = writeln!(
+            out,
+            "| {name} | {scenario} | {:.0} | {} | {} | {} |",
+            s.requests_per_sec,
+            us(s.p50),
+            us(s.p99),
+            us(s.p999)
+        );
+    }
+    out
+}
