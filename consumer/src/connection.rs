@@ -125,6 +125,8 @@ pub(crate) struct Session {
     permissions: Permissions,
     dialect: Dialect,
     stream: Option<Arc<str>>,
+    /// `{"stream":"<name>","payload":` behind the multiplexer, for pushes.
+    stream_prefix: Option<String>,
     scope: Arc<Scope>,
     out: Arc<Outbound>,
     layer: Arc<dyn ChannelLayer>,
@@ -236,6 +238,41 @@ impl GroupMember for Session {
     }
 
     fn deliver(&self, group: &str, push: &Push) {
+        if self.dialect == Dialect::Dcrf {
+            // The common case, and the hot one in a large fan-out: the envelope is encoded
+            // once per push; each subscriber only adds its request id.
+            let prefix = push.dcrf_prefix();
+            let groups = self.lock_groups();
+            let Some(membership) = groups.get(group) else {
+                return;
+            };
+            let plain = membership.plain.then(RequestId::none);
+            for request_id in membership.request_ids.iter().chain(plain.as_ref()) {
+                let id = request_id.as_json();
+                let text = match &self.stream_prefix {
+                    None => {
+                        let mut text = String::with_capacity(prefix.len() + id.len() + 1);
+                        text.push_str(prefix);
+                        text.push_str(id);
+                        text.push('}');
+                        text
+                    }
+                    Some(stream) => {
+                        let mut text =
+                            String::with_capacity(stream.len() + prefix.len() + id.len() + 2);
+                        text.push_str(stream);
+                        text.push_str(prefix);
+                        text.push_str(id);
+                        text.push_str("}}");
+                        text
+                    }
+                };
+                if !self.out.send_text(text) {
+                    return;
+                }
+            }
+            return;
+        }
         let targets: Vec<RequestId> = {
             let groups = self.lock_groups();
             let Some(membership) = groups.get(group) else {
@@ -714,6 +751,10 @@ where
             consumer: mount.consumer.clone(),
             permissions: mount.permissions.clone(),
             dialect: mount.consumer.dialect(),
+            stream_prefix: stream.as_deref().map(|name| {
+                let name = serde_json::to_string(name).expect("a string serializes");
+                format!(r#"{{"stream":{name},"payload":"#)
+            }),
             stream,
             scope: scope.clone(),
             out: out.clone(),
