@@ -7,6 +7,7 @@ pub mod plain;
 pub mod rfc;
 pub mod todos;
 pub mod view;
+pub mod web;
 
 use chanrest::store::Store;
 use chanrest::{App, ChannelLayer, InMemoryChannelLayer, Multiplexer, RedisChannelLayer};
@@ -107,8 +108,8 @@ impl Demo {
         }
     }
 
-    /// Every route of the demo server: the WebSocket API, `GET /manifest.json` and the HTTP
-    /// todo endpoint under `/api/todos/`.
+    /// Every route of the demo server: the WebSocket API, `GET /manifest.json`, the HTTP
+    /// todo endpoint under `/api/todos/`, the web page at `/` and `GET /asyncapi.json`.
     pub fn routes(&self) -> warp::filters::BoxedFilter<(warp::reply::Response,)> {
         use warp::Reply;
         let manifest = warp::path!("manifest.json").and(warp::get()).map(|| {
@@ -121,6 +122,8 @@ impl Demo {
             .or(manifest)
             .unify()
             .or(view::routes(self.store.clone()))
+            .unify()
+            .or(web::routes())
             .unify()
             .boxed()
     }

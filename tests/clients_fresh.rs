@@ -1,6 +1,7 @@
 //! The committed clients are exactly what the generator makes of the demo's manifest today:
 //! `clients/manifest.json` is the manifest build.rs writes, and `clients/rust` and
-//! `clients/typescript` hold the generated files for it, byte for byte.
+//! `clients/typescript` hold the generated files for it, byte for byte, and
+//! `clients/asyncapi.json` is its AsyncAPI document (also served at `/asyncapi.json`).
 //!
 //! When this fails, refresh them with
 //!
@@ -9,9 +10,11 @@
 //! ```
 //!
 //! (or `cargo run -p chanrest-codegen -- --manifest clients/manifest.json --rust clients/rust
-//! --typescript clients/typescript` after copying the manifest), and commit the result.
+//! --typescript clients/typescript --asyncapi clients` after copying the manifest), and commit the result.
 
-use chanrest_codegen::{render_rust, render_typescript, Api, RustOptions, TypeScriptOptions};
+use chanrest_codegen::{
+    render_asyncapi, render_rust, render_typescript, Api, RustOptions, TypeScriptOptions,
+};
 use std::path::Path;
 
 const REFRESH: &str = "CHANREST_BLESS=1 cargo test --test clients_fresh";
@@ -29,6 +32,7 @@ fn committed_clients_match_the_demo_manifest() {
     let rust = render_rust(&api, &RustOptions::default()).expect("Rust client renders");
     let typescript =
         render_typescript(&api, &TypeScriptOptions::default()).expect("TypeScript client renders");
+    let asyncapi = render_asyncapi(&api).expect("AsyncAPI document renders");
 
     let manifest_path = clients.join("manifest.json");
     if blessing() {
@@ -38,6 +42,9 @@ fn committed_clients_match_the_demo_manifest() {
         typescript
             .write_to(&clients.join("typescript"))
             .expect("write clients/typescript");
+        asyncapi
+            .write_to(&clients)
+            .expect("write clients/asyncapi.json");
         eprintln!("clients/ refreshed from the demo's manifest");
         return;
     }
@@ -51,6 +58,10 @@ fn committed_clients_match_the_demo_manifest() {
             let what = if file.missing { " (missing)" } else { "" };
             stale.push(format!("{}{what}", file.path.display()));
         }
+    }
+    for file in asyncapi.stale(&clients) {
+        let what = if file.missing { " (missing)" } else { "" };
+        stale.push(format!("{}{what}", file.path.display()));
     }
     assert!(
         stale.is_empty(),

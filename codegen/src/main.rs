@@ -1,12 +1,14 @@
-//! `chanrest-codegen --manifest M [--rust DIR] [--typescript DIR] [--check]`: generates typed
-//! clients from a chanrest manifest.
+//! `chanrest-codegen --manifest M [--rust DIR] [--typescript DIR] [--asyncapi DIR]
+//! [--check]`: generates typed clients (and an AsyncAPI document) from a chanrest manifest.
 
-use chanrest_codegen::{render_rust, render_typescript, Api, RustOptions, TypeScriptOptions};
+use chanrest_codegen::{
+    render_asyncapi, render_rust, render_typescript, Api, RustOptions, TypeScriptOptions,
+};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: chanrest-codegen --manifest FILE [--rust DIR] [--typescript DIR] [options]
+usage: chanrest-codegen --manifest FILE [--rust DIR] [--typescript DIR] [--asyncapi DIR] [options]
 
 Generates typed clients from a chanrest manifest (the JSON Schema document a chanrest build
 script writes, also served by the server at /manifest.json).
@@ -14,6 +16,7 @@ script writes, also served by the server at /manifest.json).
   --manifest FILE        the manifest (`-` reads standard input)
   --rust DIR             write the Rust client crate into DIR
   --typescript DIR       write the TypeScript client package into DIR
+  --asyncapi DIR         write the AsyncAPI 3.0 document into DIR/asyncapi.json
   --rust-crate NAME      the Rust crate's name (default chanrest-client)
   --ts-package NAME      the TypeScript package's name (default chanrest-client)
   --check                write nothing; exit 1 if any generated file differs from DIR's
@@ -23,6 +26,7 @@ struct Args {
     manifest: String,
     rust: Option<PathBuf>,
     typescript: Option<PathBuf>,
+    asyncapi: Option<PathBuf>,
     rust_options: RustOptions,
     ts_options: TypeScriptOptions,
     check: bool,
@@ -34,6 +38,7 @@ fn parse_args() -> Result<Args, String> {
         manifest: String::new(),
         rust: None,
         typescript: None,
+        asyncapi: None,
         rust_options: RustOptions::default(),
         ts_options: TypeScriptOptions::default(),
         check: false,
@@ -56,6 +61,7 @@ fn parse_args() -> Result<Args, String> {
             "--manifest" => manifest = Some(value()?),
             "--rust" => args.rust = Some(PathBuf::from(value()?)),
             "--typescript" => args.typescript = Some(PathBuf::from(value()?)),
+            "--asyncapi" => args.asyncapi = Some(PathBuf::from(value()?)),
             "--rust-crate" => args.rust_options.crate_name = value()?,
             "--ts-package" => args.ts_options.package_name = value()?,
             "--check" => args.check = true,
@@ -64,8 +70,10 @@ fn parse_args() -> Result<Args, String> {
         }
     }
     args.manifest = manifest.ok_or("--manifest is required")?;
-    if args.rust.is_none() && args.typescript.is_none() {
-        return Err("nothing to do: give --rust DIR and/or --typescript DIR".to_owned());
+    if args.rust.is_none() && args.typescript.is_none() && args.asyncapi.is_none() {
+        return Err(
+            "nothing to do: give --rust DIR, --typescript DIR and/or --asyncapi DIR".to_owned(),
+        );
     }
     Ok(args)
 }
@@ -110,6 +118,9 @@ fn main() -> ExitCode {
     }
     if let Some(dir) = &args.typescript {
         outputs.push((dir, render_typescript(&api, &args.ts_options)));
+    }
+    if let Some(dir) = &args.asyncapi {
+        outputs.push((dir, render_asyncapi(&api)));
     }
     let mut stale = 0;
     for (dir, files) in outputs {

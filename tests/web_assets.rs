@@ -1,0 +1,125 @@
+//! The demo serves its web page (`web/`), the page's scripts and `/asyncapi.json` over HTTP,
+//! with their content types, and still refuses WebSocket handshakes at `/` with 404.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+
+async fn serve() -> std::net::SocketAddr {
+    let routes = chanrest_demo::routes(&chanrest_demo::Config::default())
+        .await
+        .expect("demo starts");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(chanrest::serve(
+        listener,
+        routes,
+        chanrest::DEFAULT_HANDSHAKE_TIMEOUT,
+        std::future::pending(),
+    ));
+    addr
+}
+
+/// One HTTP/1.1 request; returns the status line, the headers (lower-cased) and the body.
+async fn fetch(addr: std::net::SocketAddr, request: String) -> (String, String, String) {
+    tokio::task::spawn_blocking(move || {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        // Read to the end of the body (by content-length), or to EOF.
+        let mut bytes = Vec::new();
+        let mut chunk = [0u8; 65536];
+        loop {
+            let n = stream.read(&mut chunk).unwrap();
+            if n == 0 {
+                break;
+            }
+            bytes.extend_from_slice(&chunk[..n]);
+            let text = String::from_utf8_lossy(&bytes);
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let length = head.lines().find_map(|line| {
+                    let (name, value) = line.split_once(':')?;
+                    name.eq_ignore_ascii_case("content-length")
+                        .then(|| value.trim().parse::<usize>().ok())?
+                });
+                if length.is_some_and(|length| body.len() >= length) {
+                    break;
+                }
+            }
+        }
+        let response = String::from_utf8(bytes).unwrap();
+        let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+        let (status, headers) = head.split_once("\r\n").unwrap_or((head, ""));
+        (status.to_owned(), headers.to_lowercase(), body.to_owned())
+    })
+    .await
+    .unwrap()
+}
+
+async fn get(addr: std::net::SocketAddr, path: &str) -> (String, String, String) {
+    fetch(
+        addr,
+        format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_page_its_scripts_and_the_asyncapi_document_are_served() {
+    let addr = serve().await;
+    let (status, headers, body) = get(addr, "/").await;
+    assert!(status.contains(" 200 "), "{status}");
+    assert!(headers.contains("content-type: text/html"), "{headers}");
+    assert!(body.contains("/dist/web/src/app.js"), "{body}");
+
+    let (status, headers, _) = get(addr, "/style.css").await;
+    assert!(status.contains(" 200 "), "{status}");
+    assert!(headers.contains("content-type: text/css"), "{headers}");
+
+    let (status, headers, body) = get(addr, "/dist/web/src/app.js").await;
+    assert!(status.contains(" 200 "), "{status}");
+    assert!(
+        headers.contains("content-type: text/javascript"),
+        "{headers}"
+    );
+    assert!(
+        body.contains("from \"../../clients/typescript/src/index.js\""),
+        "app.js imports the generated client by a relative path"
+    );
+    for module in ["index", "api", "runtime"] {
+        let (status, headers, _) =
+            get(addr, &format!("/dist/clients/typescript/src/{module}.js")).await;
+        assert!(status.contains(" 200 "), "{module}: {status}");
+        assert!(
+            headers.contains("content-type: text/javascript"),
+            "{headers}"
+        );
+    }
+
+    let (status, headers, body) = get(addr, "/asyncapi.json").await;
+    assert!(status.contains(" 200 "), "{status}");
+    assert!(
+        headers.contains("content-type: application/json"),
+        "{headers}"
+    );
+    let document: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(document["asyncapi"], "3.0.0");
+    assert_eq!(document["channels"]["Todos"]["address"], "/ws/todos/");
+
+    let (status, _, _) = get(addr, "/dist/missing.js").await;
+    assert!(status.contains(" 404 "), "{status}");
+}
+
+#[tokio::test]
+async fn a_websocket_handshake_at_the_page_is_still_refused() {
+    let addr = serve().await;
+    let (status, _, _) = fetch(
+        addr,
+        "GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
+         Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+            .to_owned(),
+    )
+    .await;
+    assert!(status.contains(" 404 "), "{status}");
+}
