@@ -455,3 +455,22 @@ async fn unsupported_database_urls_are_errors() {
     assert!(err.0.contains("cannot open"), "{err}");
     assert_eq!(Note::fields().len(), 6);
 }
+
+chanrest::model! {
+    /// A model that forgot its key.
+    pub model Keyless in "keyless" (write KeylessWrite, patch KeylessPatch, filter KeylessFilter) {
+        name: String,
+    }
+}
+
+#[tokio::test]
+async fn a_model_without_a_key_is_refused_at_start_up() {
+    let store = Store::connect("sqlite::memory:", Arc::new(InMemoryChannelLayer::new()))
+        .await
+        .unwrap();
+    let err = store.migrate::<Keyless>().await.unwrap_err();
+    assert_eq!(
+        err.0,
+        "model Keyless must declare exactly one #[pk] field, not 0"
+    );
+}

@@ -259,6 +259,16 @@ impl Store {
 
     /// Creates `M`'s table when it does not exist.
     pub async fn migrate<M: Model>(&self) -> Result<(), StoreError> {
+        // Checked here, at start-up, so that no request ever meets a model without a key.
+        match M::fields().iter().filter(|f| f.primary_key).count() {
+            1 => {}
+            n => {
+                return Err(StoreError(format!(
+                    "model {} must declare exactly one #[pk] field, not {n}",
+                    M::NAME
+                )))
+            }
+        }
         let sql = create_table_sql::<M>(self.inner.dialect);
         sqlx::query(audited(sql))
             .execute(&self.inner.pool)
