@@ -117,6 +117,27 @@ chanrest::consumer! {
             #[serde(default)]
             data: serde_json::Value,
         }) -> serde_json::Value;
+
+        /// Subscribes this request id to the benchmark feed: every `publish`, from any
+        /// connection, reaches it as a `message` push carrying this request id.
+        #[pushes(message)]
+        #[unsubscribe(unsubscribe)]
+        action subscribe() -> ();
+
+        /// Stops the feed for this request id.
+        #[status = 204]
+        action unsubscribe() -> ();
+
+        /// Sends `data` to every subscriber of the feed as a `message` push (one group send,
+        /// no database), then answers.
+        action publish(BenchPublishArgs {
+            /// Any JSON value.
+            #[serde(default)]
+            data: serde_json::Value,
+        }) -> ();
+
+        /// A `publish`ed value.
+        push message(serde_json::Value);
     }
 }
 

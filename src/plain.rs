@@ -1,7 +1,9 @@
 //! Handlers of the `Plain` and `Bench` consumers.
 
-use crate::api::{AddArgs, BenchEchoArgs, BenchHandler, Object, PlainHandler, Slept, SlowArgs};
-use chanrest::{async_trait, ActionError, Ctx, NoArgs, Permission, Permissions, Scope};
+use crate::api::{
+    AddArgs, BenchEchoArgs, BenchHandler, BenchPublishArgs, Object, PlainHandler, Slept, SlowArgs,
+};
+use chanrest::{async_trait, ActionError, Ctx, NoArgs, Permission, Permissions, Push, Scope};
 use serde_json::{Map, Value};
 use std::time::Duration;
 
@@ -88,4 +90,20 @@ impl BenchHandler for BenchApi {
     async fn echo(&self, _ctx: &Ctx, args: BenchEchoArgs) -> chanrest::Result<Value> {
         Ok(args.data)
     }
+
+    async fn subscribe(&self, ctx: &Ctx, _args: NoArgs) -> chanrest::Result<()> {
+        ctx.subscribe(BENCH_FEED).await
+    }
+
+    async fn unsubscribe(&self, ctx: &Ctx, _args: NoArgs) -> chanrest::Result<()> {
+        ctx.unsubscribe(BENCH_FEED).await
+    }
+
+    async fn publish(&self, ctx: &Ctx, args: BenchPublishArgs) -> chanrest::Result<()> {
+        ctx.group_send(BENCH_FEED, Push::new("message", &args.data)?)
+            .await
+    }
 }
+
+/// The group behind `/ws/bench/`'s `subscribe` and `publish`.
+pub const BENCH_FEED: &str = "bench.feed";

@@ -2,7 +2,7 @@
 //! `/ws/bench/` over real sockets.
 
 use chanrest::test::{TestClient, TestServer};
-use chanrest::{assert_error, assert_reply};
+use chanrest::{assert_error, assert_push, assert_reply};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -266,6 +266,45 @@ async fn bench_echo_returns_data_verbatim() {
     }
     let reply = client.request("echo", json!({})).await;
     assert_reply!(reply, 200, Value::Null);
+}
+
+#[tokio::test]
+async fn bench_feed_pushes_each_publish_to_every_subscribing_request_id() {
+    let server = demo().await;
+    let mut a = server.connect("/ws/bench/").await;
+    let mut b = server.connect("/ws/bench/").await;
+    let mut publisher = server.connect("/ws/bench/").await;
+    for id in [json!(1), json!("two")] {
+        let reply = a.request_with_id("subscribe", id, json!({})).await;
+        assert_reply!(reply, 200, Value::Null);
+    }
+    let reply = b.request_with_id("subscribe", json!(7), json!({})).await;
+    assert_reply!(reply, 200, Value::Null);
+
+    let reply = publisher
+        .request("publish", json!({"data": {"n": 1}}))
+        .await;
+    assert_reply!(reply, 200, Value::Null);
+    for id in [json!(1), json!("two")] {
+        let push = assert_push!(a, "message", id);
+        assert_eq!(push["data"], json!({"n": 1}));
+        assert_eq!(push["response_status"], 200);
+    }
+    assert_eq!(assert_push!(b, "message", 7)["data"], json!({"n": 1}));
+
+    let reply = a.request_with_id("unsubscribe", json!(1), json!({})).await;
+    assert_reply!(reply, 204, Value::Null);
+    let reply = publisher.request("publish", json!({"data": [2]})).await;
+    assert_reply!(reply, 200, Value::Null);
+    assert_eq!(assert_push!(a, "message", "two")["data"], json!([2]));
+    assert_eq!(assert_push!(b, "message", 7)["data"], json!([2]));
+    a.assert_silent(Duration::from_millis(200)).await;
+    publisher.assert_silent(Duration::from_millis(50)).await;
+
+    let reply = publisher
+        .request_with_id("subscribe", Value::Null, json!({}))
+        .await;
+    assert_error!(reply, 400, json!(["request_id must have a value set"]));
 }
 
 #[tokio::test]

@@ -1,7 +1,8 @@
 //! Fan-out: many subscribers of one feed, a publisher that changes it `M` times, and every push
-//! checked and timed. The feed is chanrest's model observer (`subscribe_todos`, fed by `create`
-//! on `/ws/todos/`), an instance subscription (`subscribe_instance`, fed by `patch`), or the
-//! raw broadcast baseline (`/ws/sub/`, fed by `/ws/pub/`).
+//! checked and timed. The feed is chanrest's group push (`subscribe`, fed by `publish`, on
+//! `/ws/bench/`), its model observer (`subscribe_todos`, fed by `create` on `/ws/todos/`), an
+//! instance subscription (`subscribe_instance`, fed by `patch`), or the raw broadcast baseline
+//! (`/ws/sub/`, fed by `/ws/pub/`).
 //!
 //! Every published change carries `"<seq>:<ns>"` in its `title`: the message's number and the
 //! nanoseconds since the run's base instant when it was sent. Subscribers live in this process,
@@ -113,6 +114,8 @@ pub fn check_ok(text: &str, action: &str) -> Result<Envelope, String> {
 pub enum Feed {
     /// The raw broadcast baseline (`serve-raw-broadcast`).
     Raw,
+    /// chanrest's group push: `subscribe` and `publish` on `/ws/bench/` (no database).
+    Group,
     /// chanrest's model observer: `subscribe_todos` on `/ws/plain/`, `create` on `/ws/todos/`.
     Observer,
     /// chanrest's instance subscription: `subscribe_instance` on `/ws/todos/`, `patch` of one
@@ -124,6 +127,7 @@ impl Feed {
     fn subscriber_path(self) -> &'static str {
         match self {
             Feed::Raw => "/ws/sub/",
+            Feed::Group => "/ws/bench/",
             Feed::Observer => "/ws/plain/",
             Feed::Instance => "/ws/todos/",
         }
@@ -132,6 +136,7 @@ impl Feed {
     fn publisher_path(self) -> &'static str {
         match self {
             Feed::Raw => "/ws/pub/",
+            Feed::Group => "/ws/bench/",
             Feed::Observer | Feed::Instance => "/ws/todos/",
         }
     }
@@ -139,7 +144,8 @@ impl Feed {
     /// The action of each push.
     fn push_action(self) -> &'static str {
         match self {
-            Feed::Raw | Feed::Observer => "create",
+            Feed::Raw | Feed::Group => "message",
+            Feed::Observer => "create",
             Feed::Instance => "update",
         }
     }
@@ -170,6 +176,10 @@ pub struct FanoutResult {
     pub p99: Duration,
     /// The largest.
     pub max: Duration,
+    /// CPU time the server processes used from the first publish to the last push.
+    pub server_cpu: Duration,
+    /// CPU time this process (the publisher and every subscriber) used in the same span.
+    pub client_cpu: Duration,
 }
 
 impl FanoutResult {
@@ -183,14 +193,25 @@ impl FanoutResult {
 /// round-robin over `servers`, publishes `messages` changes one after the other (each waits
 /// for the publisher's reply), and collects every subscriber's pushes. A subscriber stops after
 /// `messages` pushes or [`STEP_TIMEOUT`] without one; what it did not get counts as lost.
+///
+/// `server_pids` are the processes behind `servers`, whose CPU time is measured.
+#[allow(clippy::too_many_arguments)]
 pub async fn run(
     label: &str,
     feed: Feed,
     servers: &[SocketAddr],
     publisher: SocketAddr,
+    server_pids: &[u32],
     subscribers: usize,
     messages: usize,
 ) -> Result<FanoutResult, String> {
+    let cpu = || -> Result<(Duration, Duration), String> {
+        let mut server = Duration::ZERO;
+        for pid in server_pids {
+            server += crate::servers::cpu_time(*pid)?;
+        }
+        Ok((server, crate::servers::cpu_time(std::process::id())?))
+    };
     let base = Instant::now();
     let mut pub_socket = connect(publisher, feed.publisher_path()).await?;
     let pk = match feed {
@@ -217,6 +238,13 @@ pub async fn run(
                 let reply =
                     match feed {
                         Feed::Raw => next_text(&mut socket).await?,
+                        Feed::Group => {
+                            request(
+                                &mut socket,
+                                format!(r#"{{"action":"subscribe","request_id":{i}}}"#),
+                            )
+                            .await?
+                        }
                         Feed::Observer => {
                             request(
                                 &mut socket,
@@ -235,6 +263,7 @@ pub async fn run(
                 match feed {
                     Feed::Raw if reply == r#"{"subscribed":true}"# => {}
                     Feed::Raw => return Err(format!("unexpected greeting: {reply}")),
+                    Feed::Group => drop(check_ok(&reply, "subscribe")?),
                     Feed::Observer => drop(check_ok(&reply, "subscribe_todos")?),
                     Feed::Instance => drop(check_ok(&reply, "subscribe_instance")?),
                 }
@@ -249,17 +278,23 @@ pub async fn run(
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
 
+    let sockets_len = sockets.len();
     let mut tasks = JoinSet::new();
     for (i, socket) in sockets {
         tasks.spawn(receive(socket, feed, i, messages, base));
     }
 
     // Publish.
+    eprintln!("{label}: {} subscribed; publishing", sockets_len);
+    let cpu_before = cpu()?;
     let first_publish = Instant::now();
     for seq in 0..messages {
         let ns = base.elapsed().as_nanos();
         let text = match feed {
             Feed::Raw => format!(r#"{{"title":"{seq}:{ns}"}}"#),
+            Feed::Group => format!(
+                r#"{{"action":"publish","request_id":{seq},"data":{{"title":"{seq}:{ns}"}}}}"#
+            ),
             Feed::Observer => format!(
                 r#"{{"action":"create","request_id":{seq},"data":{{"title":"{seq}:{ns}"}}}}"#
             ),
@@ -271,6 +306,7 @@ pub async fn run(
         match feed {
             Feed::Raw if reply == "ok" => {}
             Feed::Raw => return Err(format!("unexpected publish reply: {reply}")),
+            Feed::Group => drop(check_ok(&reply, "publish")?),
             Feed::Observer => drop(check_ok(&reply, "create")?),
             Feed::Instance => drop(check_ok(&reply, "patch")?),
         }
@@ -305,6 +341,7 @@ pub async fn run(
             Some(Err(err)) => return Err(format!("a subscriber task failed: {err}")),
         }
     }
+    let cpu_after = cpu()?;
     let _ = pub_socket.close(None).await;
     latencies.sort_unstable();
     let pick = |p: f64| {
@@ -326,6 +363,8 @@ pub async fn run(
         p50: pick(50.0),
         p99: pick(99.0),
         max: Duration::from_nanos(latencies.last().copied().unwrap_or(0)),
+        server_cpu: cpu_after.0.saturating_sub(cpu_before.0),
+        client_cpu: cpu_after.1.saturating_sub(cpu_before.1),
     })
 }
 
@@ -389,12 +428,12 @@ fn millis(d: Duration) -> String {
 /// every other row.
 pub fn markdown_table(results: &[FanoutResult], baseline: Option<usize>) -> String {
     let mut out = String::new();
-    out.push_str("| server | subscribers | messages | deliveries | lost | deliveries/s | p50 (ms) | p99 (ms) | max (ms) | publish (s) | last push (s) |\n");
-    out.push_str("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+    out.push_str("| server | subscribers | messages | deliveries | lost | deliveries/s | p50 (ms) | p99 (ms) | max (ms) | publish (s) | last push (s) | server CPU (s) | client CPU (s) |\n");
+    out.push_str("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     for r in results {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {:.0} | {} | {} | {} | {:.2} | {:.2} |",
+            "| {} | {} | {} | {} | {} | {:.0} | {} | {} | {} | {:.2} | {:.2} | {:.2} | {:.2} |",
             r.label,
             r.subscribers,
             r.messages,
@@ -405,19 +444,22 @@ pub fn markdown_table(results: &[FanoutResult], baseline: Option<usize>) -> Stri
             millis(r.p99),
             millis(r.max),
             r.publish_time.as_secs_f64(),
-            r.elapsed.as_secs_f64()
+            r.elapsed.as_secs_f64(),
+            r.server_cpu.as_secs_f64(),
+            r.client_cpu.as_secs_f64()
         );
     }
     if let Some(base) = baseline.and_then(|i| results.get(i)) {
         for r in results.iter().filter(|r| r.label != base.label) {
             let _ = writeln!(
                 out,
-                "| **{} / {}** | | | | | **{:.2}×** | {:.2}× | {:.2}× | | | |",
+                "| **{} / {}** | | | | | **{:.2}×** | {:.2}× | {:.2}× | | | | {:.2}× | |",
                 r.label,
                 base.label,
                 r.per_sec() / base.per_sec().max(1e-9),
                 r.p50.as_secs_f64() / base.p50.as_secs_f64().max(1e-12),
                 r.p99.as_secs_f64() / base.p99.as_secs_f64().max(1e-12),
+                r.server_cpu.as_secs_f64() / base.server_cpu.as_secs_f64().max(1e-12),
             );
         }
     }
@@ -427,7 +469,7 @@ pub fn markdown_table(results: &[FanoutResult], baseline: Option<usize>) -> Stri
 /// One line per result for progress output.
 pub fn describe(r: &FanoutResult) -> String {
     format!(
-        "{}: {} deliveries ({} lost, {} subscribers lossy) in {:.2} s = {:.0}/s, p50 {} ms, p99 {} ms",
+        "{}: {} deliveries ({} lost, {} subscribers lossy) in {:.2} s = {:.0}/s, p50 {} ms, p99 {} ms, server CPU {:.2} s, client CPU {:.2} s",
         r.label,
         r.deliveries,
         r.lost,
@@ -435,6 +477,8 @@ pub fn describe(r: &FanoutResult) -> String {
         r.elapsed.as_secs_f64(),
         r.per_sec(),
         millis(r.p50),
-        millis(r.p99)
+        millis(r.p99),
+        r.server_cpu.as_secs_f64(),
+        r.client_cpu.as_secs_f64()
     )
 }

@@ -128,6 +128,26 @@ pub fn rss_kib(pid: u32) -> Result<u64, String> {
         .ok_or_else(|| format!("no VmRSS in /proc/{pid}/status"))
 }
 
+/// CPU time (user + system) that process `pid` has used so far, from /proc/<pid>/stat
+/// (clock-tick resolution, 10 ms on Linux).
+pub fn cpu_time(pid: u32) -> Result<Duration, String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map_err(|e| format!("cannot read /proc/{pid}/stat: {e}"))?;
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok());
+    // utime and stime are fields 14 and 15 of stat(5); `fields` starts at field 3.
+    let (Some(user), Some(system)) = (ticks(11), ticks(12)) else {
+        return Err(format!("malformed /proc/{pid}/stat"));
+    };
+    // SAFETY: sysconf only reads a constant of the system.
+    let per_sec = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+    Ok(Duration::from_secs_f64((user + system) as f64 / per_sec))
+}
+
 impl ServerKind {
     /// The hidden subcommand that runs this server.
     pub fn subcommand(self) -> &'static str {
@@ -343,8 +363,9 @@ async fn raw_subscriber(ws: WebSocket, mut rx: tokio::sync::broadcast::Receiver<
     let _ = sink.close().await;
 }
 
-/// A raw publisher: each text frame `data` goes out once, serialized once, as
-/// `{"action":"create","request_id":null,"data":<data>}`; then the publisher gets `ok`.
+/// A raw publisher: each text frame `data` goes out once, serialized once, in DCRF's envelope
+/// as chanrest's pushes are (`{"errors":[],"data":<data>,"action":"message",
+/// "response_status":200,"request_id":null}`); then the publisher gets `ok`.
 async fn raw_publisher(mut ws: WebSocket, tx: tokio::sync::broadcast::Sender<Message>) {
     while let Some(Ok(message)) = ws.next().await {
         if message.is_close() {
@@ -353,7 +374,9 @@ async fn raw_publisher(mut ws: WebSocket, tx: tokio::sync::broadcast::Sender<Mes
         let Ok(text) = message.to_str() else {
             continue;
         };
-        let push = format!(r#"{{"action":"create","request_id":null,"data":{text}}}"#);
+        let push = format!(
+            r#"{{"errors":[],"data":{text},"action":"message","response_status":200,"request_id":null}}"#
+        );
         let _ = tx.send(Message::text(push));
         if ws.send(Message::text("ok")).await.is_err() {
             return;

@@ -9,11 +9,13 @@ use crate::layer::{ChannelLayer, GroupMember, Push};
 use crate::permission::Permissions;
 use crate::scope::{Scope, User};
 use crate::server::{Limits, Metrics};
+use futures_util::task::AtomicWaker;
 use futures_util::{SinkExt, StreamExt};
 use serde::Serialize;
 use serde_json::Value;
 use std::any::Any;
 use std::collections::HashMap;
+use std::collections::VecDeque;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
@@ -22,7 +24,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
@@ -63,39 +65,101 @@ enum Frame {
 
 /// The connection's outbound queue: unbounded in messages but bounded in bytes; a client that
 /// lets it pass the bound is disconnected (`SLOW_CONSUMER`) instead of growing memory.
+///
+/// A push to a large group queues a frame on thousands of these in a row, so everything a
+/// sender touches (the frames, their byte count, whether the connection is closing) sits
+/// behind one uncontended lock in one allocation, and the writer is woken only when the queue
+/// goes from empty to not empty.
 pub(crate) struct Outbound {
-    tx: mpsc::UnboundedSender<Frame>,
-    queued: AtomicUsize,
+    queue: Mutex<Queue>,
+    writer: AtomicWaker,
     limit: usize,
+    /// The close reason, for the reader and writer to wait on (not touched when sending).
     close: watch::Sender<Option<CloseReason>>,
 }
 
+#[derive(Default)]
+struct Queue {
+    frames: VecDeque<Frame>,
+    /// Bytes of text frames queued or being written, not yet handed to the socket.
+    bytes: usize,
+    closing: bool,
+}
+
 impl Outbound {
+    fn new(limit: usize) -> Self {
+        Outbound {
+            queue: Mutex::new(Queue::default()),
+            writer: AtomicWaker::new(),
+            limit,
+            close: watch::channel(None).0,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Queues a frame; false when the connection is closing or has just been closed as slow.
     fn send_text(&self, text: String) -> bool {
-        if self.close.borrow().is_some() {
+        let len = text.len();
+        let mut queue = self.lock();
+        if queue.closing {
             return false;
         }
-        let len = text.len();
-        let before = self.queued.fetch_add(len, Ordering::AcqRel);
         // One message bigger than the bound still goes out on an idle connection.
-        if before > 0 && before + len > self.limit {
-            self.queued.fetch_sub(len, Ordering::AcqRel);
-            tracing::warn!(
-                queued = before,
-                "slow consumer: outbound queue full, closing"
-            );
+        if queue.bytes > 0 && queue.bytes + len > self.limit {
+            let queued = queue.bytes;
+            drop(queue);
+            tracing::warn!(queued, "slow consumer: outbound queue full, closing");
             self.close(close_code::SLOW_CONSUMER, "slow consumer");
             return false;
         }
-        if self.tx.send(Frame::Text(text)).is_err() {
-            self.queued.fetch_sub(len, Ordering::AcqRel);
-            return false;
-        }
+        queue.bytes += len;
+        self.push(queue, Frame::Text(text));
         true
     }
 
+    fn send_ping(&self) {
+        let queue = self.lock();
+        if !queue.closing {
+            self.push(queue, Frame::Ping);
+        }
+    }
+
+    fn push(&self, mut queue: std::sync::MutexGuard<'_, Queue>, frame: Frame) {
+        let was_empty = queue.frames.is_empty();
+        queue.frames.push_back(frame);
+        drop(queue);
+        if was_empty {
+            self.writer.wake();
+        }
+    }
+
+    /// Moves every queued frame into `batch` (empty), or registers the writer to be woken.
+    fn poll_take(&self, cx: &mut Context<'_>, batch: &mut VecDeque<Frame>) -> Poll<()> {
+        self.writer.register(cx.waker());
+        let mut queue = self.lock();
+        if queue.frames.is_empty() {
+            return Poll::Pending;
+        }
+        std::mem::swap(&mut queue.frames, batch);
+        Poll::Ready(())
+    }
+
+    /// Takes what is queued right now (possibly nothing).
+    fn take(&self, batch: &mut VecDeque<Frame>) {
+        std::mem::swap(&mut self.lock().frames, batch);
+    }
+
+    /// `bytes` of text frames have been handed to the socket.
+    fn written(&self, bytes: usize) {
+        let mut queue = self.lock();
+        queue.bytes = queue.bytes.saturating_sub(bytes);
+    }
+
     fn close(&self, code: u16, reason: &'static str) {
+        self.lock().closing = true;
         self.close.send_if_modified(|current| {
             if current.is_none() {
                 *current = Some(CloseReason { code, reason });
@@ -104,18 +168,110 @@ impl Outbound {
                 false
             }
         });
+        self.writer.wake();
     }
 
     fn is_closing(&self) -> bool {
-        self.close.borrow().is_some()
+        self.lock().closing
     }
 }
 
-/// A group's members on this session: plain membership and subscribing request ids.
+/// Who a group's push is for on one session: plain membership and subscribing request ids.
 #[derive(Default)]
-struct Membership {
+struct Targets {
     plain: bool,
     request_ids: Vec<RequestId>,
+    /// The JSON text of every target's request id, each followed by `\0` (which JSON text
+    /// cannot hold unescaped): what a push appends, without a pointer per id to chase.
+    ids_text: String,
+}
+
+impl Targets {
+    fn is_empty(&self) -> bool {
+        !self.plain && self.request_ids.is_empty()
+    }
+
+    fn refresh(&mut self) {
+        self.ids_text.clear();
+        let plain = self.plain.then(RequestId::none);
+        for id in self.request_ids.iter().chain(plain.as_ref()) {
+            self.ids_text.push_str(id.as_json());
+            self.ids_text.push('\0');
+        }
+    }
+}
+
+/// One session's membership of one group, as the channel layer holds it: a push to the group
+/// comes straight here, with no lookup by group name, and goes out once per target.
+struct Membership {
+    session_id: u64,
+    out: Arc<Outbound>,
+    dialect: Dialect,
+    stream: Option<Arc<str>>,
+    /// `{"stream":"<name>","payload":` behind the multiplexer.
+    stream_prefix: Option<Arc<str>>,
+    targets: Mutex<Targets>,
+}
+
+impl Membership {
+    fn targets(&self) -> std::sync::MutexGuard<'_, Targets> {
+        self.targets.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl GroupMember for Membership {
+    fn member_id(&self) -> u64 {
+        self.session_id
+    }
+
+    fn deliver(&self, _group: &str, push: &Push) {
+        let targets = self.targets();
+        if self.dialect == Dialect::Dcrf {
+            // The common case, and the hot one in a large fan-out: the envelope is encoded
+            // once per push; each target only adds its request id.
+            let prefix = push.dcrf_prefix();
+            for id in targets.ids_text.split_terminator('\0') {
+                let text = match &self.stream_prefix {
+                    None => {
+                        let mut text = String::with_capacity(prefix.len() + id.len() + 1);
+                        text.push_str(prefix);
+                        text.push_str(id);
+                        text.push('}');
+                        text
+                    }
+                    Some(stream) => {
+                        let mut text =
+                            String::with_capacity(stream.len() + prefix.len() + id.len() + 2);
+                        text.push_str(stream);
+                        text.push_str(prefix);
+                        text.push_str(id);
+                        text.push_str("}}");
+                        text
+                    }
+                };
+                if !self.out.send_text(text) {
+                    return;
+                }
+            }
+            return;
+        }
+        let plain = targets.plain.then(RequestId::none);
+        let action: Arc<str> = Arc::from(push.action.as_str());
+        for request_id in targets.request_ids.iter().chain(plain.as_ref()) {
+            let reply = Reply::ok(
+                Some(action.clone()),
+                request_id.clone(),
+                push.status,
+                push.data.clone(),
+            );
+            if !self
+                .out
+                .send_text(reply.encode(self.dialect, self.stream.as_deref()))
+            {
+                return;
+            }
+        }
+    }
 }
 
 /// One consumer instance on one connection.
@@ -126,11 +282,11 @@ pub(crate) struct Session {
     dialect: Dialect,
     stream: Option<Arc<str>>,
     /// `{"stream":"<name>","payload":` behind the multiplexer, for pushes.
-    stream_prefix: Option<String>,
+    stream_prefix: Option<Arc<str>>,
     scope: Arc<Scope>,
     out: Arc<Outbound>,
     layer: Arc<dyn ChannelLayer>,
-    groups: Mutex<HashMap<String, Membership>>,
+    groups: Mutex<HashMap<String, Arc<Membership>>>,
     detached: Mutex<JoinSet<()>>,
     max_detached: usize,
     max_groups: usize,
@@ -145,7 +301,7 @@ impl Session {
             .send_text(reply.encode(self.dialect, self.stream.as_deref()))
     }
 
-    fn lock_groups(&self) -> std::sync::MutexGuard<'_, HashMap<String, Membership>> {
+    fn lock_groups(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Membership>>> {
         self.groups.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -154,9 +310,9 @@ impl Session {
     async fn update_membership(
         self: &Arc<Self>,
         group: &str,
-        change: impl FnOnce(&mut Membership),
+        change: impl FnOnce(&mut Targets),
     ) -> crate::Result<()> {
-        let (was_member, is_member) = {
+        let (membership, was_member, is_member) = {
             let mut groups = self.lock_groups();
             let was_member = groups.contains_key(group);
             if !was_member && groups.len() >= self.max_groups {
@@ -169,17 +325,33 @@ impl Session {
                     .into()],
                 });
             }
-            let membership = groups.entry(group.to_owned()).or_default();
-            change(membership);
-            let is_member = membership.plain || !membership.request_ids.is_empty();
+            let membership = groups
+                .entry(group.to_owned())
+                .or_insert_with(|| {
+                    Arc::new(Membership {
+                        session_id: self.id,
+                        out: self.out.clone(),
+                        dialect: self.dialect,
+                        stream: self.stream.clone(),
+                        stream_prefix: self.stream_prefix.clone(),
+                        targets: Mutex::new(Targets::default()),
+                    })
+                })
+                .clone();
+            let is_member = {
+                let mut targets = membership.targets();
+                change(&mut targets);
+                targets.refresh();
+                !targets.is_empty()
+            };
             if !is_member {
                 groups.remove(group);
             }
-            (was_member, is_member)
+            (membership, was_member, is_member)
         };
         match (was_member, is_member) {
             (false, true) => {
-                let member: Arc<dyn GroupMember> = self.clone();
+                let member: Arc<dyn GroupMember> = membership;
                 self.metrics.memberships.fetch_add(1, Ordering::Relaxed);
                 self.layer.group_add(group, member).await?;
             }
@@ -229,73 +401,6 @@ impl Session {
             .unwrap_or_else(|_| {
                 tracing::error!("on_disconnect panicked");
             });
-    }
-}
-
-impl GroupMember for Session {
-    fn member_id(&self) -> u64 {
-        self.id
-    }
-
-    fn deliver(&self, group: &str, push: &Push) {
-        if self.dialect == Dialect::Dcrf {
-            // The common case, and the hot one in a large fan-out: the envelope is encoded
-            // once per push; each subscriber only adds its request id.
-            let prefix = push.dcrf_prefix();
-            let groups = self.lock_groups();
-            let Some(membership) = groups.get(group) else {
-                return;
-            };
-            let plain = membership.plain.then(RequestId::none);
-            for request_id in membership.request_ids.iter().chain(plain.as_ref()) {
-                let id = request_id.as_json();
-                let text = match &self.stream_prefix {
-                    None => {
-                        let mut text = String::with_capacity(prefix.len() + id.len() + 1);
-                        text.push_str(prefix);
-                        text.push_str(id);
-                        text.push('}');
-                        text
-                    }
-                    Some(stream) => {
-                        let mut text =
-                            String::with_capacity(stream.len() + prefix.len() + id.len() + 2);
-                        text.push_str(stream);
-                        text.push_str(prefix);
-                        text.push_str(id);
-                        text.push_str("}}");
-                        text
-                    }
-                };
-                if !self.out.send_text(text) {
-                    return;
-                }
-            }
-            return;
-        }
-        let targets: Vec<RequestId> = {
-            let groups = self.lock_groups();
-            let Some(membership) = groups.get(group) else {
-                return;
-            };
-            let mut targets = membership.request_ids.clone();
-            if membership.plain {
-                targets.push(RequestId::none());
-            }
-            targets
-        };
-        let action: Arc<str> = Arc::from(push.action.as_str());
-        for request_id in targets {
-            let reply = Reply::ok(
-                Some(action.clone()),
-                request_id,
-                push.status,
-                push.data.clone(),
-            );
-            if !self.send_reply(&reply) {
-                return;
-            }
-        }
     }
 }
 
@@ -413,7 +518,7 @@ impl Ctx {
             .session
             .lock_groups()
             .iter()
-            .filter(|(_, m)| m.request_ids.contains(&self.request_id))
+            .filter(|(_, m)| m.targets().request_ids.contains(&self.request_id))
             .map(|(g, _)| g.clone())
             .collect();
         for group in groups {
@@ -726,18 +831,11 @@ where
     } = setup;
     let _connection = Counted::new(&metrics, |m| &m.connections);
     let (sink, mut stream) = ws.split();
-    let (tx, rx) = mpsc::unbounded_channel();
-    let (close_tx, mut close_rx) = watch::channel(None);
-    let out = Arc::new(Outbound {
-        tx,
-        queued: AtomicUsize::new(0),
-        limit: limits.max_outbound_bytes,
-        close: close_tx,
-    });
+    let out = Arc::new(Outbound::new(limits.max_outbound_bytes));
+    let mut close_rx = out.close.subscribe();
     let writer = tokio::spawn(
         write_loop(
             sink,
-            rx,
             out.clone(),
             out.close.subscribe(),
             limits.write_timeout,
@@ -753,7 +851,7 @@ where
             dialect: mount.consumer.dialect(),
             stream_prefix: stream.as_deref().map(|name| {
                 let name = serde_json::to_string(name).expect("a string serializes");
-                format!(r#"{{"stream":{name},"payload":"#)
+                Arc::from(format!(r#"{{"stream":{name},"payload":"#))
             }),
             stream,
             scope: scope.clone(),
@@ -819,7 +917,7 @@ where
                         out.close(close_code::PING_TIMEOUT, "ping timeout");
                         break;
                     }
-                    let _ = out.tx.send(Frame::Ping);
+                    out.send_ping();
                 }
                 frame = stream.next() => {
                     last_seen = Instant::now();
@@ -937,71 +1035,84 @@ fn reply_bad_frame(
 
 type Sink<S> = futures_util::stream::SplitSink<WebSocketStream<S>, Message>;
 
-/// Writes `first` and whatever else is queued right now, then flushes once.
+/// Writes every frame of `batch` (leaving it empty), then flushes once.
 async fn write_batch<S>(
     sink: &mut Sink<S>,
-    first: Frame,
-    rx: &mut mpsc::UnboundedReceiver<Frame>,
+    batch: &mut VecDeque<Frame>,
     out: &Outbound,
 ) -> Result<(), WsError>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let mut next = Some(first);
-    while let Some(frame) = next.take() {
+    let mut bytes = 0;
+    while let Some(frame) = batch.pop_front() {
         let message = match frame {
             Frame::Text(text) => {
-                out.queued.fetch_sub(text.len(), Ordering::AcqRel);
+                bytes += text.len();
                 Message::text(text)
             }
             Frame::Ping => Message::Ping(Default::default()),
         };
         sink.feed(message).await?;
-        next = rx.try_recv().ok();
     }
+    out.written(bytes);
     sink.flush().await
 }
 
+/// A batch's buffer is kept for the next one unless a burst made it this large.
+const MAX_KEPT_BATCH: usize = 256;
+
 async fn write_loop<S>(
     mut sink: Sink<S>,
-    mut rx: mpsc::UnboundedReceiver<Frame>,
     out: Arc<Outbound>,
     mut close_rx: watch::Receiver<Option<CloseReason>>,
     write_timeout: Duration,
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
+    let mut batch = VecDeque::new();
     let reason = loop {
         let closing = close_rx.borrow_and_update().clone();
-        let frame = match &closing {
+        match &closing {
             // Any close but the normal one stops at once: the client is slow, gone or refused.
             Some(reason) if reason.code != 1000 => break closing,
             // The normal close first drains what was queued, so no accepted reply is lost.
-            Some(_) => match rx.try_recv() {
-                Ok(frame) => frame,
-                Err(_) => break closing,
-            },
-            None => tokio::select! {
-                frame = rx.recv() => match frame {
-                    Some(frame) => frame,
-                    None => break None,
-                },
-                _ = close_rx.changed() => continue,
-            },
-        };
-        let write =
-            tokio::time::timeout(write_timeout, write_batch(&mut sink, frame, &mut rx, &out));
-        tokio::pin!(write);
-        // Only an abnormal close interrupts a write; a normal one lets it finish.
-        let result = loop {
-            tokio::select! {
-                result = &mut write => break Some(result),
-                _ = close_rx.changed() => {
-                    if close_rx.borrow().as_ref().is_some_and(|r| r.code != 1000) {
-                        break None;
-                    }
+            Some(_) => {
+                out.take(&mut batch);
+                if batch.is_empty() {
+                    break closing;
                 }
             }
+            None => tokio::select! {
+                _ = std::future::poll_fn(|cx| out.poll_take(cx, &mut batch)) => {}
+                _ = close_rx.changed() => continue,
+            },
+        }
+        let result = {
+            let write = write_batch(&mut sink, &mut batch, &out);
+            tokio::pin!(write);
+            // Most writes finish at once; only one that has to wait for the socket arms the
+            // write timer (a timer per batch is measurable in a large fan-out).
+            let first = std::future::poll_fn(|cx| Poll::Ready(write.as_mut().poll(cx))).await;
+            let result = match first {
+                Poll::Ready(result) => Some(Ok(result)),
+                Poll::Pending => {
+                    let write = tokio::time::timeout(write_timeout, &mut write);
+                    tokio::pin!(write);
+                    // Only an abnormal close interrupts a write; a normal one lets it finish.
+                    loop {
+                        tokio::select! {
+                            result = &mut write => break Some(result),
+                            _ = close_rx.changed() => {
+                                if close_rx.borrow().as_ref().is_some_and(|r| r.code != 1000) {
+                                    break None;
+                                }
+                            }
+                        }
+                    }
+                }
+            };
+            result
         };
         match result {
             Some(Ok(Ok(()))) | None => {}
@@ -1013,6 +1124,9 @@ async fn write_loop<S>(
                 tracing::info!("write timed out: slow consumer");
                 out.close(close_code::SLOW_CONSUMER, "slow consumer");
             }
+        }
+        if batch.capacity() > MAX_KEPT_BATCH {
+            batch = VecDeque::new();
         }
     };
     let finish = async {

@@ -111,8 +111,14 @@ pub trait ChannelLayer: Send + Sync + 'static {
     async fn group_send(&self, group: &str, push: Push) -> Result<(), LayerError>;
 }
 
-/// The local members of one group, by member id.
-type Members = HashMap<u64, Arc<dyn GroupMember>>;
+/// The local members of one group.
+#[derive(Default)]
+struct Members {
+    by_id: HashMap<u64, Arc<dyn GroupMember>>,
+    /// The members as a list, made on the first send after a change and shared by the sends
+    /// until the next one, so a send to a large group neither clones nor allocates per member.
+    snapshot: OnceLock<Arc<[Arc<dyn GroupMember>]>>,
+}
 
 /// The members of groups in this process. Every layer keeps one; the in-memory layer is just
 /// this, a networked layer adds the transport between processes.
@@ -126,8 +132,9 @@ impl LocalGroups {
     pub fn add(&self, group: &str, member: Arc<dyn GroupMember>) -> bool {
         let mut groups = self.groups.write().unwrap_or_else(|e| e.into_inner());
         let members = groups.entry(group.to_owned()).or_default();
-        let first = members.is_empty();
-        members.insert(member.member_id(), member);
+        let first = members.by_id.is_empty();
+        members.by_id.insert(member.member_id(), member);
+        members.snapshot = OnceLock::new();
         first
     }
 
@@ -137,8 +144,10 @@ impl LocalGroups {
         let Some(members) = groups.get_mut(group) else {
             return false;
         };
-        members.remove(&member_id);
-        if members.is_empty() {
+        if members.by_id.remove(&member_id).is_some() {
+            members.snapshot = OnceLock::new();
+        }
+        if members.by_id.is_empty() {
             groups.remove(group);
             true
         } else {
@@ -148,14 +157,17 @@ impl LocalGroups {
 
     /// Delivers `push` to every local member of `group`; returns how many got it.
     pub fn deliver(&self, group: &str, push: &Push) -> usize {
-        let members: Vec<Arc<dyn GroupMember>> = {
+        let members = {
             let groups = self.groups.read().unwrap_or_else(|e| e.into_inner());
             match groups.get(group) {
-                Some(members) => members.values().cloned().collect(),
+                Some(members) => members
+                    .snapshot
+                    .get_or_init(|| members.by_id.values().cloned().collect())
+                    .clone(),
                 None => return 0,
             }
         };
-        for member in &members {
+        for member in members.iter() {
             member.deliver(group, push);
         }
         members.len()
@@ -164,7 +176,7 @@ impl LocalGroups {
     /// Number of local members of `group`.
     pub fn len(&self, group: &str) -> usize {
         let groups = self.groups.read().unwrap_or_else(|e| e.into_inner());
-        groups.get(group).map_or(0, HashMap::len)
+        groups.get(group).map_or(0, |members| members.by_id.len())
     }
 
     /// Number of groups with at least one local member.

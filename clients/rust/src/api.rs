@@ -207,6 +207,10 @@ pub mod bench {
                 endpoint: self.endpoint.with_timeout(timeout),
             }
         }
+        /// The pushes this consumer broadcasts to groups (`request_id: null`), from now on.
+        pub fn broadcasts(&self) -> runtime::Broadcasts<Push> {
+            self.endpoint.broadcasts()
+        }
         /// Returns its `data` argument verbatim (`null` when absent).
         ///
         /// Action `echo`.
@@ -215,6 +219,75 @@ pub mod bench {
             args: &types::BenchEchoArgs,
         ) -> Result<::serde_json::Value, Error> {
             self.endpoint.call("echo", args).await
+        }
+        /// Subscribes this request id to the benchmark feed: every `publish`, from any
+        /// connection, reaches it as a `message` push carrying this request id.
+        ///
+        /// Action `subscribe`; a subscription: pushes `message`; ended by `unsubscribe`.
+        pub async fn subscribe(
+            &self,
+        ) -> Result<runtime::Subscription<SubscribePush, (), ()>, Error> {
+            self.endpoint
+                .subscribe("subscribe", "unsubscribe", &runtime::NoArgs {})
+                .await
+        }
+        /// Stops the feed for this request id.
+        ///
+        /// Action `unsubscribe`; succeeds with status 204.
+        pub async fn unsubscribe(&self) -> Result<(), Error> {
+            self.endpoint.call("unsubscribe", &runtime::NoArgs {}).await
+        }
+        /// Sends `data` to every subscriber of the feed as a `message` push (one group send,
+        /// no database), then answers.
+        ///
+        /// Action `publish`.
+        pub async fn publish(
+            &self,
+            args: &types::BenchPublishArgs,
+        ) -> Result<(), Error> {
+            self.endpoint.call("publish", args).await
+        }
+    }
+    /// Every push of consumer `Bench`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Push {
+        /// A `publish`ed value.
+        ///
+        /// `message` (status 200)
+        Message(::serde_json::Value),
+    }
+    impl runtime::PushSet for Push {
+        fn decode(
+            action: &str,
+            _status: u16,
+            data: serde_json::Value,
+        ) -> Option<Result<Self, serde_json::Error>> {
+            match action {
+                "message" => Some(serde_json::from_value(data).map(Push::Message)),
+                _ => None,
+            }
+        }
+    }
+    /// The pushes of a `subscribe` subscription.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum SubscribePush {
+        /// A `publish`ed value.
+        ///
+        /// `message` (status 200)
+        Message(::serde_json::Value),
+    }
+    impl runtime::PushSet for SubscribePush {
+        fn decode(
+            action: &str,
+            _status: u16,
+            data: serde_json::Value,
+        ) -> Option<Result<Self, serde_json::Error>> {
+            match action {
+                "message" => {
+                    Some(serde_json::from_value(data).map(SubscribePush::Message))
+                }
+                _ => None,
+            }
         }
     }
 }

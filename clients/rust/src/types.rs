@@ -22,6 +22,21 @@ impl ::std::default::Default for BenchEchoArgs {
         }
     }
 }
+/**Sends `data` to every subscriber of the feed as a `message` push (one group send,
+no database), then answers.*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct BenchPublishArgs {
+    ///Any JSON value.
+    #[serde(default = "defaults::bench_publish_args_data")]
+    pub data: ::serde_json::Value,
+}
+impl ::std::default::Default for BenchPublishArgs {
+    fn default() -> Self {
+        Self {
+            data: defaults::bench_publish_args_data(),
+        }
+    }
+}
 ///Arguments of `create`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CreateArgs {
@@ -296,6 +311,9 @@ pub struct ViewUpdateArgs {
 /// Generation of default values for serde.
 pub mod defaults {
     pub(super) fn bench_echo_args_data() -> ::serde_json::Value {
+        ::serde_json::from_str::<::serde_json::Value>("null").unwrap()
+    }
+    pub(super) fn bench_publish_args_data() -> ::serde_json::Value {
         ::serde_json::from_str::<::serde_json::Value>("null").unwrap()
     }
     pub(super) fn view_list_args_query() -> super::ViewQuery {

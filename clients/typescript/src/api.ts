@@ -37,6 +37,17 @@ export interface BenchEchoArgs {
 }
 
 /**
+ * Sends `data` to every subscriber of the feed as a `message` push (one group send,
+ * no database), then answers.
+ */
+export interface BenchPublishArgs {
+  /**
+   * Any JSON value.
+   */
+  data?: unknown;
+}
+
+/**
  * Arguments of `create`.
  */
 export interface CreateArgs {
@@ -540,6 +551,28 @@ export class PlainClient {
 }
 
 /**
+ * Every push of consumer `Bench`.
+ */
+export type BenchPush =
+  /**
+   * A `publish`ed value.
+   *
+   * `message` (status 200)
+   */
+  | { readonly action: "message"; readonly data: unknown };
+
+/**
+ * The pushes of a `subscribe` subscription.
+ */
+export type BenchSubscribePush =
+  /**
+   * A `publish`ed value.
+   *
+   * `message` (status 200)
+   */
+  | { readonly action: "message"; readonly data: unknown };
+
+/**
  * The benchmark endpoint: as little work per message as the protocol allows.
  *
  * A typed client of consumer `Bench`: one method per action.
@@ -567,6 +600,11 @@ export class BenchClient {
     return new BenchClient(this.endpoint.withTimeout(timeoutMs));
   }
 
+  /** The pushes this consumer broadcasts to groups (`request_id: null`), from now on. */
+  broadcasts(): rt.Broadcasts<BenchPush> {
+    return this.endpoint.broadcasts(["message"]);
+  }
+
   /**
    * Returns its `data` argument verbatim (`null` when absent).
    *
@@ -574,6 +612,35 @@ export class BenchClient {
    */
   echo(args: BenchEchoArgs, options?: rt.CallOptions): Promise<unknown> {
     return this.endpoint.call("echo", args, options);
+  }
+
+  /**
+   * Subscribes this request id to the benchmark feed: every `publish`, from any
+   * connection, reaches it as a `message` push carrying this request id.
+   *
+   * Action `subscribe`; a subscription: pushes `message`; ended by `unsubscribe`.
+   */
+  subscribe(options?: rt.CallOptions): Promise<rt.Subscription<BenchSubscribePush, null, null>> {
+    return this.endpoint.subscribe("subscribe", "unsubscribe", ["message"], {}, options);
+  }
+
+  /**
+   * Stops the feed for this request id.
+   *
+   * Action `unsubscribe`; succeeds with status 204.
+   */
+  unsubscribe(options?: rt.CallOptions): Promise<null> {
+    return this.endpoint.call("unsubscribe", {}, options);
+  }
+
+  /**
+   * Sends `data` to every subscriber of the feed as a `message` push (one group send,
+   * no database), then answers.
+   *
+   * Action `publish`.
+   */
+  publish(args: BenchPublishArgs, options?: rt.CallOptions): Promise<null> {
+    return this.endpoint.call("publish", args, options);
   }
 }
 

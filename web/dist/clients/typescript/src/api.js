@@ -122,6 +122,10 @@ export class BenchClient {
     withTimeout(timeoutMs) {
         return new BenchClient(this.endpoint.withTimeout(timeoutMs));
     }
+    /** The pushes this consumer broadcasts to groups (`request_id: null`), from now on. */
+    broadcasts() {
+        return this.endpoint.broadcasts(["message"]);
+    }
     /**
      * Returns its `data` argument verbatim (`null` when absent).
      *
@@ -129,6 +133,32 @@ export class BenchClient {
      */
     echo(args, options) {
         return this.endpoint.call("echo", args, options);
+    }
+    /**
+     * Subscribes this request id to the benchmark feed: every `publish`, from any
+     * connection, reaches it as a `message` push carrying this request id.
+     *
+     * Action `subscribe`; a subscription: pushes `message`; ended by `unsubscribe`.
+     */
+    subscribe(options) {
+        return this.endpoint.subscribe("subscribe", "unsubscribe", ["message"], {}, options);
+    }
+    /**
+     * Stops the feed for this request id.
+     *
+     * Action `unsubscribe`; succeeds with status 204.
+     */
+    unsubscribe(options) {
+        return this.endpoint.call("unsubscribe", {}, options);
+    }
+    /**
+     * Sends `data` to every subscriber of the feed as a `message` push (one group send,
+     * no database), then answers.
+     *
+     * Action `publish`.
+     */
+    publish(args, options) {
+        return this.endpoint.call("publish", args, options);
     }
 }
 /**
