@@ -474,3 +474,35 @@ async fn a_model_without_a_key_is_refused_at_start_up() {
         "model Keyless must declare exactly one #[pk] field, not 0"
     );
 }
+
+#[tokio::test]
+async fn a_sqlite_file_is_shared_by_stores_in_wal_mode() {
+    let url = common::temp_database("wal");
+    let path = std::path::PathBuf::from(url.trim_start_matches("sqlite:"));
+    let a = store(&url, Arc::new(InMemoryChannelLayer::new())).await;
+    // A second store on the file, as a second server process would open it.
+    let b = Store::connect(&url, Arc::new(InMemoryChannelLayer::new()))
+        .await
+        .unwrap();
+    // Both write at once, through several pool connections each: none fails as busy.
+    let writes = |store: Store, prefix: &'static str| async move {
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..40 {
+            let store = store.clone();
+            tasks.spawn(async move { store.create::<Note>(&note(&format!("{prefix}{i}"))).await });
+        }
+        while let Some(done) = tasks.join_next().await {
+            done.unwrap().unwrap();
+        }
+    };
+    tokio::join!(writes(a.clone(), "a"), writes(b.clone(), "b"));
+    for store in [&a, &b] {
+        assert_eq!(store.count::<Note>(&Query::all()).await.unwrap(), 80);
+    }
+    let wal = path.with_extension("db-wal");
+    assert!(wal.exists(), "{} exists in WAL mode", wal.display());
+    drop((a, b));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}

@@ -385,23 +385,21 @@ fn run_fanout(settings: &Settings, limit: u64, redis: bool) -> Result<(), String
     let messages = settings.messages;
     let room = Some(subscribers + 16);
     let mut results = Vec::new();
-    let mut run_one = |label: &str, feed: Feed, processes: usize| -> Result<(), String> {
+    // `shared_file`: the servers use one SQLite file (as processes sharing a database must);
+    // otherwise each uses the demo's default, in-memory SQLite. `redis`: the servers share
+    // Redis as their channel layer.
+    let mut run_one = |label: &str,
+                       feed: Feed,
+                       processes: usize,
+                       shared_file: bool,
+                       redis: bool|
+     -> Result<(), String> {
         let label = label.to_owned();
         let result = if feed == Feed::Raw {
             let raw =
                 ServerProcess::spawn(ServerKind::RawBroadcast, settings.server_cpus.as_ref())?;
             eprintln!("raw broadcast server: pid {}, {}", raw.pid(), raw.addr());
             let (addr, pid) = (raw.addr(), raw.pid());
-            on_client_runtime(settings, async move {
-                fanout::run(&label, feed, &[addr], addr, &[pid], subscribers, messages).await
-            })?
-        } else if processes == 1 {
-            let options = ChanrestOptions {
-                max_connections: room,
-                ..Default::default()
-            };
-            let server = chanrest_server(settings, &options)?;
-            let (addr, pid) = (server.addr(), server.pid());
             on_client_runtime(settings, async move {
                 fanout::run(&label, feed, &[addr], addr, &[pid], subscribers, messages).await
             })?
@@ -415,9 +413,9 @@ fn run_fanout(settings: &Settings, limit: u64, redis: bool) -> Result<(), String
             );
             let db = format!("/tmp/chanrest-bench-{unique}.db");
             let options = ChanrestOptions {
-                database: Some(format!("sqlite:{db}")),
-                redis: Some(settings.redis.clone()),
-                redis_prefix: Some(format!("bench-{unique}:")),
+                database: shared_file.then(|| format!("sqlite:{db}")),
+                redis: redis.then(|| settings.redis.clone()),
+                redis_prefix: redis.then(|| format!("bench-{unique}:")),
                 max_connections: room,
             };
             let result = (|| {
@@ -440,22 +438,39 @@ fn run_fanout(settings: &Settings, limit: u64, redis: bool) -> Result<(), String
         Ok(())
     };
     if redis {
-        run_one("group push, 1 process, in-memory layer", Feed::Group, 1)?;
-        run_one("group push, 2 processes, Redis layer", Feed::Group, 2)?;
         run_one(
-            "model observer, 1 process, in-memory layer",
+            "group push, 1 process, in-memory layer",
+            Feed::Group,
+            1,
+            false,
+            false,
+        )?;
+        run_one(
+            "group push, 2 processes, Redis layer",
+            Feed::Group,
+            2,
+            false,
+            true,
+        )?;
+        // Both observer rows write to a SQLite file, as two processes sharing a database must.
+        run_one(
+            "model observer (SQLite file), 1 process, in-memory layer",
             Feed::Observer,
             1,
+            true,
+            false,
         )?;
         run_one(
-            "model observer, 2 processes, Redis layer",
+            "model observer (SQLite file), 2 processes, Redis layer",
             Feed::Observer,
             2,
+            true,
+            true,
         )?;
     } else {
-        run_one("raw broadcast", Feed::Raw, 1)?;
-        run_one("chanrest group push", Feed::Group, 1)?;
-        run_one("chanrest model observer", Feed::Observer, 1)?;
+        run_one("raw broadcast", Feed::Raw, 1, false, false)?;
+        run_one("chanrest group push", Feed::Group, 1, false, false)?;
+        run_one("chanrest model observer", Feed::Observer, 1, false, false)?;
     }
     let name = if redis { "fanout-redis" } else { "fanout" };
     println!(

@@ -211,7 +211,25 @@ impl Store {
                     .idle_timeout(None)
                     .max_lifetime(None)
             } else {
-                AnyPoolOptions::new().max_connections(4)
+                // A file is opened in WAL mode with `synchronous = NORMAL`, SQLite's advice for
+                // servers: a commit appends to the log without an fsync of its own, readers do
+                // not block the writer, and several processes can share the file. After a power
+                // loss the last commits may be missing; the database is never corrupt. Set
+                // other pragmas on your own pool if you need every commit on disk.
+                AnyPoolOptions::new()
+                    .max_connections(4)
+                    .after_connect(|connection, _| {
+                        Box::pin(async move {
+                            for pragma in [
+                                "PRAGMA journal_mode = WAL",
+                                "PRAGMA synchronous = NORMAL",
+                                "PRAGMA busy_timeout = 5000",
+                            ] {
+                                sqlx::query(pragma).execute(&mut *connection).await?;
+                            }
+                            Ok(())
+                        })
+                    })
             };
             (SqlDialect::Sqlite, url, options)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -230,13 +248,6 @@ impl Store {
             .connect(&url)
             .await
             .map_err(|err| StoreError(format!("cannot open {url}: {err}")))?;
-        if dialect == SqlDialect::Sqlite {
-            // Concurrent writers wait for each other instead of failing at once.
-            sqlx::query(audited("PRAGMA busy_timeout = 5000".to_owned()))
-                .execute(&pool)
-                .await
-                .map_err(|e| StoreError(e.to_string()))?;
-        }
         Ok(Store {
             inner: Arc::new(StoreInner {
                 pool,
