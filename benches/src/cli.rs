@@ -384,7 +384,8 @@ fn run_fanout(settings: &Settings, limit: u64, redis: bool) -> Result<(), String
     let subscribers = fitting_subscribers(settings.subscribers, limit);
     let messages = settings.messages;
     let room = Some(subscribers + 16);
-    let mut results = Vec::new();
+    let name = if redis { "fanout-redis" } else { "fanout" };
+    let mut all_rounds = Vec::new();
     // `shared_file`: the servers use one SQLite file (as processes sharing a database must);
     // otherwise each uses the demo's default, in-memory SQLite. `redis`: the servers share
     // Redis as their channel layer.
@@ -434,47 +435,75 @@ fn run_fanout(settings: &Settings, limit: u64, redis: bool) -> Result<(), String
             result?
         };
         eprintln!("{}", fanout::describe(&result));
-        results.push(result);
+        all_rounds.push(result);
         Ok(())
     };
-    if redis {
-        run_one(
-            "group push, 1 process, in-memory layer",
-            Feed::Group,
-            1,
-            false,
-            false,
-        )?;
-        run_one(
-            "group push, 2 processes, Redis layer",
-            Feed::Group,
-            2,
-            false,
-            true,
-        )?;
-        // Both observer rows write to a SQLite file, as two processes sharing a database must.
-        run_one(
-            "model observer (SQLite file), 1 process, in-memory layer",
-            Feed::Observer,
-            1,
-            true,
-            false,
-        )?;
-        run_one(
-            "model observer (SQLite file), 2 processes, Redis layer",
-            Feed::Observer,
-            2,
-            true,
-            true,
-        )?;
+    // (label, feed, processes, shared SQLite file, Redis layer). Both observer rows of
+    // fanout-redis write to a SQLite file, as two processes sharing a database must.
+    let rows: &[(&str, Feed, usize, bool, bool)] = if redis {
+        &[
+            (
+                "group push, 1 process, in-memory layer",
+                Feed::Group,
+                1,
+                false,
+                false,
+            ),
+            (
+                "group push, 2 processes, Redis layer",
+                Feed::Group,
+                2,
+                false,
+                true,
+            ),
+            (
+                "model observer (SQLite file), 1 process, in-memory layer",
+                Feed::Observer,
+                1,
+                true,
+                false,
+            ),
+            (
+                "model observer (SQLite file), 2 processes, Redis layer",
+                Feed::Observer,
+                2,
+                true,
+                true,
+            ),
+        ]
     } else {
-        run_one("raw broadcast", Feed::Raw, 1, false, false)?;
-        run_one("chanrest group push", Feed::Group, 1, false, false)?;
-        run_one("chanrest model observer", Feed::Observer, 1, false, false)?;
+        &[
+            ("raw broadcast", Feed::Raw, 1, false, false),
+            ("chanrest group push", Feed::Group, 1, false, false),
+            ("chanrest model observer", Feed::Observer, 1, false, false),
+        ]
+    };
+    // Every row once per round, in reverse order every other round; fresh servers each time.
+    for round in 0..settings.rounds {
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        if round % 2 == 1 {
+            order.reverse();
+        }
+        for i in order {
+            let (label, feed, processes, shared_file, redis) = rows[i];
+            eprintln!("{name} round {}/{}:", round + 1, settings.rounds);
+            run_one(label, feed, processes, shared_file, redis)?;
+        }
     }
-    let name = if redis { "fanout-redis" } else { "fanout" };
+    let results: Vec<fanout::FanoutResult> = rows
+        .iter()
+        .filter_map(|(label, ..)| {
+            let rounds: Vec<_> = all_rounds
+                .iter()
+                .filter(|r| r.label == *label)
+                .cloned()
+                .collect();
+            fanout::FanoutResult::median_of(&rounds)
+        })
+        .collect();
     println!(
-        "## {name}\n\n{subscribers} subscribers, {messages} messages, one run each; {}; {}.\n",
+        "## {name}\n\n{subscribers} subscribers, {messages} messages; medians of {} rounds (each row's servers fresh in every round, the order reversed every other round); {}; {}.\n",
+        settings.rounds,
         machine_line(),
         placement::describe(settings.client_cpus.as_ref(), settings.server_cpus.as_ref())
     );
@@ -591,26 +620,41 @@ fn run_model(settings: &Settings) -> Result<(), String> {
 /// `memory`: RSS per idle connection, chanrest then the raw `warp::ws()` server, each fresh.
 fn run_memory(settings: &Settings, limit: u64) -> Result<(), String> {
     let connections = fitting_subscribers(settings.idle_connections, limit);
-    let mut results = Vec::new();
-    for kind in [ServerKind::Chanrest, ServerKind::RawHold] {
-        let options = ChanrestOptions {
-            max_connections: (connections > 10_000).then_some(connections + 16),
-            ..Default::default()
-        };
-        let server = ServerProcess::spawn_with(kind, settings.server_cpus.as_ref(), &options)?;
-        let (pid, addr) = (server.pid(), server.addr());
-        let label = match kind {
-            ServerKind::Chanrest => "chanrest /ws/plain/",
-            _ => "raw warp::ws() (holds the socket)",
-        };
-        let result = on_client_runtime(settings, async move {
-            memory::measure(label, pid, addr, connections).await
-        })?;
-        eprintln!("{label}: {:.1} KiB per connection", result.per_connection());
-        results.push(result);
+    let kinds = [ServerKind::Chanrest, ServerKind::RawHold];
+    let mut rounds: [Vec<memory::MemoryResult>; 2] = Default::default();
+    // Alternating, a fresh server process each time.
+    for round in 0..settings.rounds {
+        for k in [round % 2, 1 - round % 2] {
+            let kind = kinds[k];
+            let options = ChanrestOptions {
+                max_connections: (connections > 10_000).then_some(connections + 16),
+                ..Default::default()
+            };
+            let server = ServerProcess::spawn_with(kind, settings.server_cpus.as_ref(), &options)?;
+            let (pid, addr) = (server.pid(), server.addr());
+            let label = match kind {
+                ServerKind::Chanrest => "chanrest /ws/plain/",
+                _ => "raw warp::ws() (holds the socket)",
+            };
+            let result = on_client_runtime(settings, async move {
+                memory::measure(label, pid, addr, connections).await
+            })?;
+            eprintln!(
+                "memory round {}/{}: {label}: {:.1} KiB per connection",
+                round + 1,
+                settings.rounds,
+                result.per_connection()
+            );
+            rounds[k].push(result);
+        }
     }
+    let results: Vec<memory::MemoryResult> = rounds
+        .iter()
+        .filter_map(|r| memory::MemoryResult::median_of(r))
+        .collect();
     println!(
-        "## memory\n\nFresh server processes; {}; {}.\n",
+        "## memory\n\nFresh server processes, alternating; the round with the median KiB per connection of {} rounds; {}; {}.\n",
+        settings.rounds,
         machine_line(),
         placement::describe(settings.client_cpus.as_ref(), settings.server_cpus.as_ref())
     );

@@ -8,7 +8,7 @@
 //! nanoseconds since the run's base instant when it was sent. Subscribers live in this process,
 //! so they read the same clock: latency is publish-send to push-receive.
 
-use crate::stats::percentile;
+use crate::stats::{median, percentile};
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
 use serde_json::Value;
@@ -186,6 +186,35 @@ impl FanoutResult {
     /// Deliveries per second over [`FanoutResult::elapsed`].
     pub fn per_sec(&self) -> f64 {
         self.deliveries as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    /// One row for several rounds of the same run: the median of each time (so the median
+    /// rate, as every round delivers the same count when nothing is lost), the fewest
+    /// deliveries, and the most lost. `None` when empty.
+    pub fn median_of(rounds: &[FanoutResult]) -> Option<FanoutResult> {
+        let first = rounds.first()?;
+        let median_of = |f: fn(&FanoutResult) -> Duration| {
+            Duration::from_secs_f64(median(rounds.iter().map(|r| f(r).as_secs_f64()).collect()))
+        };
+        Some(FanoutResult {
+            label: first.label.clone(),
+            subscribers: first.subscribers,
+            messages: first.messages,
+            deliveries: rounds.iter().map(|r| r.deliveries).min().unwrap_or(0),
+            lost: rounds.iter().map(|r| r.lost).max().unwrap_or(0),
+            lossy_subscribers: rounds
+                .iter()
+                .map(|r| r.lossy_subscribers)
+                .max()
+                .unwrap_or(0),
+            elapsed: median_of(|r| r.elapsed),
+            publish_time: median_of(|r| r.publish_time),
+            p50: median_of(|r| r.p50),
+            p99: median_of(|r| r.p99),
+            max: median_of(|r| r.max),
+            server_cpu: median_of(|r| r.server_cpu),
+            client_cpu: median_of(|r| r.client_cpu),
+        })
     }
 }
 
@@ -481,4 +510,33 @@ pub fn describe(r: &FanoutResult) -> String {
         r.server_cpu.as_secs_f64(),
         r.client_cpu.as_secs_f64()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians_over_rounds_keep_the_worst_loss() {
+        let round = |secs: u64, lost| FanoutResult {
+            label: "x".into(),
+            subscribers: 10,
+            messages: 10,
+            deliveries: 100 - lost,
+            lost,
+            lossy_subscribers: lost as usize,
+            elapsed: Duration::from_secs(secs),
+            publish_time: Duration::from_secs(secs),
+            p50: Duration::from_millis(secs),
+            p99: Duration::from_millis(secs * 2),
+            max: Duration::from_millis(secs * 3),
+            server_cpu: Duration::from_secs(secs),
+            client_cpu: Duration::ZERO,
+        };
+        let median = FanoutResult::median_of(&[round(4, 0), round(1, 3), round(2, 0)]).unwrap();
+        assert_eq!(median.elapsed, Duration::from_secs(2));
+        assert_eq!(median.p99, Duration::from_millis(4));
+        assert_eq!((median.deliveries, median.lost), (97, 3));
+        assert!(FanoutResult::median_of(&[]).is_none());
+    }
 }

@@ -34,6 +34,14 @@ impl MemoryResult {
     pub fn per_connection(&self) -> f64 {
         (self.after_kib as f64 - self.before_kib as f64) / self.connections.max(1) as f64
     }
+
+    /// The round with the median KiB per connection (the lower middle one of an even count).
+    /// `None` when empty.
+    pub fn median_of(rounds: &[MemoryResult]) -> Option<MemoryResult> {
+        let mut sorted = rounds.to_vec();
+        sorted.sort_by(|a, b| a.per_connection().total_cmp(&b.per_connection()));
+        sorted.get(sorted.len().saturating_sub(1) / 2).cloned()
+    }
 }
 
 /// Measures the server `pid` at `addr`: RSS after [`SETTLE`], then `connections` idle
@@ -87,4 +95,26 @@ pub fn markdown_table(results: &[MemoryResult]) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_median_round_is_a_real_round() {
+        let round = |after_kib| MemoryResult {
+            label: "x".into(),
+            connections: 10,
+            before_kib: 100,
+            after_kib,
+        };
+        let rounds = [round(300), round(200), round(250)];
+        assert_eq!(MemoryResult::median_of(&rounds).unwrap().after_kib, 250);
+        assert_eq!(
+            MemoryResult::median_of(&rounds[..2]).unwrap().after_kib,
+            200
+        );
+        assert!(MemoryResult::median_of(&[]).is_none());
+    }
 }

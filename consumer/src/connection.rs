@@ -181,9 +181,9 @@ impl Outbound {
 struct Targets {
     plain: bool,
     request_ids: Vec<RequestId>,
-    /// The JSON text of every target's request id, each followed by `\0` (which JSON text
-    /// cannot hold unescaped): what a push appends, without a pointer per id to chase.
-    ids_text: String,
+    /// The JSON text of every target's request id, each after its length (4 bytes, native
+    /// order): what a push appends, in one allocation instead of a pointer per id to chase.
+    ids_text: Vec<u8>,
 }
 
 impl Targets {
@@ -195,9 +195,23 @@ impl Targets {
         self.ids_text.clear();
         let plain = self.plain.then(RequestId::none);
         for id in self.request_ids.iter().chain(plain.as_ref()) {
-            self.ids_text.push_str(id.as_json());
-            self.ids_text.push('\0');
+            let text = id.as_json().as_bytes();
+            let len = u32::try_from(text.len()).expect("a request id is smaller than a message");
+            self.ids_text.extend_from_slice(&len.to_ne_bytes());
+            self.ids_text.extend_from_slice(text);
         }
+    }
+
+    /// The JSON text of each target's request id.
+    fn ids(&self) -> impl Iterator<Item = &str> {
+        let mut rest = self.ids_text.as_slice();
+        std::iter::from_fn(move || {
+            let (len, tail) = rest.split_first_chunk::<4>()?;
+            let (id, tail) = tail.split_at(u32::from_ne_bytes(*len) as usize);
+            rest = tail;
+            // Written from `&str`s by `refresh`.
+            std::str::from_utf8(id).ok()
+        })
     }
 }
 
@@ -224,13 +238,17 @@ impl GroupMember for Membership {
         self.session_id
     }
 
+    fn prefetch(&self) {
+        crate::layer::prefetch(&self.out);
+    }
+
     fn deliver(&self, _group: &str, push: &Push) {
         let targets = self.targets();
         if self.dialect == Dialect::Dcrf {
             // The common case, and the hot one in a large fan-out: the envelope is encoded
             // once per push; each target only adds its request id.
             let prefix = push.dcrf_prefix();
-            for id in targets.ids_text.split_terminator('\0') {
+            for id in targets.ids() {
                 let text = match &self.stream_prefix {
                     None => {
                         let mut text = String::with_capacity(prefix.len() + id.len() + 1);
