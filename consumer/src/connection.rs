@@ -177,7 +177,7 @@ impl Outbound {
 }
 
 /// Who a group's push is for on one session: plain membership and subscribing request ids.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Targets {
     plain: bool,
     request_ids: Vec<RequestId>,
@@ -216,7 +216,9 @@ impl Targets {
 }
 
 /// One session's membership of one group, as the channel layer holds it: a push to the group
-/// comes straight here, with no lookup by group name, and goes out once per target.
+/// comes straight here, with no lookup by group name, and goes out once per target. It never
+/// changes (so a push reads it without a lock): a change of targets puts a new one in the
+/// layer in its place.
 struct Membership {
     session_id: u64,
     out: Arc<Outbound>,
@@ -224,13 +226,7 @@ struct Membership {
     stream: Option<Arc<str>>,
     /// `{"stream":"<name>","payload":` behind the multiplexer.
     stream_prefix: Option<Arc<str>>,
-    targets: Mutex<Targets>,
-}
-
-impl Membership {
-    fn targets(&self) -> std::sync::MutexGuard<'_, Targets> {
-        self.targets.lock().unwrap_or_else(|e| e.into_inner())
-    }
+    targets: Targets,
 }
 
 impl GroupMember for Membership {
@@ -240,10 +236,13 @@ impl GroupMember for Membership {
 
     fn prefetch(&self) {
         crate::layer::prefetch(&self.out);
+        if let Some(first) = self.targets.ids_text.first() {
+            std::hint::black_box(*first);
+        }
     }
 
     fn deliver(&self, _group: &str, push: &Push) {
-        let targets = self.targets();
+        let targets = &self.targets;
         if self.dialect == Dialect::Dcrf {
             // The common case, and the hot one in a large fan-out: the envelope is encoded
             // once per push; each target only adds its request id.
@@ -305,6 +304,9 @@ pub(crate) struct Session {
     out: Arc<Outbound>,
     layer: Arc<dyn ChannelLayer>,
     groups: Mutex<HashMap<String, Arc<Membership>>>,
+    /// Held across a membership change, layer call included, so the layer gets a session's
+    /// changes in the order they were made.
+    membership_changes: tokio::sync::Mutex<()>,
     detached: Mutex<JoinSet<()>>,
     max_detached: usize,
     max_groups: usize,
@@ -330,7 +332,8 @@ impl Session {
         group: &str,
         change: impl FnOnce(&mut Targets),
     ) -> crate::Result<()> {
-        let (membership, was_member, is_member) = {
+        let _in_order = self.membership_changes.lock().await;
+        let (membership, was_member) = {
             let mut groups = self.lock_groups();
             let was_member = groups.contains_key(group);
             if !was_member && groups.len() >= self.max_groups {
@@ -343,41 +346,42 @@ impl Session {
                     .into()],
                 });
             }
-            let membership = groups
-                .entry(group.to_owned())
-                .or_insert_with(|| {
-                    Arc::new(Membership {
-                        session_id: self.id,
-                        out: self.out.clone(),
-                        dialect: self.dialect,
-                        stream: self.stream.clone(),
-                        stream_prefix: self.stream_prefix.clone(),
-                        targets: Mutex::new(Targets::default()),
-                    })
-                })
-                .clone();
-            let is_member = {
-                let mut targets = membership.targets();
-                change(&mut targets);
-                targets.refresh();
-                !targets.is_empty()
-            };
-            if !is_member {
+            let mut targets = groups
+                .get(group)
+                .map(|m| m.targets.clone())
+                .unwrap_or_default();
+            change(&mut targets);
+            targets.refresh();
+            if targets.is_empty() {
                 groups.remove(group);
+                (None, was_member)
+            } else {
+                let membership = Arc::new(Membership {
+                    session_id: self.id,
+                    out: self.out.clone(),
+                    dialect: self.dialect,
+                    stream: self.stream.clone(),
+                    stream_prefix: self.stream_prefix.clone(),
+                    targets,
+                });
+                groups.insert(group.to_owned(), membership.clone());
+                (Some(membership), was_member)
             }
-            (membership, was_member, is_member)
         };
-        match (was_member, is_member) {
-            (false, true) => {
+        match (was_member, membership) {
+            (was_member, Some(membership)) => {
+                if !was_member {
+                    self.metrics.memberships.fetch_add(1, Ordering::Relaxed);
+                }
+                // Joins, or replaces this session's membership with the changed one.
                 let member: Arc<dyn GroupMember> = membership;
-                self.metrics.memberships.fetch_add(1, Ordering::Relaxed);
                 self.layer.group_add(group, member).await?;
             }
-            (true, false) => {
+            (true, None) => {
                 self.metrics.memberships.fetch_sub(1, Ordering::Relaxed);
                 self.layer.group_discard(group, self.id).await?
             }
-            _ => {}
+            (false, None) => {}
         }
         Ok(())
     }
@@ -536,7 +540,7 @@ impl Ctx {
             .session
             .lock_groups()
             .iter()
-            .filter(|(_, m)| m.targets().request_ids.contains(&self.request_id))
+            .filter(|(_, m)| m.targets.request_ids.contains(&self.request_id))
             .map(|(g, _)| g.clone())
             .collect();
         for group in groups {
@@ -876,6 +880,7 @@ where
             out: out.clone(),
             layer: layer.clone(),
             groups: Mutex::new(HashMap::new()),
+            membership_changes: tokio::sync::Mutex::new(()),
             detached: Mutex::new(JoinSet::new()),
             max_detached: limits.max_detached_per_consumer,
             max_groups: limits.max_groups_per_consumer,

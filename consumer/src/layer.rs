@@ -120,7 +120,8 @@ impl From<LayerError> for ActionError {
 /// default; a networked layer makes groups span processes.
 #[async_trait]
 pub trait ChannelLayer: Send + Sync + 'static {
-    /// Adds a local member to `group`.
+    /// Adds a local member to `group`; a member with the same [`GroupMember::member_id`]
+    /// already there is replaced (that is how a member's change reaches the layer).
     async fn group_add(&self, group: &str, member: Arc<dyn GroupMember>) -> Result<(), LayerError>;
     /// Removes a member from `group` (no error when it was not a member).
     async fn group_discard(&self, group: &str, member_id: u64) -> Result<(), LayerError>;
@@ -144,8 +145,21 @@ pub struct LocalGroups {
     groups: RwLock<HashMap<String, Members>>,
 }
 
+fn deliver_to(members: &[Arc<dyn GroupMember>], group: &str, push: &Push) {
+    for (i, member) in members.iter().enumerate() {
+        if let Some(ahead) = members.get(i + PREFETCH_DISTANCE) {
+            prefetch(ahead);
+        }
+        if let Some(ahead) = members.get(i + PREFETCH_DISTANCE / 2) {
+            ahead.prefetch();
+        }
+        member.deliver(group, push);
+    }
+}
+
 impl LocalGroups {
-    /// Adds `member` to `group`; true when the group had no local member before.
+    /// Adds `member` to `group`, replacing a member with the same id; true when the group had
+    /// no local member before.
     pub fn add(&self, group: &str, member: Arc<dyn GroupMember>) -> bool {
         let mut groups = self.groups.write().unwrap_or_else(|e| e.into_inner());
         let members = groups.entry(group.to_owned()).or_default();
@@ -172,27 +186,24 @@ impl LocalGroups {
         }
     }
 
-    /// Delivers `push` to every local member of `group`; returns how many got it.
+    /// The local members of `group` right now, if any.
+    fn members(&self, group: &str) -> Option<Arc<[Arc<dyn GroupMember>]>> {
+        let groups = self.groups.read().unwrap_or_else(|e| e.into_inner());
+        let members = groups.get(group)?;
+        Some(
+            members
+                .snapshot
+                .get_or_init(|| members.by_id.values().cloned().collect())
+                .clone(),
+        )
+    }
+
+    /// Delivers `push` to every local member of `group` now; returns how many got it.
     pub fn deliver(&self, group: &str, push: &Push) -> usize {
-        let members = {
-            let groups = self.groups.read().unwrap_or_else(|e| e.into_inner());
-            match groups.get(group) {
-                Some(members) => members
-                    .snapshot
-                    .get_or_init(|| members.by_id.values().cloned().collect())
-                    .clone(),
-                None => return 0,
-            }
+        let Some(members) = self.members(group) else {
+            return 0;
         };
-        for (i, member) in members.iter().enumerate() {
-            if let Some(ahead) = members.get(i + PREFETCH_DISTANCE) {
-                prefetch(ahead);
-            }
-            if let Some(ahead) = members.get(i + PREFETCH_DISTANCE / 2) {
-                ahead.prefetch();
-            }
-            member.deliver(group, push);
-        }
+        deliver_to(&members, group, push);
         members.len()
     }
 
