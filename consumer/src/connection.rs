@@ -9,6 +9,7 @@ use crate::layer::{ChannelLayer, GroupMember, Push};
 use crate::permission::Permissions;
 use crate::scope::{Scope, User};
 use crate::server::{Limits, Metrics};
+use bytes::BytesMut;
 use futures_util::task::AtomicWaker;
 use futures_util::{SinkExt, StreamExt};
 use serde::Serialize;
@@ -28,7 +29,7 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
-use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use tokio_tungstenite::tungstenite::{Error as WsError, Message, Utf8Bytes};
 use tokio_tungstenite::WebSocketStream;
 use tracing::Instrument;
 
@@ -60,7 +61,62 @@ struct CloseReason {
 
 enum Frame {
     Text(String),
+    /// A push in the DCRF envelope, built by the writer (so a fan-out allocates nothing per
+    /// subscriber): `prefix`, the request id, `}`; behind a multiplexer wrapped as
+    /// `stream` ... `}`.
+    Push {
+        stream: Option<Arc<str>>,
+        prefix: Arc<str>,
+        id: IdText,
+    },
     Ping,
+}
+
+impl Frame {
+    /// The bytes of a text frame's payload.
+    fn text_len(&self) -> usize {
+        match self {
+            Frame::Text(text) => text.len(),
+            Frame::Push { stream, prefix, id } => {
+                let wrapped = stream.as_ref().map_or(0, |s| s.len() + 1);
+                wrapped + prefix.len() + id.as_str().len() + 1
+            }
+            Frame::Ping => 0,
+        }
+    }
+}
+
+/// A request id's JSON text, inline when short (the usual case), so queuing a push for it
+/// allocates nothing.
+enum IdText {
+    Inline { len: u8, bytes: [u8; 30] },
+    Shared(Arc<str>),
+}
+
+impl IdText {
+    fn new(text: &str) -> IdText {
+        let mut bytes = [0; 30];
+        match bytes.get_mut(..text.len()) {
+            Some(inline) => {
+                inline.copy_from_slice(text.as_bytes());
+                IdText::Inline {
+                    len: text.len() as u8,
+                    bytes,
+                }
+            }
+            None => IdText::Shared(Arc::from(text)),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            // Copied from a `&str` whole by `new`.
+            IdText::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            IdText::Shared(text) => text,
+        }
+    }
 }
 
 /// The connection's outbound queue: unbounded in messages but bounded in bytes; a client that
@@ -102,7 +158,12 @@ impl Outbound {
 
     /// Queues a frame; false when the connection is closing or has just been closed as slow.
     fn send_text(&self, text: String) -> bool {
-        let len = text.len();
+        self.send(Frame::Text(text))
+    }
+
+    /// Queues a text frame (see [`Outbound::send_text`]).
+    fn send(&self, frame: Frame) -> bool {
+        let len = frame.text_len();
         let mut queue = self.lock();
         if queue.closing {
             return false;
@@ -116,7 +177,7 @@ impl Outbound {
             return false;
         }
         queue.bytes += len;
-        self.push(queue, Frame::Text(text));
+        self.push(queue, frame);
         true
     }
 
@@ -246,27 +307,14 @@ impl GroupMember for Membership {
         if self.dialect == Dialect::Dcrf {
             // The common case, and the hot one in a large fan-out: the envelope is encoded
             // once per push; each target only adds its request id.
-            let prefix = push.dcrf_prefix();
+            let prefix = push.shared_dcrf_prefix();
             for id in targets.ids() {
-                let text = match &self.stream_prefix {
-                    None => {
-                        let mut text = String::with_capacity(prefix.len() + id.len() + 1);
-                        text.push_str(prefix);
-                        text.push_str(id);
-                        text.push('}');
-                        text
-                    }
-                    Some(stream) => {
-                        let mut text =
-                            String::with_capacity(stream.len() + prefix.len() + id.len() + 2);
-                        text.push_str(stream);
-                        text.push_str(prefix);
-                        text.push_str(id);
-                        text.push_str("}}");
-                        text
-                    }
+                let frame = Frame::Push {
+                    stream: self.stream_prefix.clone(),
+                    prefix: prefix.clone(),
+                    id: IdText::new(id),
                 };
-                if !self.out.send_text(text) {
+                if !self.out.send(frame) {
                     return;
                 }
             }
@@ -1068,11 +1116,32 @@ where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let mut bytes = 0;
+    // Every push of the batch is built in this one buffer and split off it (one allocation
+    // for the batch, not one per push).
+    let mut pushes = BytesMut::new();
     while let Some(frame) = batch.pop_front() {
+        let len = frame.text_len();
+        bytes += len;
         let message = match frame {
-            Frame::Text(text) => {
-                bytes += text.len();
-                Message::text(text)
+            Frame::Text(text) => Message::text(text),
+            Frame::Push { stream, prefix, id } => {
+                if pushes.capacity() == 0 {
+                    let rest: usize = batch
+                        .iter()
+                        .filter(|f| matches!(f, Frame::Push { .. }))
+                        .map(Frame::text_len)
+                        .sum();
+                    pushes.reserve(len + rest);
+                }
+                if let Some(stream) = &stream {
+                    pushes.extend_from_slice(stream.as_bytes());
+                }
+                pushes.extend_from_slice(prefix.as_bytes());
+                pushes.extend_from_slice(id.as_str().as_bytes());
+                pushes.extend_from_slice(if stream.is_some() { b"}}" } else { b"}" });
+                let text = Utf8Bytes::try_from(pushes.split().freeze())
+                    .expect("a push is built from strs");
+                Message::Text(text)
             }
             Frame::Ping => Message::Ping(Default::default()),
         };

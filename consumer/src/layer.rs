@@ -57,6 +57,11 @@ impl Push {
     /// appends its subscriber's id and `}`, so a push to thousands of members is serialized
     /// once (the same bytes `Reply::encode` writes, in the same key order).
     pub fn dcrf_prefix(&self) -> &str {
+        self.shared_dcrf_prefix()
+    }
+
+    /// [`Push::dcrf_prefix`], shared.
+    pub(crate) fn shared_dcrf_prefix(&self) -> &Arc<str> {
         self.encoded.get_or_init(|| {
             let action = serde_json::to_string(&self.action).expect("a string serializes");
             let data = self.data.get();
