@@ -128,6 +128,17 @@ chanrest::consumer! {
         #[status = 204]
         action unsubscribe() -> ();
 
+        /// Joins the benchmark feed as a plain group member: every `publish` reaches this
+        /// socket once more as a `message` push with `request_id: null` (the same bytes for
+        /// every plain member, as Channels' `group_add` gives).
+        #[pushes(message)]
+        #[unsubscribe(leave)]
+        action join() -> ();
+
+        /// Leaves the feed joined with `join` (subscriptions made with `subscribe` stay).
+        #[status = 204]
+        action leave() -> ();
+
         /// Sends `data` to every subscriber of the feed as a `message` push (one group send,
         /// no database), then answers.
         action publish(BenchPublishArgs {

@@ -99,6 +99,14 @@ impl BenchHandler for BenchApi {
         ctx.unsubscribe(BENCH_FEED).await
     }
 
+    async fn join(&self, ctx: &Ctx, _args: NoArgs) -> chanrest::Result<()> {
+        ctx.add_group(BENCH_FEED).await
+    }
+
+    async fn leave(&self, ctx: &Ctx, _args: NoArgs) -> chanrest::Result<()> {
+        ctx.remove_group(BENCH_FEED).await
+    }
+
     async fn publish(&self, ctx: &Ctx, args: BenchPublishArgs) -> chanrest::Result<()> {
         ctx.group_send(BENCH_FEED, Push::new("message", &args.data)?)
             .await

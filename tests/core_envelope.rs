@@ -305,6 +305,19 @@ async fn bench_feed_pushes_each_publish_to_every_subscribing_request_id() {
         .request_with_id("subscribe", Value::Null, json!({}))
         .await;
     assert_error!(reply, 400, json!(["request_id must have a value set"]));
+
+    // A plain member gets each publish once more, with request_id null, beside its
+    // subscription.
+    assert_reply!(a.request("join", json!({})).await, 200, Value::Null);
+    let reply = publisher.request("publish", json!({"data": "both"})).await;
+    assert_reply!(reply, 200, Value::Null);
+    assert_eq!(assert_push!(a, "message", "two")["data"], "both");
+    assert_eq!(assert_push!(a, "message", Value::Null)["data"], "both");
+    assert_reply!(a.request("leave", json!({})).await, 204, Value::Null);
+    let reply = publisher.request("publish", json!({"data": "one"})).await;
+    assert_reply!(reply, 200, Value::Null);
+    assert_eq!(assert_push!(a, "message", "two")["data"], "one");
+    a.assert_silent(Duration::from_millis(200)).await;
 }
 
 #[tokio::test]

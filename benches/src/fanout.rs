@@ -114,7 +114,12 @@ pub fn check_ok(text: &str, action: &str) -> Result<Envelope, String> {
 pub enum Feed {
     /// The raw broadcast baseline (`serve-raw-broadcast`).
     Raw,
-    /// chanrest's group push: `subscribe` and `publish` on `/ws/bench/` (no database).
+    /// chanrest's group push to plain members: `join` and `publish` on `/ws/bench/` (no
+    /// database); every push is `request_id: null`, the same bytes for all, as the raw
+    /// baseline's.
+    Joined,
+    /// chanrest's subscription push: `subscribe` and `publish` on `/ws/bench/`; every
+    /// subscriber's push carries its own `request_id`.
     Group,
     /// chanrest's model observer: `subscribe_todos` on `/ws/plain/`, `create` on `/ws/todos/`.
     Observer,
@@ -127,7 +132,7 @@ impl Feed {
     fn subscriber_path(self) -> &'static str {
         match self {
             Feed::Raw => "/ws/sub/",
-            Feed::Group => "/ws/bench/",
+            Feed::Group | Feed::Joined => "/ws/bench/",
             Feed::Observer => "/ws/plain/",
             Feed::Instance => "/ws/todos/",
         }
@@ -136,7 +141,7 @@ impl Feed {
     fn publisher_path(self) -> &'static str {
         match self {
             Feed::Raw => "/ws/pub/",
-            Feed::Group => "/ws/bench/",
+            Feed::Group | Feed::Joined => "/ws/bench/",
             Feed::Observer | Feed::Instance => "/ws/todos/",
         }
     }
@@ -144,7 +149,7 @@ impl Feed {
     /// The action of each push.
     fn push_action(self) -> &'static str {
         match self {
-            Feed::Raw | Feed::Group => "message",
+            Feed::Raw | Feed::Group | Feed::Joined => "message",
             Feed::Observer => "create",
             Feed::Instance => "update",
         }
@@ -274,6 +279,13 @@ pub async fn run(
                             )
                             .await?
                         }
+                        Feed::Joined => {
+                            request(
+                                &mut socket,
+                                format!(r#"{{"action":"join","request_id":{i}}}"#),
+                            )
+                            .await?
+                        }
                         Feed::Observer => {
                             request(
                                 &mut socket,
@@ -293,6 +305,7 @@ pub async fn run(
                     Feed::Raw if reply == r#"{"subscribed":true}"# => {}
                     Feed::Raw => return Err(format!("unexpected greeting: {reply}")),
                     Feed::Group => drop(check_ok(&reply, "subscribe")?),
+                    Feed::Joined => drop(check_ok(&reply, "join")?),
                     Feed::Observer => drop(check_ok(&reply, "subscribe_todos")?),
                     Feed::Instance => drop(check_ok(&reply, "subscribe_instance")?),
                 }
@@ -321,7 +334,7 @@ pub async fn run(
         let ns = base.elapsed().as_nanos();
         let text = match feed {
             Feed::Raw => format!(r#"{{"title":"{seq}:{ns}"}}"#),
-            Feed::Group => format!(
+            Feed::Group | Feed::Joined => format!(
                 r#"{{"action":"publish","request_id":{seq},"data":{{"title":"{seq}:{ns}"}}}}"#
             ),
             Feed::Observer => format!(
@@ -335,7 +348,7 @@ pub async fn run(
         match feed {
             Feed::Raw if reply == "ok" => {}
             Feed::Raw => return Err(format!("unexpected publish reply: {reply}")),
-            Feed::Group => drop(check_ok(&reply, "publish")?),
+            Feed::Group | Feed::Joined => drop(check_ok(&reply, "publish")?),
             Feed::Observer => drop(check_ok(&reply, "create")?),
             Feed::Instance => drop(check_ok(&reply, "patch")?),
         }
@@ -425,7 +438,7 @@ async fn receive(
         let push: Envelope =
             serde_json::from_str(&text).map_err(|e| format!("malformed push ({e}): {text}"))?;
         let own_id = match feed {
-            Feed::Raw => push.request_id.is_null(),
+            Feed::Raw | Feed::Joined => push.request_id.is_null(),
             _ => push.request_id.as_u64() == Some(id as u64),
         };
         if push.action != feed.push_action() || !own_id {

@@ -69,6 +69,8 @@ enum Frame {
         prefix: Arc<str>,
         id: IdText,
     },
+    /// A frame whose bytes are shared with other connections (a push to plain members).
+    Shared(Utf8Bytes),
     Ping,
 }
 
@@ -77,6 +79,7 @@ impl Frame {
     fn text_len(&self) -> usize {
         match self {
             Frame::Text(text) => text.len(),
+            Frame::Shared(text) => text.len(),
             Frame::Push { stream, prefix, id } => {
                 let wrapped = stream.as_ref().map_or(0, |s| s.len() + 1);
                 wrapped + prefix.len() + id.as_str().len() + 1
@@ -242,8 +245,9 @@ impl Outbound {
 struct Targets {
     plain: bool,
     request_ids: Vec<RequestId>,
-    /// The JSON text of every target's request id, each after its length (4 bytes, native
+    /// The JSON text of every subscribing request id, each after its length (4 bytes, native
     /// order): what a push appends, in one allocation instead of a pointer per id to chase.
+    /// Empty (nothing to fetch) for a plain member.
     ids_text: Vec<u8>,
 }
 
@@ -254,8 +258,7 @@ impl Targets {
 
     fn refresh(&mut self) {
         self.ids_text.clear();
-        let plain = self.plain.then(RequestId::none);
-        for id in self.request_ids.iter().chain(plain.as_ref()) {
+        for id in &self.request_ids {
             let text = id.as_json().as_bytes();
             let len = u32::try_from(text.len()).expect("a request id is smaller than a message");
             self.ids_text.extend_from_slice(&len.to_ne_bytes());
@@ -308,11 +311,17 @@ impl GroupMember for Membership {
             // The common case, and the hot one in a large fan-out: the envelope is encoded
             // once per push; each target only adds its request id.
             let prefix = push.shared_dcrf_prefix();
-            for id in targets.ids() {
-                let frame = Frame::Push {
-                    stream: self.stream_prefix.clone(),
-                    prefix: prefix.clone(),
-                    id: IdText::new(id),
+            let plain = targets.plain.then_some("null");
+            for id in targets.ids().chain(plain) {
+                let frame = if id == "null" && self.stream_prefix.is_none() {
+                    // A plain member: the same bytes as every other one.
+                    Frame::Shared(push.plain_frame().clone())
+                } else {
+                    Frame::Push {
+                        stream: self.stream_prefix.clone(),
+                        prefix: prefix.clone(),
+                        id: IdText::new(id),
+                    }
                 };
                 if !self.out.send(frame) {
                     return;
@@ -1124,6 +1133,7 @@ where
         bytes += len;
         let message = match frame {
             Frame::Text(text) => Message::text(text),
+            Frame::Shared(text) => Message::Text(text),
             Frame::Push { stream, prefix, id } => {
                 if pushes.capacity() == 0 {
                     let rest: usize = batch

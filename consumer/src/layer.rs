@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 /// A message sent to a group: every member sends it to its socket in its consumer's envelope,
 /// with `action` = [`Push::action`], once per subscribing `request_id` (or once with
@@ -24,6 +25,9 @@ pub struct Push {
     /// (see [`Push::dcrf_prefix`]).
     #[serde(skip)]
     encoded: OnceLock<Arc<str>>,
+    /// The whole DCRF frame with `request_id: null`, the same bytes for every plain member.
+    #[serde(skip)]
+    plain_frame: OnceLock<Utf8Bytes>,
 }
 
 impl Push {
@@ -42,6 +46,7 @@ impl Push {
             status: 200,
             data: encode_data(data)?,
             encoded: OnceLock::new(),
+            plain_frame: OnceLock::new(),
         })
     }
 
@@ -49,6 +54,7 @@ impl Push {
     pub fn with_status(mut self, status: u16) -> Push {
         self.status = status;
         self.encoded = OnceLock::new();
+        self.plain_frame = OnceLock::new();
         self
     }
 
@@ -58,6 +64,13 @@ impl Push {
     /// once (the same bytes `Reply::encode` writes, in the same key order).
     pub fn dcrf_prefix(&self) -> &str {
         self.shared_dcrf_prefix()
+    }
+
+    /// The push as a whole DCRF frame for a plain member (`request_id: null`): encoded once,
+    /// and shared (not copied) by every plain member's queue.
+    pub(crate) fn plain_frame(&self) -> &Utf8Bytes {
+        self.plain_frame
+            .get_or_init(|| Utf8Bytes::from(format!("{}null}}", self.dcrf_prefix())))
     }
 
     /// [`Push::dcrf_prefix`], shared.
@@ -294,6 +307,12 @@ mod tests {
                 id
             );
             assert_eq!(stream, reply.encode(Dialect::Dcrf, Some("s")));
+            if id == "null" {
+                assert_eq!(
+                    push.plain_frame().as_str(),
+                    reply.encode(Dialect::Dcrf, None)
+                );
+            }
         }
     }
 }

@@ -237,6 +237,22 @@ pub mod bench {
         pub async fn unsubscribe(&self) -> Result<(), Error> {
             self.endpoint.call("unsubscribe", &runtime::NoArgs {}).await
         }
+        /// Joins the benchmark feed as a plain group member: every `publish` reaches this
+        /// socket once more as a `message` push with `request_id: null` (the same bytes for
+        /// every plain member, as Channels' `group_add` gives).
+        ///
+        /// Action `join`; a subscription: pushes `message`; ended by `leave`.
+        pub async fn join(
+            &self,
+        ) -> Result<runtime::Subscription<JoinPush, (), ()>, Error> {
+            self.endpoint.subscribe("join", "leave", &runtime::NoArgs {}).await
+        }
+        /// Leaves the feed joined with `join` (subscriptions made with `subscribe` stay).
+        ///
+        /// Action `leave`; succeeds with status 204.
+        pub async fn leave(&self) -> Result<(), Error> {
+            self.endpoint.call("leave", &runtime::NoArgs {}).await
+        }
         /// Sends `data` to every subscriber of the feed as a `message` push (one group send,
         /// no database), then answers.
         ///
@@ -286,6 +302,26 @@ pub mod bench {
                 "message" => {
                     Some(serde_json::from_value(data).map(SubscribePush::Message))
                 }
+                _ => None,
+            }
+        }
+    }
+    /// The pushes of a `join` subscription.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum JoinPush {
+        /// A `publish`ed value.
+        ///
+        /// `message` (status 200)
+        Message(::serde_json::Value),
+    }
+    impl runtime::PushSet for JoinPush {
+        fn decode(
+            action: &str,
+            _status: u16,
+            data: serde_json::Value,
+        ) -> Option<Result<Self, serde_json::Error>> {
+            match action {
+                "message" => Some(serde_json::from_value(data).map(JoinPush::Message)),
                 _ => None,
             }
         }

@@ -573,6 +573,17 @@ export type BenchSubscribePush =
   | { readonly action: "message"; readonly data: unknown };
 
 /**
+ * The pushes of a `join` subscription.
+ */
+export type BenchJoinPush =
+  /**
+   * A `publish`ed value.
+   *
+   * `message` (status 200)
+   */
+  | { readonly action: "message"; readonly data: unknown };
+
+/**
  * The benchmark endpoint: as little work per message as the protocol allows.
  *
  * A typed client of consumer `Bench`: one method per action.
@@ -631,6 +642,26 @@ export class BenchClient {
    */
   unsubscribe(options?: rt.CallOptions): Promise<null> {
     return this.endpoint.call("unsubscribe", {}, options);
+  }
+
+  /**
+   * Joins the benchmark feed as a plain group member: every `publish` reaches this
+   * socket once more as a `message` push with `request_id: null` (the same bytes for
+   * every plain member, as Channels' `group_add` gives).
+   *
+   * Action `join`; a subscription: pushes `message`; ended by `leave`.
+   */
+  join(options?: rt.CallOptions): Promise<rt.Subscription<BenchJoinPush, null, null>> {
+    return this.endpoint.subscribe("join", "leave", ["message"], {}, options);
+  }
+
+  /**
+   * Leaves the feed joined with `join` (subscriptions made with `subscribe` stay).
+   *
+   * Action `leave`; succeeds with status 204.
+   */
+  leave(options?: rt.CallOptions): Promise<null> {
+    return this.endpoint.call("leave", {}, options);
   }
 
   /**

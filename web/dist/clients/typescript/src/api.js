@@ -152,6 +152,24 @@ export class BenchClient {
         return this.endpoint.call("unsubscribe", {}, options);
     }
     /**
+     * Joins the benchmark feed as a plain group member: every `publish` reaches this
+     * socket once more as a `message` push with `request_id: null` (the same bytes for
+     * every plain member, as Channels' `group_add` gives).
+     *
+     * Action `join`; a subscription: pushes `message`; ended by `leave`.
+     */
+    join(options) {
+        return this.endpoint.subscribe("join", "leave", ["message"], {}, options);
+    }
+    /**
+     * Leaves the feed joined with `join` (subscriptions made with `subscribe` stay).
+     *
+     * Action `leave`; succeeds with status 204.
+     */
+    leave(options) {
+        return this.endpoint.call("leave", {}, options);
+    }
+    /**
      * Sends `data` to every subscriber of the feed as a `message` push (one group send,
      * no database), then answers.
      *
