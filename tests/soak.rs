@@ -31,7 +31,7 @@ async fn soak_connections_come_and_go_without_leaks() {
         .unwrap_or(20);
     let per_wave = 150;
     let mut rss = Vec::new();
-    let mut errors = 0usize;
+    let mut errors: Vec<String> = Vec::new();
     for wave in 0..waves {
         let mut tasks = Vec::new();
         for n in 0..per_wave {
@@ -47,7 +47,7 @@ async fn soak_connections_come_and_go_without_leaks() {
                         client
                             .send("slow", json!("slow"), json!({"delay": 30}))
                             .await;
-                        a["response_status"] == 201
+                        (a["response_status"] == 201).then_some(()).ok_or(a)
                     }
                     1 => {
                         let created = client
@@ -57,7 +57,9 @@ async fn soak_connections_come_and_go_without_leaks() {
                         let sub = client
                             .request_with_id("subscribe_instance", json!("s"), json!({"pk": id}))
                             .await;
-                        sub["response_status"] == 201
+                        (sub["response_status"] == 201)
+                            .then_some(())
+                            .ok_or(json!([created, sub]))
                     }
                     _ => {
                         client.use_stream("todos");
@@ -66,7 +68,9 @@ async fn soak_connections_come_and_go_without_leaks() {
                             .await;
                         client.use_stream("plain");
                         let add = client.request("add", json!({"a": 1, "b": 2})).await;
-                        list["response_status"] == 201 && add["data"] == 3
+                        (list["response_status"] == 201 && add["data"] == 3)
+                            .then_some(())
+                            .ok_or(json!([list, add]))
                     }
                 };
                 // Half leave politely, half just vanish.
@@ -75,13 +79,14 @@ async fn soak_connections_come_and_go_without_leaks() {
                 } else {
                     drop(client);
                 }
-                Ok::<bool, String>(outcome)
+                outcome.map_err(|replies| format!("client {n}: unexpected replies {replies}"))
             }));
         }
         for task in tasks {
             match task.await {
-                Ok(Ok(true)) => {}
-                _ => errors += 1,
+                Ok(Ok(())) => {}
+                Ok(Err(err)) => errors.push(format!("wave {wave}: {err}")),
+                Err(err) => errors.push(format!("wave {wave}: client task failed: {err}")),
             }
         }
         common::eventually("every connection released", || metrics.connections() == 0).await;
@@ -98,7 +103,7 @@ async fn soak_connections_come_and_go_without_leaks() {
             && metrics.memberships() == 0
     })
     .await;
-    assert_eq!(errors, 0, "unexpected errors");
+    assert!(errors.is_empty(), "unexpected errors: {errors:#?}");
     // Memory. Leaks are proved absent by the metrics above (every connection, consumer
     // instance, task and membership released). Resident memory must also plateau: the
     // allocator warms up over the first waves and then steps up now and then by a few MiB
