@@ -414,6 +414,53 @@ async fn groups_reach_every_member_and_are_left_on_disconnect() {
 }
 
 #[tokio::test]
+async fn group_pushes_follow_the_reply_to_the_message_being_handled() {
+    // DCRF's consumer takes group messages only between messages, so a request's reply comes
+    // before any push its handling caused, even to the same socket and the same request id.
+    let state = Arc::new(KitState::default());
+    let app = App::new().consumer("/k/", kit(&state, Permissions::allow_any()));
+    let server = TestServer::start(app).await;
+    let mut client = server.connect("/k/").await;
+    assert_reply!(
+        client
+            .request_with_id("subscribe", json!(7), json!({"group": "g"}))
+            .await,
+        201
+    );
+    assert_reply!(
+        client.request("join", json!({"group": "g"})).await,
+        200,
+        json!(["g"])
+    );
+    // `say` pushes to its own group from inside its handler, and uses the subscription's id.
+    client
+        .send("say", json!(7), json!({"group": "g", "text": "hi"}))
+        .await;
+    let first = client.recv_json().await;
+    assert_eq!(
+        (&first["action"], &first["response_status"]),
+        (&json!("say"), &json!(200)),
+        "the reply comes first: {first}"
+    );
+    let mut pushes = [client.recv_json().await, client.recv_json().await];
+    pushes.sort_by_key(|p| p["request_id"].to_string());
+    assert_eq!(
+        pushes
+            .iter()
+            .map(|p| (
+                p["action"].clone(),
+                p["request_id"].clone(),
+                p["data"].clone()
+            ))
+            .collect::<Vec<_>>(),
+        [
+            (json!("message"), json!(7), json!("hi")),
+            (json!("message"), Value::Null, json!("hi"))
+        ]
+    );
+}
+
+#[tokio::test]
 async fn subscriptions_push_once_per_request_id() {
     let state = Arc::new(KitState::default());
     let layer = Arc::new(InMemoryChannelLayer::new());

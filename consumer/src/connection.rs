@@ -140,6 +140,9 @@ pub(crate) struct Outbound {
 #[derive(Default)]
 struct Queue {
     frames: VecDeque<Frame>,
+    /// Group pushes that arrived while a message was being handled (see [`Outbound::hold`]).
+    held: VecDeque<Frame>,
+    holding: bool,
     /// Bytes of text frames queued or being written, not yet handed to the socket.
     bytes: usize,
     closing: bool,
@@ -161,11 +164,16 @@ impl Outbound {
 
     /// Queues a frame; false when the connection is closing or has just been closed as slow.
     fn send_text(&self, text: String) -> bool {
-        self.send(Frame::Text(text))
+        self.send(Frame::Text(text), false)
+    }
+
+    /// Queues a group's push; held back while a message is being handled.
+    fn send_push(&self, frame: Frame) -> bool {
+        self.send(frame, true)
     }
 
     /// Queues a text frame (see [`Outbound::send_text`]).
-    fn send(&self, frame: Frame) -> bool {
+    fn send(&self, frame: Frame, push: bool) -> bool {
         let len = frame.text_len();
         let mut queue = self.lock();
         if queue.closing {
@@ -180,8 +188,22 @@ impl Outbound {
             return false;
         }
         queue.bytes += len;
-        self.push(queue, frame);
+        if push && queue.holding {
+            queue.held.push_back(frame);
+        } else {
+            self.push(queue, frame);
+        }
         true
+    }
+
+    /// Holds group pushes back until the guard is dropped, so they follow the reply to the
+    /// message being handled, as in DCRF, whose consumer takes group messages only between
+    /// messages. Without it a push caused by a `subscribe` (or by anything else the handler
+    /// does) could overtake that request's own reply, and a client matching replies by
+    /// `request_id` would take the push for the reply.
+    fn hold(&self) -> Held<'_> {
+        self.lock().holding = true;
+        Held(self)
     }
 
     fn send_ping(&self) {
@@ -194,6 +216,21 @@ impl Outbound {
     fn push(&self, mut queue: std::sync::MutexGuard<'_, Queue>, frame: Frame) {
         let was_empty = queue.frames.is_empty();
         queue.frames.push_back(frame);
+        drop(queue);
+        if was_empty {
+            self.writer.wake();
+        }
+    }
+
+    fn release(&self) {
+        let mut queue = self.lock();
+        queue.holding = false;
+        if queue.held.is_empty() {
+            return;
+        }
+        let was_empty = queue.frames.is_empty();
+        let mut held = std::mem::take(&mut queue.held);
+        queue.frames.append(&mut held);
         drop(queue);
         if was_empty {
             self.writer.wake();
@@ -237,6 +274,15 @@ impl Outbound {
 
     fn is_closing(&self) -> bool {
         self.lock().closing
+    }
+}
+
+/// Group pushes held back while it lives (see [`Outbound::hold`]).
+struct Held<'a>(&'a Outbound);
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        self.0.release();
     }
 }
 
@@ -323,7 +369,7 @@ impl GroupMember for Membership {
                         id: IdText::new(id),
                     }
                 };
-                if !self.out.send(frame) {
+                if !self.out.send_push(frame) {
                     return;
                 }
             }
@@ -338,10 +384,9 @@ impl GroupMember for Membership {
                 push.status,
                 push.data.clone(),
             );
-            if !self
-                .out
-                .send_text(reply.encode(self.dialect, self.stream.as_deref()))
-            {
+            if !self.out.send_push(Frame::Text(
+                reply.encode(self.dialect, self.stream.as_deref()),
+            )) {
                 return;
             }
         }
@@ -752,6 +797,9 @@ async fn finish_action(
 
 /// Serves one message on one session.
 async fn handle_message(session: &Arc<Session>, envelope: Envelope) {
+    // Group pushes wait for this message's reply (a detached action's comes later: only its
+    // start is waited for).
+    let _held = session.out.hold();
     let Envelope {
         mut request_id,
         mut content,
