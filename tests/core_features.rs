@@ -744,6 +744,24 @@ async fn a_client_that_stops_reading_is_disconnected_as_slow() {
 }
 
 #[tokio::test]
+async fn a_frame_larger_than_the_default_limits_still_goes_out_on_an_idle_connection() {
+    // 7 MiB in one push: above max_outbound_bytes (4 MiB) and above what tungstenite's write
+    // buffer used to be capped at (about 6 MiB), which failed the write and dropped the socket.
+    let state = Arc::new(KitState::default());
+    let app = App::new().consumer("/k/", kit(&state, Permissions::allow_any()));
+    let server = TestServer::start(app).await;
+    let mut client = server.connect("/k/").await;
+    let size = 7 << 20;
+    let reply = client
+        .request("flood", json!({"count": 1, "size": size}))
+        .await;
+    assert_reply!(reply, 200, json!(1));
+    let push = assert_push!(client, "blob", Value::Null);
+    assert_eq!(push["data"].as_str().map(str::len), Some(size));
+    assert_reply!(client.request("whoami", json!({})).await, 200, Value::Null);
+}
+
+#[tokio::test]
 async fn a_vanished_client_is_released_after_the_ping_timeout() {
     let state = Arc::new(KitState::default());
     let layer = Arc::new(InMemoryChannelLayer::new());

@@ -438,7 +438,14 @@ impl Session {
         let (membership, was_member) = {
             let mut groups = self.lock_groups();
             let was_member = groups.contains_key(group);
-            if !was_member && groups.len() >= self.max_groups {
+            let mut targets = groups
+                .get(group)
+                .map(|m| m.targets.clone())
+                .unwrap_or_default();
+            change(&mut targets);
+            targets.refresh();
+            // Only joining counts against the bound: leaving is always allowed.
+            if !was_member && !targets.is_empty() && groups.len() >= self.max_groups {
                 return Err(ActionError::Status {
                     status: 429,
                     errors: vec![format!(
@@ -448,12 +455,6 @@ impl Session {
                     .into()],
                 });
             }
-            let mut targets = groups
-                .get(group)
-                .map(|m| m.targets.clone())
-                .unwrap_or_default();
-            change(&mut targets);
-            targets.refresh();
             if targets.is_empty() {
                 groups.remove(group);
                 (None, was_member)
@@ -1048,13 +1049,15 @@ where
                     out.send_ping();
                 }
                 frame = stream.next() => {
-                    last_seen = Instant::now();
                     match frame {
                         None => break,
                         Some(Ok(message)) => {
                             if !on_frame(message, single.as_ref(), &streams).await {
                                 break;
                             }
+                            // Set after the frame is handled: a long action is the server's
+                            // time, not the client's silence.
+                            last_seen = Instant::now();
                         }
                         Some(Err(err)) => {
                             match err {
@@ -1267,7 +1270,10 @@ async fn write_loop<S>(
         match result {
             Some(Ok(Ok(()))) | None => {}
             Some(Ok(Err(err))) => {
+                // The socket is broken: end the connection (the reader stops, groups are
+                // left) instead of serving actions whose replies cannot be written.
                 tracing::debug!(error = %err, "write failed");
+                out.close(close_code::GOING_AWAY, "write failed");
                 return;
             }
             Some(Err(_)) => {

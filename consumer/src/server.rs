@@ -78,9 +78,10 @@ impl Limits {
         WebSocketConfig::default()
             .read_buffer_size(self.read_buffer_size)
             .write_buffer_size(self.write_buffer_size)
-            .max_write_buffer_size(
-                self.write_buffer_size.max(self.max_message_size) * 2 + self.max_outbound_bytes,
-            )
+            // No cap of tungstenite's own: a frame above it would fail the write and drop the
+            // connection. What waits to be written is bounded by `max_outbound_bytes` (the
+            // outbound queue counts a batch until it is written).
+            .max_write_buffer_size(usize::MAX)
             .max_message_size(Some(self.max_message_size))
             .max_frame_size(Some(self.max_message_size))
     }
