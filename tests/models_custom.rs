@@ -138,6 +138,17 @@ async fn streamed_list_sends_a_reply_per_page() {
         json!({"count": 0, "results": [], "limit": 1, "offset": 0})
     );
     client.assert_silent(Duration::from_millis(100)).await;
+    // An offset near u64::MAX is past the end: one reply, not an overflow.
+    let far = u64::MAX - 1;
+    let past = client
+        .request("list", json!({"offset": far, "limit": 2}))
+        .await;
+    assert_reply!(
+        past,
+        200,
+        json!({"count": 5, "results": [], "limit": 2, "offset": far})
+    );
+    client.assert_silent(Duration::from_millis(100)).await;
 }
 
 #[tokio::test]

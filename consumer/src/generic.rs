@@ -74,10 +74,12 @@ fn page_bounds<M: Model, H: ModelHandler<M> + ?Sized>(
     h: &H,
     args: &PageArgs<M::Filter>,
 ) -> (u64, u64) {
+    // A handler's page sizes of 0 would stream empty pages forever: at least one row.
     let limit = match args.limit.0 {
         Some(limit) if limit > 0 => limit.min(h.max_page_size()),
         _ => h.page_size(),
-    };
+    }
+    .max(1);
     (limit, args.offset.0.unwrap_or(0))
 }
 
@@ -133,7 +135,8 @@ pub async fn streamed_list<M: Model, H: ModelHandler<M> + ?Sized>(
     let generation = ctx.generation("list");
     loop {
         let current = page(h, &scope, limit, offset).await?;
-        if current.count == 0 || offset + limit >= current.count {
+        // `offset` is the client's, up to u64::MAX: past the end is the last page.
+        if current.count == 0 || offset.saturating_add(limit) >= current.count {
             return Ok(current);
         }
         if ctx.generation("list") != generation || !ctx.reply(200, &current)? {
@@ -142,7 +145,7 @@ pub async fn streamed_list<M: Model, H: ModelHandler<M> + ?Sized>(
                 errors: vec!["List cancelled.".into()],
             });
         }
-        offset += limit;
+        offset = offset.saturating_add(limit);
         tokio::task::yield_now().await;
     }
 }
