@@ -630,7 +630,7 @@ fn run_memory(settings: &Settings, limit: u64) -> Result<(), String> {
         for k in [round % 2, 1 - round % 2] {
             let kind = kinds[k];
             let options = ChanrestOptions {
-                max_connections: (connections > 10_000).then_some(connections + 16),
+                max_connections: Some(connections + 16),
                 ..Default::default()
             };
             let server = ServerProcess::spawn_with(kind, settings.server_cpus.as_ref(), &options)?;

@@ -131,7 +131,21 @@ fn the_fixture_exercises_what_it_claims() {
     );
     // The multiplexer-only consumer is reachable through the multiplexer's client.
     assert!(api.contains("pub stock: super::stock::Client"), "{api}");
-    assert!(!api.contains("pub mod stock {\n    #[allow(unused_imports)]\n    use crate::runtime::{self, Connection, Endpoint, Error, Options};\n    #[allow(unused_imports)]\n    use crate::types;\n    /// The consumer's name in the manifest.\n    pub const NAME: &str = \"Stock\";\n    /// Where"));
+    // ...and, mounted at no path of its own, has no `PATH` constant.
+    let stock = api
+        .split("pub mod stock {")
+        .nth(1)
+        .and_then(|rest| rest.split("\npub mod ").next())
+        .expect("a stock module");
+    assert!(
+        stock.contains("pub const NAME: &str = \"Stock\";"),
+        "{stock}"
+    );
+    assert!(!stock.contains("pub const PATH"), "{stock}");
+    assert!(
+        api.contains("pub const PATH: &str = \"/ws/orders/\";"),
+        "{api}"
+    );
 
     let ts = render_typescript(&fixture(), &Default::default()).unwrap();
     let api = ts.get("src/api.ts").unwrap();

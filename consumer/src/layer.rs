@@ -98,8 +98,8 @@ pub trait GroupMember: Send + Sync + 'static {
     /// Delivers a push sent to `group`. Must not block: members queue the frame.
     fn deliver(&self, group: &str, push: &Push);
     /// Called a few members ahead of this member's [`GroupMember::deliver`] in a large group,
-    /// so the member can [`prefetch`] memory it will reach through pointers (the member
-    /// itself is already being fetched). Default: nothing.
+    /// so the member can start loading memory it will reach through pointers (the member
+    /// itself is already being loaded). Default: nothing.
     fn prefetch(&self) {}
 }
 
@@ -108,7 +108,7 @@ pub trait GroupMember: Send + Sync + 'static {
 /// memory is cold; touching a few members ahead lets those cache misses overlap instead of
 /// stalling one after the other (chanrest has no unsafe code, so no prefetch intrinsic).
 #[inline(always)]
-pub fn prefetch<T: ?Sized>(arc: &Arc<T>) {
+pub(crate) fn prefetch<T: ?Sized>(arc: &Arc<T>) {
     std::hint::black_box(Arc::strong_count(arc));
 }
 
@@ -163,18 +163,6 @@ pub struct LocalGroups {
     groups: RwLock<HashMap<String, Members>>,
 }
 
-fn deliver_to(members: &[Arc<dyn GroupMember>], group: &str, push: &Push) {
-    for (i, member) in members.iter().enumerate() {
-        if let Some(ahead) = members.get(i + PREFETCH_DISTANCE) {
-            prefetch(ahead);
-        }
-        if let Some(ahead) = members.get(i + PREFETCH_DISTANCE / 2) {
-            ahead.prefetch();
-        }
-        member.deliver(group, push);
-    }
-}
-
 impl LocalGroups {
     /// Adds `member` to `group`, replacing a member with the same id; true when the group had
     /// no local member before.
@@ -204,24 +192,27 @@ impl LocalGroups {
         }
     }
 
-    /// The local members of `group` right now, if any.
-    fn members(&self, group: &str) -> Option<Arc<[Arc<dyn GroupMember>]>> {
-        let groups = self.groups.read().unwrap_or_else(|e| e.into_inner());
-        let members = groups.get(group)?;
-        Some(
+    /// Delivers `push` to every local member of `group`; returns how many got it.
+    pub fn deliver(&self, group: &str, push: &Push) -> usize {
+        let members = {
+            let groups = self.groups.read().unwrap_or_else(|e| e.into_inner());
+            let Some(members) = groups.get(group) else {
+                return 0;
+            };
             members
                 .snapshot
                 .get_or_init(|| members.by_id.values().cloned().collect())
-                .clone(),
-        )
-    }
-
-    /// Delivers `push` to every local member of `group` now; returns how many got it.
-    pub fn deliver(&self, group: &str, push: &Push) -> usize {
-        let Some(members) = self.members(group) else {
-            return 0;
+                .clone()
         };
-        deliver_to(&members, group, push);
+        for (i, member) in members.iter().enumerate() {
+            if let Some(ahead) = members.get(i + PREFETCH_DISTANCE) {
+                prefetch(ahead);
+            }
+            if let Some(ahead) = members.get(i + PREFETCH_DISTANCE / 2) {
+                ahead.prefetch();
+            }
+            member.deliver(group, push);
+        }
         members.len()
     }
 

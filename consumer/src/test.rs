@@ -273,8 +273,12 @@ impl TestClient {
             "unexpected buffered messages: {:?}",
             self.buffered
         );
-        if let Ok(Some(Ok(message))) = tokio::time::timeout(wait, self.ws.next()).await {
-            panic!("expected no message, got {message:?}");
+        match tokio::time::timeout(wait, self.ws.next()).await {
+            Err(_) => {}
+            Ok(Some(Ok(message))) => panic!("expected no message, got {message:?}"),
+            // A dropped connection is not silence: it would hide any push it lost.
+            Ok(None) => panic!("expected silence, but the server closed the connection"),
+            Ok(Some(Err(err))) => panic!("expected silence, but reading failed: {err}"),
         }
     }
 
