@@ -47,7 +47,9 @@ fn all_errors<T: DeserializeOwned + JsonSchema>(value: &Value, first: DecodeErro
         for (key, field) in args {
             let alone = Value::Object(Map::from_iter([(key.clone(), field.clone())]));
             if let Err(err) = T::deserialize(ValueDe(&alone)) {
-                if err.path.first() == Some(key) && !matches!(err.kind, Kind::Missing) {
+                // Only errors inside this key: a top-level required field's absence is
+                // reported from the schema below (a nested one's is kept here).
+                if err.path.first() == Some(key) {
                     errors.add(&err.path, err.message());
                 }
             }
@@ -525,6 +527,11 @@ mod tests {
         assert_eq!(
             errors_of(json!({"done": 3, "name": 1})),
             json!({"a": ["This field is required."], "done": ["Must be a valid boolean."], "name": ["Not a valid string."]})
+        );
+        // A nested missing field is reported beside the other bad fields.
+        assert_eq!(
+            errors_of(json!({"inner": {}, "done": "yes"})),
+            json!({"a": ["This field is required."], "done": ["Must be a valid boolean."], "inner": {"title": ["This field is required."]}})
         );
     }
 
