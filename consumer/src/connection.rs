@@ -20,9 +20,9 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::watch;
@@ -937,17 +937,32 @@ impl Drop for Counted {
     }
 }
 
-/// Runs a connection to the end.
-pub(crate) async fn run<S>(ws: WebSocketStream<S>, setup: ConnectionSetup)
+/// Runs a connection to the end: the returned future is the connection's one task.
+pub(crate) fn run<S>(ws: WebSocketStream<S>, setup: ConnectionSetup) -> impl Future<Output = ()>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let span = tracing::info_span!("connection", path = %setup.scope.path, peer = ?setup.scope.remote_addr);
-    serve(ws, setup).instrument(span).await
+    let (sink, stream) = ws.split();
+    let out = Arc::new(Outbound::new(setup.limits.max_outbound_bytes));
+    let writer = write_loop(
+        sink,
+        out.clone(),
+        out.close.subscribe(),
+        setup.limits.write_timeout,
+    );
+    let connection = Counted::new(&setup.metrics, |m| &m.connections);
+    let reader = read_loop(stream, out, setup);
+    ReaderAndWriter::new(reader, writer, connection).instrument(span)
 }
 
-async fn serve<S>(ws: WebSocketStream<S>, setup: ConnectionSetup)
-where
+/// Runs the connection's sessions on the frames of `stream`; on the way out leaves every
+/// group and asks the writer to finish.
+async fn read_loop<S>(
+    mut stream: futures_util::stream::SplitStream<WebSocketStream<S>>,
+    out: Arc<Outbound>,
+    setup: ConnectionSetup,
+) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let ConnectionSetup {
@@ -956,21 +971,8 @@ where
         layer,
         limits,
         metrics,
-    } = setup;
-    let _connection = Counted::new(&metrics, |m| &m.connections);
-    let (sink, mut stream) = ws.split();
-    let out = Arc::new(Outbound::new(limits.max_outbound_bytes));
+    } = &setup;
     let mut close_rx = out.close.subscribe();
-    let writer = tokio::spawn(
-        write_loop(
-            sink,
-            out.clone(),
-            out.close.subscribe(),
-            limits.write_timeout,
-        )
-        .in_current_span(),
-    );
-
     let new_session = |mount: &Mount, stream: Option<Arc<str>>| {
         Arc::new(Session {
             id: NEXT_MEMBER_ID.fetch_add(1, Ordering::Relaxed),
@@ -992,10 +994,10 @@ where
             max_groups: limits.max_groups_per_consumer,
             generations: Mutex::new(HashMap::new()),
             metrics: metrics.clone(),
-            _alive: Counted::new(&metrics, |m| &m.sessions),
+            _alive: Counted::new(metrics, |m| &m.sessions),
         })
     };
-    let (single, streams): (Option<Arc<Session>>, Streams) = match &*endpoint {
+    let (single, streams): (Option<Arc<Session>>, Streams) = match &**endpoint {
         Endpoint::Consumer(mount) => (Some(new_session(mount, None)), Vec::new()),
         Endpoint::Multiplexer(mounts) => (
             None,
@@ -1080,9 +1082,102 @@ where
     drop(streams);
     // Normal end: the writer drains what is queued, then closes.
     out.close(1000, "");
-    drop(out);
-    let _ = writer.await;
-    tracing::debug!("disconnected");
+}
+
+pin_project_lite::pin_project! {
+    /// A connection's reader and writer, polled in the connection's one task until both end.
+    ///
+    /// A reply the reader queues is written in the same poll, right after the reader returns,
+    /// with no second task to wake and schedule: one task poll per request where a writer
+    /// task of its own would take two. Each half has a waker of its own, so a push that wakes
+    /// the writer does not poll the reader, and a frame that wakes the reader polls the
+    /// writer only once.
+    struct ReaderAndWriter<R, W> {
+        #[pin]
+        reader: R,
+        #[pin]
+        writer: W,
+        reader_woken: Arc<HalfWaker>,
+        writer_woken: Arc<HalfWaker>,
+        reader_waker: Waker,
+        writer_waker: Waker,
+        reader_done: bool,
+        writer_done: bool,
+        _connection: Counted,
+    }
+}
+
+impl<R, W> ReaderAndWriter<R, W> {
+    fn new(reader: R, writer: W, connection: Counted) -> Self {
+        let reader_woken = Arc::new(HalfWaker::default());
+        let writer_woken = Arc::new(HalfWaker::default());
+        ReaderAndWriter {
+            reader,
+            writer,
+            reader_waker: Waker::from(reader_woken.clone()),
+            writer_waker: Waker::from(writer_woken.clone()),
+            reader_woken,
+            writer_woken,
+            reader_done: false,
+            writer_done: false,
+            _connection: connection,
+        }
+    }
+}
+
+impl<R: Future<Output = ()>, W: Future<Output = ()>> Future for ReaderAndWriter<R, W> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.project();
+        this.reader_woken.task.register(cx.waker());
+        this.writer_woken.task.register(cx.waker());
+        // The writer is polled after the reader in any case, so whatever the reader queues
+        // need not wake the task again.
+        this.writer_woken.woken.store(true, Ordering::SeqCst);
+        if !*this.reader_done && this.reader_woken.woken.swap(false, Ordering::SeqCst) {
+            let mut reader_cx = Context::from_waker(this.reader_waker);
+            *this.reader_done = this.reader.poll(&mut reader_cx).is_ready();
+        }
+        if !*this.writer_done && this.writer_woken.woken.swap(false, Ordering::SeqCst) {
+            let mut writer_cx = Context::from_waker(this.writer_waker);
+            *this.writer_done = this.writer.poll(&mut writer_cx).is_ready();
+        }
+        if *this.reader_done && *this.writer_done {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    }
+}
+
+/// The waker of one half of a connection's task: it marks that half as woken and wakes the
+/// task, unless the half is marked already (then the task is awake or about to poll it).
+struct HalfWaker {
+    woken: AtomicBool,
+    task: AtomicWaker,
+}
+
+impl Default for HalfWaker {
+    fn default() -> Self {
+        HalfWaker {
+            // The first poll polls both halves.
+            woken: AtomicBool::new(true),
+            task: AtomicWaker::new(),
+        }
+    }
+}
+
+impl Wake for HalfWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        if !self.woken.swap(true, Ordering::SeqCst) {
+            self.task.wake();
+        }
+    }
 }
 
 /// Handles one frame; false ends the connection.
@@ -1305,4 +1400,99 @@ fn assert_send_sync() {
     fn is<T: Send + Sync>() {}
     is::<Ctx>();
     is::<Session>();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counts the wakes of the task that polls a [`ReaderAndWriter`].
+    #[derive(Default)]
+    struct TaskWakes(AtomicUsize);
+
+    impl Wake for TaskWakes {
+        fn wake(self: Arc<Self>) {
+            self.wake_by_ref();
+        }
+
+        fn wake_by_ref(self: &Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// One half of a connection, as the combinator sees it: it counts its polls, keeps its
+    /// waker where a socket or the outbound queue would, and ends once told to.
+    #[derive(Default)]
+    struct Half {
+        polls: AtomicUsize,
+        waker: AtomicWaker,
+        done: AtomicBool,
+    }
+
+    impl Half {
+        fn poll(&self, cx: &mut Context<'_>) -> Poll<()> {
+            self.polls.fetch_add(1, Ordering::SeqCst);
+            self.waker.register(cx.waker());
+            if self.done.load(Ordering::SeqCst) {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
+        }
+
+        fn polls(&self) -> usize {
+            self.polls.load(Ordering::SeqCst)
+        }
+    }
+
+    #[test]
+    fn each_half_is_polled_only_when_woken_and_a_reply_needs_no_second_wake() {
+        let reader = Arc::new(Half::default());
+        let writer = Arc::new(Half::default());
+        let (r, w) = (reader.clone(), writer.clone());
+        // The reader queues a reply on every poll: it wakes the writer.
+        let reading = std::future::poll_fn(move |cx| {
+            let poll = r.poll(cx);
+            w.waker.wake();
+            poll
+        });
+        let w = writer.clone();
+        let writing = std::future::poll_fn(move |cx| w.poll(cx));
+        let metrics = Arc::new(Metrics::default());
+        let counted = Counted::new(&metrics, |m| &m.connections);
+        let mut both = Box::pin(ReaderAndWriter::new(reading, writing, counted));
+        let task = Arc::new(TaskWakes::default());
+        let waker = Waker::from(task.clone());
+        let mut cx = Context::from_waker(&waker);
+        let wakes = || task.0.load(Ordering::SeqCst);
+
+        assert!(both.as_mut().poll(&mut cx).is_pending());
+        assert_eq!((reader.polls(), writer.polls(), wakes()), (1, 1, 0));
+
+        // A frame arrives: the reader runs and queues a reply, which the writer takes in the
+        // same poll, without waking the task again.
+        reader.waker.wake();
+        assert_eq!(wakes(), 1);
+        assert!(both.as_mut().poll(&mut cx).is_pending());
+        assert_eq!((reader.polls(), writer.polls(), wakes()), (2, 2, 1));
+
+        // A push from elsewhere wakes the task for the writer alone.
+        writer.waker.wake();
+        assert_eq!(wakes(), 2);
+        assert!(both.as_mut().poll(&mut cx).is_pending());
+        assert_eq!((reader.polls(), writer.polls(), wakes()), (2, 3, 2));
+
+        // A half that has ended is not polled again; the whole ends with the other.
+        reader.done.store(true, Ordering::SeqCst);
+        reader.waker.wake();
+        assert!(both.as_mut().poll(&mut cx).is_pending());
+        assert_eq!(metrics.connections(), 1);
+        writer.done.store(true, Ordering::SeqCst);
+        writer.waker.wake();
+        reader.waker.wake();
+        assert!(both.as_mut().poll(&mut cx).is_ready());
+        assert_eq!(reader.polls(), 3);
+        drop(both);
+        assert_eq!(metrics.connections(), 0);
+    }
 }
