@@ -94,15 +94,31 @@ async fn crud_with_dcrf_names_statuses_and_errors() {
         200,
         json!({"id": 1, "title": "Buy oat milk", "done": true, "owner": "bob"})
     );
-    // update writes every field: omitted fields with defaults get their default.
+    // update, as DRF's PUT: required fields must be sent, and an omitted field with a
+    // default keeps its value instead of going back to the default.
     let reply = client
         .request("update", json!({"pk": 1, "data": {"title": "Reset"}}))
         .await;
     assert_reply!(
         reply,
         200,
-        json!({"id": 1, "title": "Reset", "done": false, "owner": ""})
+        json!({"id": 1, "title": "Reset", "done": true, "owner": "bob"})
     );
+    let reply = client
+        .request(
+            "update",
+            json!({"pk": 1, "data": {"title": "Again", "done": false}}),
+        )
+        .await;
+    assert_reply!(
+        reply,
+        200,
+        json!({"id": 1, "title": "Again", "done": false, "owner": "bob"})
+    );
+    let reply = client
+        .request("update", json!({"pk": 1, "data": {"done": true}}))
+        .await;
+    assert_error!(reply, 400, json!([{"title": ["This field is required."]}]));
 
     let list = client.request("list", json!({})).await;
     assert_eq!(

@@ -541,7 +541,7 @@ macro_rules! __model_consumer_munch {
     };
     ($header:tt ($model:ty) $subs:tt [$($actions:tt)*] [update $($rest:ident)*] $custom:tt) => {
         $crate::__model_consumer_munch! { $header ($model) $subs [$($actions)*
-            /// Replaces every writable field of row `pk` with `data`.
+            /// Writes row `pk` from `data`: every required field must be sent; an omitted field with a default keeps its value.
             action update($crate::model::UpdateArgs<<$model as $crate::model::Model>::Write>) -> $model = $crate::generic::update;
         ] [$($rest)*] $custom }
     };

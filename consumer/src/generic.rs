@@ -179,7 +179,8 @@ pub async fn create<M: Model, H: ModelHandler<M> + ?Sized>(
     h.store().create::<M>(&args.data.decode()?).await
 }
 
-/// `update`: every writable field.
+/// `update`: the required fields and any others sent (omitted ones with a default keep their
+/// value, as in DRF).
 pub async fn update<M: Model, H: ModelHandler<M> + ?Sized>(
     h: &H,
     ctx: &Ctx,

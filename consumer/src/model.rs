@@ -194,18 +194,31 @@ pub trait Model:
     }
 }
 
-/// Checks `values` (a write or patch as JSON) against `fields` and completes them: defaults
-/// for omitted fields of a full write, nothing added for a partial one. The auto primary key
-/// is never taken from the client.
+/// What a write does with the fields it leaves out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteMode {
+    /// A new row (`create`): an omitted field takes its default, or `null` when nullable.
+    Create,
+    /// Every field of a row (`update`): a required field must be sent; an omitted field with a
+    /// default (or a nullable one) keeps its value, as a DRF serializer leaves a field that is
+    /// not required.
+    Update,
+    /// Some fields of a row (`patch`): only the fields sent change.
+    Patch,
+}
+
+/// Checks `values` (a write or patch as JSON) against `fields` and completes them as `mode`
+/// says. The result holds the columns to write. The auto primary key is never taken from the
+/// client.
 pub fn validate_write(
     fields: &[FieldSpec],
     values: &Map<String, Value>,
-    partial: bool,
+    mode: WriteMode,
 ) -> Result<Map<String, Value>, FieldErrors> {
     let mut errors = FieldErrors::new();
     let mut row = Map::new();
     for field in fields {
-        if field.auto || (partial && field.primary_key) {
+        if field.auto || (mode == WriteMode::Patch && field.primary_key) {
             continue;
         }
         match values.get(field.name) {
@@ -220,16 +233,17 @@ pub fn validate_write(
                 }
                 row.insert(field.name.to_owned(), value.clone());
             }
-            None if partial => {}
-            None => match &field.default {
-                Some(default) => {
+            None => match (&field.default, mode) {
+                (_, WriteMode::Patch) => {}
+                (None, _) if !field.nullable => {
+                    errors.add(&[field.name], crate::messages::REQUIRED);
+                }
+                (_, WriteMode::Update) => {}
+                (Some(default), WriteMode::Create) => {
                     row.insert(field.name.to_owned(), default.clone());
                 }
-                None if field.nullable => {
+                (None, WriteMode::Create) => {
                     row.insert(field.name.to_owned(), Value::Null);
-                }
-                None => {
-                    errors.add(&[field.name], crate::messages::REQUIRED);
                 }
             },
         }
@@ -608,7 +622,8 @@ pub struct CreateArgs<W> {
     pub data: Data<W>,
 }
 
-/// Arguments of `update` (every writable field) and `patch` (only the fields sent).
+/// Arguments of `update` (the required fields and any others) and `patch` (only the fields
+/// sent).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateArgs<W> {
     /// The row's primary key.

@@ -23,7 +23,8 @@ pub struct RouteLookup<K> {
     pub pk: K,
 }
 
-/// Arguments of `update` (every writable field) and `partial_update` (only the fields sent).
+/// Arguments of `update` (the required fields and any others) and `partial_update` (only the
+/// fields sent).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RouteUpdate<K, W> {
     /// The row's primary key, from the route.
@@ -116,7 +117,8 @@ mod server {
         Ok(get_object(h, ctx, &args.pk).await?.2)
     }
 
-    /// `update`: every writable field of the row named by the route.
+    /// `update`: the row named by the route, from `data` (omitted fields with a default keep
+    /// their value, as in DRF).
     pub async fn update<M, K, H>(h: &H, ctx: &Ctx, args: RouteUpdate<K, M::Write>) -> Result<M>
     where
         M: Model,
@@ -340,7 +342,7 @@ macro_rules! __routed_model_munch {
     };
     ($header:tt ($model:ty) ($key:ty) [$($actions:tt)*] [update $($rest:ident)*] $custom:tt) => {
         $crate::__routed_model_munch! { $header ($model) ($key) [$($actions)*
-            /// Replaces every writable field of the row named by the route's `pk` with `data`.
+            /// Writes the row named by the route's `pk` from `data`: every required field must be sent; an omitted field with a default keeps its value.
             action update($crate::rfc::RouteUpdate<$key, <$model as $crate::model::Model>::Write>) -> $model = $crate::rfc::update;
         ] [$($rest)*] $custom }
     };

@@ -10,7 +10,7 @@
 use crate::consumer::BoxFuture;
 use crate::error::{ActionError, FieldErrors};
 use crate::layer::{ChannelLayer, Push};
-use crate::model::{validate_write, FieldKind, FieldSpec, Model};
+use crate::model::{validate_write, FieldKind, FieldSpec, Model, WriteMode};
 use serde_json::{json, Map, Value};
 use sqlx::any::{AnyArguments, AnyPoolOptions, AnyRow};
 use sqlx::query::Query as SqlQuery;
@@ -392,7 +392,8 @@ impl Store {
             .await
     }
 
-    /// Replaces every writable field of row `pk` (within `scope`).
+    /// Writes row `pk` (within `scope`) from `write`: every field it sets; a field with a
+    /// default that it leaves out keeps its value.
     pub async fn update<M: Model>(
         &self,
         scope: &Query,
@@ -764,7 +765,7 @@ impl Tx {
     /// Creates a row.
     pub async fn create<M: Model>(&mut self, write: &M::Write) -> Result<M, ActionError> {
         let values = object_of(write)?;
-        let row = validate_write(M::fields(), &values, false)?;
+        let row = validate_write(M::fields(), &values, WriteMode::Create)?;
         let fields: Vec<&FieldSpec> = M::fields()
             .iter()
             .filter(|f| row.contains_key(f.name))
@@ -890,10 +891,10 @@ impl Tx {
         scope: &Query,
         pk: &Value,
         values: Map<String, Value>,
-        partial: bool,
+        mode: WriteMode,
     ) -> Result<M, ActionError> {
         let (pk, before) = self.fetch_row::<M>(scope, pk).await?;
-        let row = validate_write(M::fields(), &values, partial)?;
+        let row = validate_write(M::fields(), &values, mode)?;
         let fields: Vec<&FieldSpec> = M::fields()
             .iter()
             .filter(|f| row.contains_key(f.name) && !f.primary_key)
@@ -924,7 +925,7 @@ impl Tx {
         to_model(after)
     }
 
-    /// Replaces every writable field of row `pk`.
+    /// Writes row `pk` from `write` (see [`Store::update`]).
     pub async fn update<M: Model>(
         &mut self,
         scope: &Query,
@@ -932,7 +933,8 @@ impl Tx {
         write: &M::Write,
     ) -> Result<M, ActionError> {
         let values = object_of(write)?;
-        self.write_fields::<M>(scope, pk, values, false).await
+        self.write_fields::<M>(scope, pk, values, WriteMode::Update)
+            .await
     }
 
     /// Changes the fields `patch` sets.
@@ -943,7 +945,8 @@ impl Tx {
         patch: &M::Patch,
     ) -> Result<M, ActionError> {
         let values = object_of(patch)?;
-        self.write_fields::<M>(scope, pk, values, true).await
+        self.write_fields::<M>(scope, pk, values, WriteMode::Patch)
+            .await
     }
 
     /// Deletes row `pk`.

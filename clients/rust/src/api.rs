@@ -398,7 +398,7 @@ pub mod todos {
         ) -> Result<types::Todo, Error> {
             self.endpoint.call("create", args).await
         }
-        /// Replaces every writable field of row `pk` with `data`.
+        /// Writes row `pk` from `data`: every required field must be sent; an omitted field with a default keeps its value.
         ///
         /// Action `update`.
         pub async fn update(

@@ -176,7 +176,8 @@ pub struct RouteLookup {
     ///The row's primary key, from the route.
     pub pk: i64,
 }
-///Arguments of `update` (every writable field) and `partial_update` (only the fields sent).
+/**Arguments of `update` (the required fields and any others) and `partial_update` (only the
+fields sent).*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct RouteUpdate {
     ///The fields to write.
@@ -184,7 +185,8 @@ pub struct RouteUpdate {
     ///The row's primary key, from the route.
     pub pk: i64,
 }
-///Arguments of `update` (every writable field) and `partial_update` (only the fields sent).
+/**Arguments of `update` (the required fields and any others) and `partial_update` (only the
+fields sent).*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct RouteUpdate2 {
     ///The fields to write.
@@ -242,7 +244,8 @@ pub struct TodoWrite {
     ///What to do.
     pub title: ::std::string::String,
 }
-///Arguments of `update` (every writable field) and `patch` (only the fields sent).
+/**Arguments of `update` (the required fields and any others) and `patch` (only the fields
+sent).*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UpdateArgs {
     ///The fields to write.
@@ -250,7 +253,8 @@ pub struct UpdateArgs {
     ///The row's primary key.
     pub pk: Pk,
 }
-///Arguments of `update` (every writable field) and `patch` (only the fields sent).
+/**Arguments of `update` (the required fields and any others) and `patch` (only the fields
+sent).*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UpdateArgs2 {
     ///The fields to write.

@@ -202,7 +202,8 @@ export interface RouteLookup {
 }
 
 /**
- * Arguments of `update` (every writable field) and `partial_update` (only the fields sent).
+ * Arguments of `update` (the required fields and any others) and `partial_update` (only the
+ * fields sent).
  */
 export interface RouteUpdate {
   /**
@@ -216,7 +217,8 @@ export interface RouteUpdate {
 }
 
 /**
- * Arguments of `update` (every writable field) and `partial_update` (only the fields sent).
+ * Arguments of `update` (the required fields and any others) and `partial_update` (only the
+ * fields sent).
  */
 export interface RouteUpdate2 {
   /**
@@ -309,7 +311,8 @@ export interface TodoWrite {
 }
 
 /**
- * Arguments of `update` (every writable field) and `patch` (only the fields sent).
+ * Arguments of `update` (the required fields and any others) and `patch` (only the fields
+ * sent).
  */
 export interface UpdateArgs {
   /**
@@ -323,7 +326,8 @@ export interface UpdateArgs {
 }
 
 /**
- * Arguments of `update` (every writable field) and `patch` (only the fields sent).
+ * Arguments of `update` (the required fields and any others) and `patch` (only the fields
+ * sent).
  */
 export interface UpdateArgs2 {
   /**
@@ -799,7 +803,7 @@ export class TodosClient {
   }
 
   /**
-   * Replaces every writable field of row `pk` with `data`.
+   * Writes row `pk` from `data`: every required field must be sent; an omitted field with a default keeps its value.
    *
    * Action `update`.
    */

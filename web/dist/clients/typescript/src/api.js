@@ -232,7 +232,7 @@ export class TodosClient {
         return this.endpoint.call("create", args, options);
     }
     /**
-     * Replaces every writable field of row `pk` with `data`.
+     * Writes row `pk` from `data`: every required field must be sent; an omitted field with a default keeps its value.
      *
      * Action `update`.
      */
