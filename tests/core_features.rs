@@ -122,6 +122,9 @@ impl KitHandler for KitApi {
         if ctx.scope().query_param("refuse").is_some() {
             return Err(ActionError::PermissionDenied);
         }
+        if ctx.scope().query_param("hang").is_some() {
+            std::future::pending::<()>().await;
+        }
         Ok(())
     }
     async fn on_disconnect(&self, _: &Ctx) {
@@ -206,6 +209,57 @@ async fn can_connect_refusal_rejects_the_handshake_with_403() {
     );
     let mut client = server.connect("/k/?let-me-in=1").await;
     assert_reply!(client.request("whoami", json!({})).await, 200, Value::Null);
+}
+
+#[tokio::test]
+async fn connection_checks_that_hang_are_cut_off_and_free_their_slot() {
+    let state = Arc::new(KitState::default());
+    let auth = TokenAuth::new(|token: String| async move {
+        if token == "hang" {
+            std::future::pending::<()>().await;
+        }
+        Some(User::new("1", "alice"))
+    });
+    let mut limits = Limits::default();
+    limits.connect_timeout = Duration::from_millis(300);
+    limits.max_connections = 1;
+    let app = App::new()
+        .consumer("/k/", kit(&state, Permissions::allow_any()))
+        .authenticator(auth)
+        .limits(limits);
+    let metrics = app.metrics();
+    let server = TestServer::start(app).await;
+    // An authenticator that never answers: 503, and the only connection slot is free again.
+    match TestClient::connect(&server.url("/k/?token=hang")).await {
+        Err(ConnectError::Refused(503)) => {}
+        Err(other) => panic!("expected 503, got {other}"),
+        Ok(_) => panic!("expected 503, got a connection"),
+    }
+    // An on_connect that never returns: closed with 1011, and its slot is freed too.
+    let mut hanging = server.connect("/k/?token=ok&hang=1").await;
+    let frame = hanging.recv_close().await.expect("a close frame");
+    assert_eq!(u16::from(frame.code), close_code::INTERNAL_ERROR);
+    eventually("the hanging connection's slot is free", || {
+        metrics.connections() == 0
+    })
+    .await;
+    let mut client = server.connect("/k/?token=ok").await;
+    assert_reply!(
+        client.request("whoami", json!({})).await,
+        200,
+        json!("alice")
+    );
+}
+
+#[test]
+#[should_panic(
+    expected = "invalid chanrest::Limits: ping_interval, read_buffer_size must be above zero"
+)]
+fn limits_that_cannot_work_are_refused_when_the_app_is_built() {
+    let mut limits = Limits::default();
+    limits.ping_interval = Duration::ZERO;
+    limits.read_buffer_size = 0;
+    let _ = App::new().limits(limits);
 }
 
 #[tokio::test]

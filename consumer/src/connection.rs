@@ -44,6 +44,8 @@ pub mod close_code {
     pub const POLICY: u16 = 1008;
     /// A message above `Limits::max_message_size` (standard "message too big").
     pub const MESSAGE_TOO_BIG: u16 = 1009;
+    /// `on_connect` took longer than `Limits::connect_timeout` (standard "internal error").
+    pub const INTERNAL_ERROR: u16 = 1011;
     /// The client did not read fast enough: its outbound queue passed
     /// `Limits::max_outbound_bytes`, or one write took longer than `Limits::write_timeout`.
     pub const SLOW_CONSUMER: u16 = 4008;
@@ -1023,9 +1025,15 @@ async fn read_loop<S>(
             route: None,
             routing: None,
         };
-        let result = CatchUnwind(session.consumer.clone().on_connect(ctx))
-            .await
-            .unwrap_or_else(|panic| Err(ActionError::internal(panic_message(&*panic))));
+        let connecting = CatchUnwind(session.consumer.clone().on_connect(ctx));
+        let Ok(result) = tokio::time::timeout(limits.connect_timeout, connecting).await else {
+            tracing::warn!("on_connect took too long, closing");
+            out.close(close_code::INTERNAL_ERROR, "on_connect timed out");
+            accepted = false;
+            break;
+        };
+        let result =
+            result.unwrap_or_else(|panic| Err(ActionError::internal(panic_message(&*panic))));
         if let Err(err) = result {
             tracing::info!(%err, "on_connect refused the connection");
             out.close(close_code::POLICY, "connection refused");

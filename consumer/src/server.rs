@@ -54,6 +54,10 @@ pub struct Limits {
     pub read_buffer_size: usize,
     /// Write buffer per connection before a flush, in bytes. Default 4 KiB.
     pub write_buffer_size: usize,
+    /// Longest the authenticator and the consumers' `can_connect` may take for one handshake
+    /// (then HTTP 503), and, once upgraded, the consumers' `on_connect` (then close code 1011).
+    /// A slow check cannot hold a connection slot forever. Default 10 s.
+    pub connect_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -69,11 +73,40 @@ impl Default for Limits {
             ping_timeout: Duration::from_secs(20),
             read_buffer_size: 4 << 10,
             write_buffer_size: 4 << 10,
+            connect_timeout: Duration::from_secs(10),
         }
     }
 }
 
 impl Limits {
+    /// Checks that every limit can work: durations and sizes a connection needs must not be
+    /// zero. [`App::limits`] refuses limits that fail this.
+    ///
+    /// ```
+    /// let mut limits = chanrest::Limits::default();
+    /// assert!(limits.validate().is_ok());
+    /// limits.ping_interval = std::time::Duration::ZERO;
+    /// assert_eq!(limits.validate().unwrap_err(), "ping_interval must be above zero");
+    /// ```
+    pub fn validate(&self) -> Result<(), String> {
+        let zero: Vec<&str> = [
+            ("ping_interval", self.ping_interval.is_zero()),
+            ("write_timeout", self.write_timeout.is_zero()),
+            ("connect_timeout", self.connect_timeout.is_zero()),
+            ("max_message_size", self.max_message_size == 0),
+            ("max_connections", self.max_connections == 0),
+            ("read_buffer_size", self.read_buffer_size == 0),
+        ]
+        .into_iter()
+        .filter_map(|(name, is_zero)| is_zero.then_some(name))
+        .collect();
+        if zero.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("{} must be above zero", zero.join(", ")))
+        }
+    }
+
     fn websocket_config(&self) -> WebSocketConfig {
         WebSocketConfig::default()
             .read_buffer_size(self.read_buffer_size)
@@ -260,7 +293,15 @@ impl App {
     }
 
     /// Sets the resource limits.
+    ///
+    /// # Panics
+    ///
+    /// When [`Limits::validate`] refuses them (a zero ping interval, say): a server that
+    /// cannot work should not start.
     pub fn limits(mut self, limits: Limits) -> Self {
+        if let Err(problem) = limits.validate() {
+            panic!("invalid chanrest::Limits: {problem}");
+        }
         self.limits = limits;
         self
     }
@@ -468,18 +509,32 @@ impl Shared {
             remote_addr: remote,
             user: None,
         };
-        if let Some(authenticator) = &self.authenticator {
-            match authenticator.authenticate(&scope).await {
-                Ok(user) => scope.user = user,
-                Err(err) => {
-                    tracing::info!(%err, "authentication failed");
-                    return plain(StatusCode::UNAUTHORIZED, "Authentication failed.");
+        let checks = async {
+            if let Some(authenticator) = &self.authenticator {
+                match authenticator.authenticate(&scope).await {
+                    Ok(user) => scope.user = user,
+                    Err(err) => {
+                        tracing::info!(%err, "authentication failed");
+                        return Err(plain(StatusCode::UNAUTHORIZED, "Authentication failed."));
+                    }
                 }
             }
-        }
-        for mount in endpoint.mounts() {
-            if !mount.permissions.can_connect(&scope).await {
-                return plain(StatusCode::FORBIDDEN, "Access denied");
+            for mount in endpoint.mounts() {
+                if !mount.permissions.can_connect(&scope).await {
+                    return Err(plain(StatusCode::FORBIDDEN, "Access denied"));
+                }
+            }
+            Ok(())
+        };
+        match tokio::time::timeout(self.limits.connect_timeout, checks).await {
+            Ok(Ok(())) => {}
+            Ok(Err(refused)) => return refused,
+            Err(_) => {
+                tracing::warn!("authentication and can_connect took too long, refusing");
+                return plain(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Connection checks timed out.",
+                );
             }
         }
 
