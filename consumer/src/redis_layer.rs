@@ -55,6 +55,10 @@ pub struct RedisChannelLayer {
     prefix: String,
     origin: u64,
     connected: Arc<AtomicBool>,
+    /// Held from a local membership change to sending its subscription change, so the
+    /// subscriber task gets those in the order the local groups changed: a last member leaving
+    /// and a first one joining right after must end subscribed, not unsubscribed.
+    changes: std::sync::Mutex<()>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -113,6 +117,7 @@ impl RedisChannelLayer {
             prefix: prefix.to_owned(),
             origin,
             connected,
+            changes: std::sync::Mutex::new(()),
             task,
         })
     }
@@ -158,22 +163,28 @@ fn origin_id() -> u64 {
 #[async_trait]
 impl ChannelLayer for RedisChannelLayer {
     async fn group_add(&self, group: &str, member: Arc<dyn GroupMember>) -> Result<(), LayerError> {
-        if self.local.add(group, member) {
+        let confirmed = {
+            let _in_order = self.changes.lock().unwrap_or_else(|e| e.into_inner());
+            if !self.local.add(group, member) {
+                return Ok(());
+            }
             let (ack, confirmed) = oneshot::channel();
             let _ = self
                 .control
                 .send(Control::Subscribe(self.channel(group), ack));
-            // Wait for Redis to confirm, so a push sent elsewhere right after this returns is
-            // received; if Redis is away, local delivery works and the subscription is renewed
-            // on reconnection.
-            if tokio::time::timeout(REDIS_WAIT, confirmed).await.is_err() {
-                tracing::warn!(group, "redis did not confirm a subscription in time");
-            }
+            confirmed
+        };
+        // Wait for Redis to confirm, so a push sent elsewhere right after this returns is
+        // received; if Redis is away, local delivery works and the subscription is renewed on
+        // reconnection.
+        if tokio::time::timeout(REDIS_WAIT, confirmed).await.is_err() {
+            tracing::warn!(group, "redis did not confirm a subscription in time");
         }
         Ok(())
     }
 
     async fn group_discard(&self, group: &str, member_id: u64) -> Result<(), LayerError> {
+        let _in_order = self.changes.lock().unwrap_or_else(|e| e.into_inner());
         if self.local.discard(group, member_id) {
             let _ = self.control.send(Control::Unsubscribe(self.channel(group)));
         }
@@ -236,25 +247,9 @@ async fn subscriber(
                 if connected.swap(false, Ordering::Relaxed) {
                     tracing::error!(%err, "redis is unavailable; pushes between processes are lost until it is back");
                 }
-                // Keep taking subscription changes while waiting, so none is lost.
-                let wait = tokio::time::sleep(backoff);
-                tokio::pin!(wait);
-                loop {
-                    tokio::select! {
-                        _ = &mut wait => break,
-                        request = requests.recv() => match request {
-                            None => return,
-                            Some(Control::Subscribe(channel, ack)) => {
-                                channels.insert(channel);
-                                let _ = ack.send(());
-                            }
-                            Some(Control::Unsubscribe(channel)) => {
-                                channels.remove(&channel);
-                            }
-                        },
-                    }
+                if !wait_taking_changes(&mut backoff, &mut requests, &mut channels).await {
+                    return;
                 }
-                backoff = (backoff * 2).min(Duration::from_secs(5));
                 continue;
             }
         };
@@ -262,6 +257,9 @@ async fn subscriber(
             let all: Vec<&String> = channels.iter().collect();
             if let Err(err) = sink.subscribe(&all).await {
                 tracing::warn!(%err, "renewing redis subscriptions failed");
+                if !wait_taking_changes(&mut backoff, &mut requests, &mut channels).await {
+                    return;
+                }
                 continue;
             }
         }
@@ -307,6 +305,33 @@ async fn subscriber(
                     }
                 },
             }
+        }
+    }
+}
+
+/// Waits `backoff` before the next attempt to reach Redis, and doubles it (up to 5 s). Keeps
+/// taking subscription changes meanwhile, so none is lost. False once the layer is gone.
+async fn wait_taking_changes(
+    backoff: &mut Duration,
+    requests: &mut mpsc::UnboundedReceiver<Control>,
+    channels: &mut HashSet<String>,
+) -> bool {
+    let wait = tokio::time::sleep(*backoff);
+    tokio::pin!(wait);
+    *backoff = (*backoff * 2).min(Duration::from_secs(5));
+    loop {
+        tokio::select! {
+            _ = &mut wait => return true,
+            request = requests.recv() => match request {
+                None => return false,
+                Some(Control::Subscribe(channel, ack)) => {
+                    channels.insert(channel);
+                    let _ = ack.send(());
+                }
+                Some(Control::Unsubscribe(channel)) => {
+                    channels.remove(&channel);
+                }
+            },
         }
     }
 }
