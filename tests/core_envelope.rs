@@ -1,16 +1,15 @@
 //! DCRF's envelope, statuses and error strings, and bad input, on the demo's `/ws/plain/` and
 //! `/ws/bench/` over real sockets.
 
+mod common;
+
 use chanrest::test::{TestClient, TestServer};
 use chanrest::{assert_error, assert_push, assert_reply};
+use common::demo;
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
-
-async fn demo() -> TestServer {
-    TestServer::start_filter(chanrest_demo::routes(&Default::default()).await.unwrap()).await
-}
 
 async fn plain(server: &TestServer) -> TestClient {
     server.connect("/ws/plain/").await
@@ -32,7 +31,7 @@ async fn next_text(client: &mut TestClient) -> String {
 
 #[tokio::test]
 async fn reply_has_dcrf_keys_in_dcrf_order() {
-    let server = demo().await;
+    let (_demo, server) = demo().await;
     let mut client = plain(&server).await;
     client
         .send_text(r#"{"action": "add", "request_id": 1, "a": 2, "b": 3}"#)
@@ -45,7 +44,7 @@ async fn reply_has_dcrf_keys_in_dcrf_order() {
 
 #[tokio::test]
 async fn request_id_is_echoed_verbatim_whatever_its_type() {
-    let server = demo().await;
+    let (_demo, server) = demo().await;
     let mut client = plain(&server).await;
     let ids = [
         "7",
@@ -84,7 +83,7 @@ async fn request_id_is_echoed_verbatim_whatever_its_type() {
 
 #[tokio::test]
 async fn echo_returns_every_argument_and_ignores_nothing() {
-    let server = demo().await;
+    let (_demo, server) = demo().await;
     let mut client = plain(&server).await;
     let args = json!({"data": {}, "n": 1, "list": [1, 2], "nested": {"k": "v"}});
     let reply = client.request("echo", args.clone()).await;
@@ -96,7 +95,7 @@ async fn echo_returns_every_argument_and_ignores_nothing() {
 
 #[tokio::test]
 async fn dcrf_error_strings() {
-    let server = demo().await;
+    let (_demo, server) = demo().await;
     let mut client = plain(&server).await;
 
     client.send_json(&json!({"request_id": 1, "a": 1})).await;
@@ -149,7 +148,7 @@ async fn dcrf_error_strings() {
 
 #[tokio::test]
 async fn bad_frames_get_400_replies_and_the_connection_stays() {
-    let server = demo().await;
+    let (_demo, server) = demo().await;
     let mut client = plain(&server).await;
     let cases: Vec<(Message, Value)> = vec![
         (Message::text("not json"), json!("Invalid JSON")),
@@ -220,7 +219,7 @@ async fn bad_frames_get_400_replies_and_the_connection_stays() {
 
 #[tokio::test]
 async fn detached_action_runs_beside_later_messages() {
-    let server = demo().await;
+    let (_demo, server) = demo().await;
     let mut client = plain(&server).await;
     client.send("slow", json!("s"), json!({"delay": 0.3})).await;
     client
@@ -253,7 +252,7 @@ async fn detached_action_runs_beside_later_messages() {
 
 #[tokio::test]
 async fn bench_echo_returns_data_verbatim() {
-    let server = demo().await;
+    let (_demo, server) = demo().await;
     let mut client = server.connect("/ws/bench/").await;
     for data in [
         json!({"x": [1, 2.5, "s", null]}),
@@ -270,7 +269,7 @@ async fn bench_echo_returns_data_verbatim() {
 
 #[tokio::test]
 async fn bench_feed_pushes_each_publish_to_every_subscribing_request_id() {
-    let server = demo().await;
+    let (_demo, server) = demo().await;
     let mut a = server.connect("/ws/bench/").await;
     let mut b = server.connect("/ws/bench/").await;
     let mut publisher = server.connect("/ws/bench/").await;
@@ -322,7 +321,7 @@ async fn bench_feed_pushes_each_publish_to_every_subscribing_request_id() {
 
 #[tokio::test]
 async fn manifest_is_served_and_matches_the_routes() {
-    let server = demo().await;
+    let (_demo, server) = demo().await;
     let manifest: chanrest::Manifest = serde_json::from_str(chanrest_demo::MANIFEST_JSON).unwrap();
     let app = chanrest_demo::Demo::start(&Default::default())
         .await
@@ -358,21 +357,9 @@ async fn manifest_is_served_and_matches_the_routes() {
     }
     // Served over HTTP as well.
     let addr = server.addr();
-    let body = tokio::task::spawn_blocking(move || {
-        use std::io::{Read, Write};
-        let mut stream = std::net::TcpStream::connect(addr).unwrap();
-        stream
-            .write_all(b"GET /manifest.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            .unwrap();
-        let mut text = String::new();
-        stream.read_to_string(&mut text).unwrap();
-        text
-    })
-    .await
-    .unwrap();
-    assert!(body.starts_with("HTTP/1.1 200"), "{body}");
-    let json = body.split("\r\n\r\n").nth(1).unwrap();
-    let served: chanrest::Manifest = serde_json::from_str(json).unwrap();
+    let (status, _, body) = common::get(addr, "/manifest.json").await;
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+    let served: chanrest::Manifest = serde_json::from_str(&body).unwrap();
     assert_eq!(served, manifest);
     let add = &manifest.consumers[0]
         .actions

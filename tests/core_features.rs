@@ -1,6 +1,8 @@
 //! Permissions, authentication, hooks, groups, detached tasks, the multiplexer and resource
 //! limits, each through a real socket against small consumers declared here.
 
+mod common;
+
 use chanrest::test::{ConnectError, TestClient, TestServer};
 use chanrest::{
     assert_error, assert_push, assert_reply, async_trait, close_code, ActionError, App,
@@ -8,6 +10,7 @@ use chanrest::{
     Permission, PermissionExt, Permissions, Push, RequireAuthenticatedConnect, Scope, TokenAuth,
     User,
 };
+use common::eventually;
 use serde_json::{json, Map, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -137,17 +140,6 @@ fn kit(state: &Arc<KitState>, permissions: Permissions) -> Kit<KitApi> {
         state: state.clone(),
         permissions,
     })
-}
-
-/// Polls `condition` for up to 5 s.
-async fn eventually(what: &str, condition: impl Fn() -> bool) {
-    for _ in 0..500 {
-        if condition() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("timed out waiting for {what}");
 }
 
 struct DenyAll;

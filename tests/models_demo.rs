@@ -2,18 +2,14 @@
 //! pagination, instance and query subscriptions, the model observer, transactions, the
 //! multiplexer, and writes made outside any consumer.
 
-use chanrest::test::{TestClient, TestServer};
+mod common;
+
+use chanrest::test::TestClient;
 use chanrest::{assert_error, assert_push, assert_reply};
 use chanrest_demo::api::{Todo, TodoPatch, TodoWrite};
-use chanrest_demo::Demo;
+use common::demo;
 use serde_json::{json, Value};
 use std::time::Duration;
-
-async fn demo() -> (Demo, TestServer) {
-    let demo = Demo::start(&Default::default()).await.unwrap();
-    let server = TestServer::start_filter(demo.routes()).await;
-    (demo, server)
-}
 
 async fn create(client: &mut TestClient, title: &str, owner: &str) -> Value {
     let reply = client

@@ -6,16 +6,11 @@ mod common;
 use chanrest::test::{ConnectError, TestClient, TestServer};
 use chanrest::{assert_error, assert_push, assert_reply, close_code, Limits};
 use chanrest_demo::Demo;
+use common::demo;
 use serde_json::{json, Map, Value};
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-
-async fn demo() -> (Demo, TestServer) {
-    let demo = Demo::start(&Default::default()).await.unwrap();
-    let server = TestServer::start_filter(demo.routes()).await;
-    (demo, server)
-}
 
 #[tokio::test]
 async fn hostile_payloads_get_envelope_errors() {

@@ -1,18 +1,13 @@
 //! The rest-framework-channels dialect through real sockets: the envelope, routes with
 //! parameters and query strings, nested routes, the generic actions with page-number
 //! pagination and object permissions, custom actions on child handlers, and every error.
+mod common;
 
 use chanrest::prelude::*;
 use chanrest::test::{TestClient, TestServer};
 use chanrest::RoutedConsumer;
-use chanrest_demo::Demo;
+use common::demo;
 use serde_json::{json, Map, Value};
-
-async fn demo() -> (Demo, TestServer) {
-    let demo = Demo::start(&Default::default()).await.unwrap();
-    let server = TestServer::start_filter(demo.routes()).await;
-    (demo, server)
-}
 
 /// Sends one RFC message and returns its reply, checking the RFC envelope's keys.
 async fn call(client: &mut TestClient, message: Value) -> Value {

@@ -2,7 +2,8 @@
 //! error reply of each kind, the detached `slow`, timeouts, subscriptions and their pushes,
 //! the multiplexer, and reconnection (through a TCP proxy the test can cut).
 
-use chanrest::test::TestServer;
+mod common;
+
 use chanrest_client::types::{
     AddArgs, BenchEchoArgs, CreateArgs, Deleted, ListArgs, Lookup, PageArgs, Pk, Slept, SlowArgs,
     Todo, TodoPatch, TodoWrite, UpdateArgs, UpdateArgs2,
@@ -11,6 +12,7 @@ use chanrest_client::{
     bench, plain, todos, todos_paged, ws_multiplexer, Error, ErrorDetail, Options, Reconnect,
     Status, DEFAULT_TIMEOUT,
 };
+use common::demo;
 use futures_util::StreamExt;
 use serde_json::{json, Map, Value};
 use std::net::SocketAddr;
@@ -20,13 +22,6 @@ use std::time::{Duration, Instant};
 use tokio::net::{TcpListener, TcpStream};
 
 const WAIT: Duration = Duration::from_secs(10);
-
-async fn demo() -> TestServer {
-    let routes = chanrest_demo::routes(&Default::default())
-        .await
-        .expect("demo starts");
-    TestServer::start_filter(routes).await
-}
 
 /// Waits for the next item of a stream, failing the test after [`WAIT`].
 async fn next<S: futures_util::Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
@@ -58,7 +53,7 @@ fn pk(todo: &Todo) -> Pk {
 
 #[tokio::test]
 async fn plain_actions_return_typed_data() {
-    let server = demo().await;
+    let (_demo, server) = demo().await;
     let plain = plain::Client::connect(&server.url(plain::PATH))
         .await
         .unwrap();
@@ -89,7 +84,7 @@ async fn plain_actions_return_typed_data() {
 
 #[tokio::test]
 async fn detached_slow_does_not_hold_up_other_calls() {
-    let server = demo().await;
+    let (_demo, server) = demo().await;
     let plain = plain::Client::connect(&server.url(plain::PATH))
         .await
         .unwrap();
@@ -115,7 +110,7 @@ async fn detached_slow_does_not_hold_up_other_calls() {
 
 #[tokio::test]
 async fn every_kind_of_error_reply_is_typed() {
-    let server = demo().await;
+    let (_demo, server) = demo().await;
     let plain = plain::Client::connect(&server.url(plain::PATH))
         .await
         .unwrap();
@@ -222,7 +217,7 @@ async fn every_kind_of_error_reply_is_typed() {
 
 #[tokio::test]
 async fn todos_crud_and_pages() {
-    let server = demo().await;
+    let (_demo, server) = demo().await;
     let todos = todos::Client::connect(&server.url(todos::PATH))
         .await
         .unwrap();
@@ -306,7 +301,7 @@ async fn todos_crud_and_pages() {
 
 #[tokio::test]
 async fn instance_and_list_subscriptions_push_typed_values() {
-    let server = demo().await;
+    let (_demo, server) = demo().await;
     let url = server.url(todos::PATH);
     let watcher = todos::Client::connect(&url).await.unwrap();
     let writer = todos::Client::connect(&url).await.unwrap();
@@ -368,7 +363,7 @@ async fn instance_and_list_subscriptions_push_typed_values() {
 
 #[tokio::test]
 async fn plain_todo_subscription_sees_changes_from_another_consumer() {
-    let server = demo().await;
+    let (_demo, server) = demo().await;
     let plain = plain::Client::connect(&server.url(plain::PATH))
         .await
         .unwrap();
@@ -391,7 +386,7 @@ async fn plain_todo_subscription_sees_changes_from_another_consumer() {
 
 #[tokio::test]
 async fn the_multiplexer_carries_calls_errors_and_pushes() {
-    let server = demo().await;
+    let (_demo, server) = demo().await;
     let mux = ws_multiplexer::Client::connect(&server.url(ws_multiplexer::PATH))
         .await
         .unwrap();
@@ -438,7 +433,7 @@ async fn the_multiplexer_carries_calls_errors_and_pushes() {
 
 #[tokio::test]
 async fn timeouts_fail_the_call_not_the_client() {
-    let server = demo().await;
+    let (_demo, server) = demo().await;
     let url = server.url(plain::PATH);
     let plain = plain::Client::connect(&url).await.unwrap();
     assert_eq!(DEFAULT_TIMEOUT, Duration::from_secs(30));
@@ -469,7 +464,7 @@ async fn timeouts_fail_the_call_not_the_client() {
 
 #[tokio::test]
 async fn connecting_to_a_missing_path_is_a_connect_error() {
-    let server = demo().await;
+    let (_demo, server) = demo().await;
     let err = plain::Client::connect(&server.url("/ws/nowhere/"))
         .await
         .unwrap_err();
@@ -575,7 +570,7 @@ fn fast_reconnect() -> Options {
 
 #[tokio::test]
 async fn reconnect_fails_calls_in_flight_and_renews_subscriptions() {
-    let server = demo().await;
+    let (_demo, server) = demo().await;
     let proxy = Proxy::start(server.addr()).await;
     let plain = plain::Client::connect_with(&proxy.url(plain::PATH), fast_reconnect())
         .await
@@ -639,7 +634,7 @@ async fn reconnect_fails_calls_in_flight_and_renews_subscriptions() {
 
 #[tokio::test]
 async fn a_refused_renewal_ends_the_subscription() {
-    let server = demo().await;
+    let (_demo, server) = demo().await;
     let proxy = Proxy::start(server.addr()).await;
     let watcher = todos::Client::connect_with(&proxy.url(todos::PATH), fast_reconnect())
         .await
@@ -665,7 +660,7 @@ async fn a_refused_renewal_ends_the_subscription() {
 
 #[tokio::test]
 async fn without_reconnection_everything_ends_promptly() {
-    let server = demo().await;
+    let (_demo, server) = demo().await;
     let proxy = Proxy::start(server.addr()).await;
     let options = Options::default().reconnect(Reconnect::disabled());
     let plain = plain::Client::connect_with(&proxy.url(plain::PATH), options)
@@ -697,7 +692,7 @@ async fn without_reconnection_everything_ends_promptly() {
 
 #[tokio::test]
 async fn giving_up_after_max_attempts_closes_the_connection() {
-    let server = demo().await;
+    let (_demo, server) = demo().await;
     let proxy = Proxy::start(server.addr()).await;
     let options = Options::default().reconnect(
         Reconnect::default()
@@ -727,7 +722,7 @@ async fn giving_up_after_max_attempts_closes_the_connection() {
 
 #[tokio::test]
 async fn close_ends_calls_and_subscriptions() {
-    let server = demo().await;
+    let (_demo, server) = demo().await;
     let plain = plain::Client::connect(&server.url(plain::PATH))
         .await
         .unwrap();

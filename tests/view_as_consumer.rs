@@ -2,35 +2,25 @@
 //! demo's `/api/todos/` endpoint over HTTP and over `/ws/view/`, the action → method mapping
 //! and its override, `query`/`parameters`/`data`, text bodies, permissions, and pushes for
 //! writes made over HTTP.
+mod common;
 
 use chanrest::test::TestServer;
 use chanrest::{assert_error, assert_push, assert_reply, App, Permission, Permissions, Scope};
-use chanrest_demo::Demo;
+use common::demo;
 use serde_json::{json, Map, Value};
 use std::net::SocketAddr;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use warp::Filter;
 
-async fn demo() -> (Demo, TestServer) {
-    let demo = Demo::start(&Default::default()).await.unwrap();
-    let server = TestServer::start_filter(demo.routes()).await;
-    (demo, server)
-}
-
-/// One plain HTTP/1.1 request; returns the status and the body as JSON.
+/// One HTTP request with a JSON body; returns the status and the body as JSON.
 async fn http(addr: SocketAddr, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     let body = body.map(|b| b.to_string()).unwrap_or_default();
     let request = format!(
         "{method} {path} HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
         body.len()
     );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.unwrap();
-    let (head, body) = response.split_once("\r\n\r\n").unwrap();
-    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+    let (status, _, body) = common::fetch(addr, request).await;
+    let status = status.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, serde_json::from_str(&body).unwrap_or(Value::Null))
 }
 
 #[tokio::test]

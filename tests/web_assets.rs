@@ -1,8 +1,9 @@
 //! The demo serves its web page (`web/`), the page's scripts and `/asyncapi.json` over HTTP,
 //! with their content types, and still refuses WebSocket handshakes at `/` with 404.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
+mod common;
+
+use common::{fetch, get};
 
 async fn serve() -> std::net::SocketAddr {
     let routes = chanrest_demo::routes(&chanrest_demo::Config::default())
@@ -17,52 +18,6 @@ async fn serve() -> std::net::SocketAddr {
         std::future::pending(),
     ));
     addr
-}
-
-/// One HTTP/1.1 request; returns the status line, the headers (lower-cased) and the body.
-async fn fetch(addr: std::net::SocketAddr, request: String) -> (String, String, String) {
-    tokio::task::spawn_blocking(move || {
-        let mut stream = TcpStream::connect(addr).unwrap();
-        stream
-            .set_read_timeout(Some(std::time::Duration::from_secs(10)))
-            .unwrap();
-        stream.write_all(request.as_bytes()).unwrap();
-        // Read to the end of the body (by content-length), or to EOF.
-        let mut bytes = Vec::new();
-        let mut chunk = [0u8; 65536];
-        loop {
-            let n = stream.read(&mut chunk).unwrap();
-            if n == 0 {
-                break;
-            }
-            bytes.extend_from_slice(&chunk[..n]);
-            let text = String::from_utf8_lossy(&bytes);
-            if let Some((head, body)) = text.split_once("\r\n\r\n") {
-                let length = head.lines().find_map(|line| {
-                    let (name, value) = line.split_once(':')?;
-                    name.eq_ignore_ascii_case("content-length")
-                        .then(|| value.trim().parse::<usize>().ok())?
-                });
-                if length.is_some_and(|length| body.len() >= length) {
-                    break;
-                }
-            }
-        }
-        let response = String::from_utf8(bytes).unwrap();
-        let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-        let (status, headers) = head.split_once("\r\n").unwrap_or((head, ""));
-        (status.to_owned(), headers.to_lowercase(), body.to_owned())
-    })
-    .await
-    .unwrap()
-}
-
-async fn get(addr: std::net::SocketAddr, path: &str) -> (String, String, String) {
-    fetch(
-        addr,
-        format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
-    )
-    .await
 }
 
 #[tokio::test]

@@ -1,10 +1,20 @@
 //! Shared helpers of the end-to-end tests.
 #![allow(dead_code)]
 
+use chanrest::test::TestServer;
 use chanrest::{GroupMember, Push};
+use chanrest_demo::Demo;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+/// The demo server (embedded SQLite, in-memory channel layer) on 127.0.0.1:0. Keep the `Demo`
+/// for its store.
+pub async fn demo() -> (Demo, TestServer) {
+    let demo = Demo::start(&Default::default()).await.unwrap();
+    let server = TestServer::start_filter(demo.routes()).await;
+    (demo, server)
+}
 
 /// The PostgreSQL server the tests use: `CHANREST_TEST_POSTGRES`, or the local one with trust
 /// auth (CI starts it when it is not running).
@@ -187,4 +197,51 @@ pub fn temp_database(name: &str) -> String {
     ));
     let _ = std::fs::remove_file(&path);
     format!("sqlite:{}", path.display())
+}
+
+/// One HTTP/1.1 request; returns the status line, the headers (lower-cased) and the body.
+pub async fn fetch(addr: std::net::SocketAddr, request: String) -> (String, String, String) {
+    tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+        std::io::Write::write_all(&mut stream, request.as_bytes()).unwrap();
+        // Read to the end of the body (by content-length), or to EOF.
+        let mut bytes = Vec::new();
+        let mut chunk = [0u8; 65536];
+        loop {
+            let n = std::io::Read::read(&mut stream, &mut chunk).unwrap();
+            if n == 0 {
+                break;
+            }
+            bytes.extend_from_slice(&chunk[..n]);
+            let text = String::from_utf8_lossy(&bytes);
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let length = head.lines().find_map(|line| {
+                    let (name, value) = line.split_once(':')?;
+                    name.eq_ignore_ascii_case("content-length")
+                        .then(|| value.trim().parse::<usize>().ok())?
+                });
+                if length.is_some_and(|length| body.len() >= length) {
+                    break;
+                }
+            }
+        }
+        let response = String::from_utf8(bytes).unwrap();
+        let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+        let (status, headers) = head.split_once("\r\n").unwrap_or((head, ""));
+        (status.to_owned(), headers.to_lowercase(), body.to_owned())
+    })
+    .await
+    .unwrap()
+}
+
+/// A `GET` of `path` (see [`fetch`]).
+pub async fn get(addr: std::net::SocketAddr, path: &str) -> (String, String, String) {
+    fetch(
+        addr,
+        format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+    )
+    .await
 }
