@@ -458,6 +458,54 @@ async fn unsupported_database_urls_are_errors() {
 }
 
 chanrest::model! {
+    /// A reading keyed by a float (a time in seconds).
+    pub model Reading in "readings" (write ReadingWrite, patch ReadingPatch, filter ReadingFilter) {
+        #[pk]
+        at: f64,
+        value: i64,
+    }
+}
+
+#[tokio::test]
+async fn a_float_key_written_as_an_integer_reaches_its_instance_subscribers() {
+    for url in every_backend().await {
+        let layer: Arc<dyn ChannelLayer> = Arc::new(InMemoryChannelLayer::new());
+        let store = Store::connect(&url, layer.clone()).await.unwrap();
+        store.drop_table::<Reading>().await.unwrap();
+        store.migrate::<Reading>().await.unwrap();
+        let created: Reading = store
+            .create(&ReadingWrite { at: 2.0, value: 1 })
+            .await
+            .unwrap();
+        // The group a subscription joins is named after the row as it reads back.
+        let row_pk = serde_json::to_value(&created).unwrap()["at"].clone();
+        let watcher = Arc::new(Recorder::default());
+        layer
+            .group_add(&instance_group::<Reading>(&row_pk), member(&watcher))
+            .await
+            .unwrap();
+        // A client names the row `2`, not `2.0`.
+        let patch = ReadingPatch { value: 5.into() };
+        let patched: Reading = store.patch(&Query::all(), &json!(2), &patch).await.unwrap();
+        assert_eq!(patched.value, 5);
+        store
+            .delete::<Reading>(&Query::all(), &json!("2"))
+            .await
+            .unwrap();
+        let pushes: Vec<(String, u16)> = watcher
+            .take()
+            .into_iter()
+            .map(|(action, status, _)| (action, status))
+            .collect();
+        assert_eq!(
+            pushes,
+            [("update".to_owned(), 200), ("delete".to_owned(), 204)],
+            "{url}"
+        );
+    }
+}
+
+chanrest::model! {
     /// A model that forgot its key.
     pub model Keyless in "keyless" (write KeylessWrite, patch KeylessPatch, filter KeylessFilter) {
         name: String,

@@ -630,9 +630,11 @@ fn parse_pk(field: &FieldSpec, value: &Value) -> Option<Value> {
         (FieldKind::Integer, Value::String(s)) => s.trim().parse::<i64>().ok().map(Value::from),
         (FieldKind::Text, Value::String(_)) => Some(value.clone()),
         (FieldKind::Text, Value::Number(n)) => Some(Value::String(n.to_string())),
-        (FieldKind::Float, Value::Number(_)) | (FieldKind::Boolean, Value::Bool(_)) => {
-            Some(value.clone())
-        }
+        // As the row reads back (`2` is `2.0`), so the change's instance group is the one
+        // `subscribe_instance` joined.
+        (FieldKind::Float, Value::Number(n)) => n.as_f64().map(Value::from),
+        (FieldKind::Float, Value::String(s)) => s.trim().parse::<f64>().ok().map(Value::from),
+        (FieldKind::Boolean, Value::Bool(_)) => Some(value.clone()),
         _ => None,
     }
 }
