@@ -145,6 +145,16 @@ pub trait ChannelLayer: Send + Sync + 'static {
     async fn group_discard(&self, group: &str, member_id: u64) -> Result<(), LayerError>;
     /// Sends `push` to every member of `group`, wherever it is connected.
     async fn group_send(&self, group: &str, push: Push) -> Result<(), LayerError>;
+    /// Sends each push to its group, in order: what one committed transaction publishes (a
+    /// change reaches its instance group, every query group it enters, stays in or leaves,
+    /// and the observers' groups). A networked layer sends them in one round trip. Default:
+    /// [`ChannelLayer::group_send`] for each, stopping at the first error.
+    async fn group_send_all(&self, pushes: Vec<(String, Push)>) -> Result<(), LayerError> {
+        for (group, push) in pushes {
+            self.group_send(&group, push).await?;
+        }
+        Ok(())
+    }
 }
 
 /// The local members of one group.

@@ -192,31 +192,41 @@ impl ChannelLayer for RedisChannelLayer {
     }
 
     async fn group_send(&self, group: &str, push: Push) -> Result<(), LayerError> {
-        self.local.deliver(group, &push);
-        let message = serde_json::to_string(&Envelope {
-            o: self.origin,
-            g: group.into(),
-            p: push,
-        })
-        .map_err(|e| LayerError(e.to_string()))?;
-        let mut publisher = self.publisher.clone();
-        let channel = self.channel(group);
-        let published = tokio::time::timeout(
-            REDIS_WAIT,
-            redis::cmd("PUBLISH")
-                .arg(&channel)
+        self.group_send_all(vec![(group.to_owned(), push)]).await
+    }
+
+    /// Delivers to local members at once, then publishes every push in one pipeline: one
+    /// round trip to Redis for a whole transaction's changes, however many groups they reach.
+    async fn group_send_all(&self, pushes: Vec<(String, Push)>) -> Result<(), LayerError> {
+        let mut pipeline = redis::pipe();
+        for (group, push) in &pushes {
+            self.local.deliver(group, push);
+            let message = serde_json::to_string(&Envelope {
+                o: self.origin,
+                g: group.as_str().into(),
+                p: push.clone(),
+            })
+            .map_err(|e| LayerError(e.to_string()))?;
+            pipeline
+                .cmd("PUBLISH")
+                .arg(self.channel(group))
                 .arg(message)
-                .query_async::<i64>(&mut publisher),
-        )
-        .await;
+                .ignore();
+        }
+        let mut publisher = self.publisher.clone();
+        let published =
+            tokio::time::timeout(REDIS_WAIT, pipeline.query_async::<()>(&mut publisher)).await;
+        let groups = pushes.len();
         match published {
-            Ok(Ok(_)) => {}
-            Ok(Err(err)) => {
-                tracing::warn!(%err, group, "redis publish failed; other processes miss this push")
-            }
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => tracing::warn!(
+                %err,
+                groups,
+                "redis publish failed; other processes miss these pushes"
+            ),
             Err(_) => tracing::warn!(
-                group,
-                "redis publish timed out; other processes miss this push"
+                groups,
+                "redis publish timed out; other processes miss these pushes"
             ),
         }
         Ok(())

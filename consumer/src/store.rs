@@ -425,12 +425,16 @@ impl Store {
     }
 
     async fn publish(&self, changes: Vec<(Change, Publisher)>) {
-        for (change, publisher) in coalesce(changes) {
-            for (group, push) in publisher(&self.inner, &change) {
-                if let Err(err) = self.inner.layer.group_send(&group, push).await {
-                    tracing::warn!(%err, group, "publishing a change failed");
-                }
-            }
+        let pushes: Vec<(String, Push)> = coalesce(changes)
+            .into_iter()
+            .flat_map(|(change, publisher)| publisher(&self.inner, &change))
+            .collect();
+        if pushes.is_empty() {
+            return;
+        }
+        let count = pushes.len();
+        if let Err(err) = self.inner.layer.group_send_all(pushes).await {
+            tracing::warn!(%err, count, "publishing a transaction's changes failed");
         }
     }
 }
