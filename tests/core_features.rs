@@ -44,6 +44,8 @@ chanrest::consumer! {
         action hang() -> ();
         /// Queues many large pushes to this socket.
         action flood(FloodArgs { count: usize, size: usize }) -> usize;
+        /// Takes `ms` milliseconds to answer (not detached).
+        action slow(SlowArgs { ms: u64 }) -> ();
         /// A group message.
         push message(String);
     }
@@ -116,6 +118,10 @@ impl KitHandler for KitApi {
             tokio::task::yield_now().await;
         }
         Ok(sent)
+    }
+    async fn slow(&self, _: &Ctx, args: SlowArgs) -> chanrest::Result<()> {
+        tokio::time::sleep(Duration::from_millis(args.ms)).await;
+        Ok(())
     }
     fn permissions(&self) -> Permissions {
         self.permissions.clone()
@@ -457,6 +463,44 @@ async fn groups_reach_every_member_and_are_left_on_disconnect() {
     eventually("b leaves every group", || layer.local().len("other") == 0).await;
     a.close().await;
     eventually("a leaves every group", || layer.local().group_count() == 0).await;
+}
+
+#[tokio::test]
+async fn pushes_held_during_a_long_action_do_not_close_a_client_that_reads() {
+    let state = Arc::new(KitState::default());
+    let mut limits = Limits::default();
+    limits.max_outbound_bytes = 64 << 10;
+    let app = App::new()
+        .consumer("/k/", kit(&state, Permissions::allow_any()))
+        .limits(limits);
+    let server = TestServer::start(app).await;
+    let mut member = server.connect("/k/").await;
+    let mut sender = server.connect("/k/").await;
+    assert_reply!(member.request("join", json!({"group": "g"})).await, 200);
+    // While `slow` runs, four times the bound is pushed to the member's group, one push per
+    // round trip, so the member's writer has every chance to keep up.
+    member.send("slow", json!("s"), json!({"ms": 1500})).await;
+    let text = "x".repeat(1024);
+    for _ in 0..256 {
+        let reply = sender
+            .request("say", json!({"group": "g", "text": text}))
+            .await;
+        assert_reply!(reply, 200);
+    }
+    let mut pushes = 0;
+    let mut replied = false;
+    while pushes < 256 || !replied {
+        let frame = member.recv_json().await;
+        match frame["action"].as_str() {
+            Some("message") => pushes += 1,
+            Some("slow") => {
+                assert_reply!(frame, 200);
+                replied = true;
+            }
+            _ => panic!("unexpected frame {frame}"),
+        }
+    }
+    assert_reply!(member.request("whoami", json!({})).await, 200);
 }
 
 #[tokio::test]

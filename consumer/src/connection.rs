@@ -182,7 +182,24 @@ impl Outbound {
             return false;
         }
         // One message bigger than the bound still goes out on an idle connection.
-        if queue.bytes > 0 && queue.bytes + len > self.limit {
+        let over = queue.bytes > 0 && queue.bytes + len > self.limit;
+        if over && push && queue.holding {
+            // A long action has held back a bound's worth of group pushes: they go out now,
+            // ahead of its reply. The client reads them; closing it as slow would punish the
+            // server's own slowness.
+            queue.holding = false;
+            queue.bytes += len;
+            let mut held = std::mem::take(&mut queue.held);
+            held.push_back(frame);
+            let was_empty = queue.frames.is_empty();
+            queue.frames.append(&mut held);
+            drop(queue);
+            if was_empty {
+                self.writer.wake();
+            }
+            return true;
+        }
+        if over {
             let queued = queue.bytes;
             drop(queue);
             tracing::warn!(queued, "slow consumer: outbound queue full, closing");
@@ -202,7 +219,8 @@ impl Outbound {
     /// message being handled, as in DCRF, whose consumer takes group messages only between
     /// messages. Without it a push caused by a `subscribe` (or by anything else the handler
     /// does) could overtake that request's own reply, and a client matching replies by
-    /// `request_id` would take the push for the reply.
+    /// `request_id` would take the push for the reply. What is held counts toward the bound;
+    /// once it would pass it, the hold ends early (see [`Outbound::send`]).
     fn hold(&self) -> Held<'_> {
         self.lock().holding = true;
         Held(self)
