@@ -23,13 +23,15 @@ chanrest::model! {
         name: String,
         #[query]
         owner: String = String::new(),
+        /// Nullable, without a default.
+        note: Option<String>,
     }
 }
 
 chanrest::model_consumer! {
     /// Items, streamed a page per reply; each user sees only their own.
     pub consumer Items: ItemsHandler for Item {
-        streamed_list, retrieve, create, patch, subscribe_list;
+        streamed_list, retrieve, create, update, patch, subscribe_list;
         /// Creates two items atomically, or none: fails when `fail` is set.
         #[status = 201]
         action create_pair(PairArgs { first: String, second: String, #[serde(default)] fail: bool }) -> Vec<Item>;
@@ -68,6 +70,7 @@ impl ItemsHandler for ItemsApi {
                     let write = |name: String| ItemWrite {
                         name,
                         owner: Omittable::Set(owner.clone()),
+                        note: None,
                     };
                     let a: Item = tx.create(&write(args.first)).await?;
                     let b: Item = tx.create(&write(args.second)).await?;
@@ -109,6 +112,40 @@ async fn seed(client: &mut TestClient, names: &[&str]) {
             201
         );
     }
+}
+
+#[tokio::test]
+async fn update_leaves_an_omitted_nullable_field_as_it_is() {
+    let (_store, server) = server().await;
+    let mut client = server.connect("/items/").await;
+    let created = client
+        .request("create", json!({"data": {"name": "a", "note": "keep me"}}))
+        .await;
+    assert_reply!(created, 201);
+    let pk = created["data"]["id"].clone();
+    // `note` left out: kept, as DRF's PUT leaves a field that is not required.
+    let reply = client
+        .request("update", json!({"pk": pk, "data": {"name": "b"}}))
+        .await;
+    assert_reply!(reply, 200);
+    assert_eq!(
+        (&reply["data"]["name"], &reply["data"]["note"]),
+        (&json!("b"), &json!("keep me"))
+    );
+    // Sent as null: cleared.
+    let reply = client
+        .request(
+            "update",
+            json!({"pk": pk, "data": {"name": "c", "note": null}}),
+        )
+        .await;
+    assert_reply!(reply, 200);
+    assert_eq!(reply["data"]["note"], Value::Null);
+    // A create that leaves it out stores null.
+    let created = client
+        .request("create", json!({"data": {"name": "d"}}))
+        .await;
+    assert_eq!(created["data"]["note"], Value::Null);
 }
 
 #[tokio::test]

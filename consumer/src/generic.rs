@@ -188,7 +188,7 @@ pub async fn update<M: Model, H: ModelHandler<M> + ?Sized>(
 ) -> Result<M> {
     let scope = h.queryset(ctx).await?;
     h.store()
-        .update::<M>(&scope, &args.pk.0, &args.data.decode()?)
+        .update_sent::<M>(&scope, &args.pk.0, &args.data.decode()?, args.data.sent())
         .await
 }
 

@@ -658,6 +658,14 @@ impl<W: for<'de> Deserialize<'de> + JsonSchema> Data<W> {
     }
 }
 
+impl<W> Data<W> {
+    /// The value as the client sent it (which fields it named).
+    #[cfg(feature = "server")]
+    pub(crate) fn sent(&self) -> &Value {
+        &self.value
+    }
+}
+
 impl<W> Serialize for Data<W> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.value.serialize(serializer)

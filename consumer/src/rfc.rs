@@ -127,7 +127,7 @@ mod server {
     {
         let (scope, pk, _) = get_object(h, ctx, &args.pk).await?;
         h.store()
-            .update::<M>(&scope, &pk, &args.data.decode()?)
+            .update_sent::<M>(&scope, &pk, &args.data.decode()?, args.data.sent())
             .await
     }
 

@@ -392,8 +392,9 @@ impl Store {
             .await
     }
 
-    /// Writes row `pk` (within `scope`) from `write`: every field it sets; a field with a
-    /// default that it leaves out keeps its value.
+    /// Writes row `pk` (within `scope`) from `write`: every field it sets (a nullable field
+    /// of `None` becomes NULL); a field with a default that it leaves out
+    /// ([`Omittable::Omitted`](crate::model::Omittable)) keeps its value.
     pub async fn update<M: Model>(
         &self,
         scope: &Query,
@@ -403,6 +404,30 @@ impl Store {
         let (scope, pk, write) = (scope.clone(), pk.clone(), write.clone());
         self.atomic(move |tx| Box::pin(async move { tx.update::<M>(&scope, &pk, &write).await }))
             .await
+    }
+
+    /// [`Store::update`] as a client asks for it: only the fields of `write` that `sent` (the
+    /// request's `data`) names, so an omitted nullable field keeps its value, as an omitted
+    /// field with a default does (in `write` it reads as `None`, which would write NULL).
+    pub(crate) async fn update_sent<M: Model>(
+        &self,
+        scope: &Query,
+        pk: &Value,
+        write: &M::Write,
+        sent: &Value,
+    ) -> Result<M, ActionError> {
+        let mut values = object_of(write)?;
+        if let Value::Object(sent) = sent {
+            values.retain(|field, _| sent.contains_key(field));
+        }
+        let (scope, pk) = (scope.clone(), pk.clone());
+        self.atomic(move |tx| {
+            Box::pin(async move {
+                tx.write_fields::<M>(&scope, &pk, values, WriteMode::Update)
+                    .await
+            })
+        })
+        .await
     }
 
     /// Changes the fields `patch` sets on row `pk` (within `scope`).
