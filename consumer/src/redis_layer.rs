@@ -27,6 +27,12 @@ use tokio::sync::{mpsc, oneshot};
 /// Redis to accept it, before going on without (and logging).
 const REDIS_WAIT: Duration = Duration::from_secs(2);
 
+/// The first wait before reconnecting to Redis; it doubles up to 5 s while attempts fail.
+const FIRST_BACKOFF: Duration = Duration::from_millis(100);
+
+/// How long a pub/sub connection must have lasted for its loss to count as new trouble.
+const STABLE_CONNECTION: Duration = Duration::from_secs(5);
+
 /// Group names longer than this are hashed into the channel name (the message carries the
 /// full name, so a hash collision only costs traffic).
 const MAX_PLAIN_CHANNEL: usize = 200;
@@ -245,7 +251,7 @@ async fn subscriber(
 ) {
     let mut channels: HashSet<String> = HashSet::new();
     let mut pubsub = Some(first);
-    let mut backoff = Duration::from_millis(100);
+    let mut backoff = FIRST_BACKOFF;
     loop {
         let connection = match pubsub.take() {
             Some(connection) => Ok(connection),
@@ -279,7 +285,7 @@ async fn subscriber(
                 "redis is back; subscriptions renewed"
             );
         }
-        backoff = Duration::from_millis(100);
+        let up_since = tokio::time::Instant::now();
         loop {
             tokio::select! {
                 message = stream.next() => {
@@ -315,6 +321,14 @@ async fn subscriber(
                     }
                 },
             }
+        }
+        // A connection that Redis keeps dropping (a pub/sub output limit, a proxy) must not
+        // be renewed in a tight loop: only one that lasted starts the backoff afresh.
+        if up_since.elapsed() >= STABLE_CONNECTION {
+            backoff = FIRST_BACKOFF;
+        }
+        if !wait_taking_changes(&mut backoff, &mut requests, &mut channels).await {
+            return;
         }
     }
 }
