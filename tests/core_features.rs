@@ -136,8 +136,11 @@ impl KitHandler for KitApi {
         }
         Ok(())
     }
-    async fn on_disconnect(&self, _: &Ctx) {
+    async fn on_disconnect(&self, ctx: &Ctx) {
         self.state.disconnects.fetch_add(1, Ordering::SeqCst);
+        if ctx.scope().query_param("hang-on-disconnect").is_some() {
+            std::future::pending::<()>().await;
+        }
     }
 }
 
@@ -210,7 +213,7 @@ async fn can_connect_refusal_rejects_the_handshake_with_403() {
 }
 
 #[tokio::test]
-async fn connection_checks_that_hang_are_cut_off_and_free_their_slot() {
+async fn hooks_that_hang_are_cut_off_and_free_their_slot() {
     let state = Arc::new(KitState::default());
     let auth = TokenAuth::new(|token: String| async move {
         if token == "hang" {
@@ -219,7 +222,7 @@ async fn connection_checks_that_hang_are_cut_off_and_free_their_slot() {
         Some(User::new("1", "alice"))
     });
     let mut limits = Limits::default();
-    limits.connect_timeout = Duration::from_millis(300);
+    limits.hook_timeout = Duration::from_millis(300);
     limits.max_connections = 1;
     let app = App::new()
         .consumer("/k/", kit(&state, Permissions::allow_any()))
@@ -241,6 +244,13 @@ async fn connection_checks_that_hang_are_cut_off_and_free_their_slot() {
         metrics.connections() == 0
     })
     .await;
+    // An on_disconnect that never returns is abandoned: the connection ends and frees its slot.
+    let client = server.connect("/k/?token=ok&hang-on-disconnect=1").await;
+    client.close().await;
+    eventually("the connection whose on_disconnect hangs ends", || {
+        metrics.connections() == 0
+    })
+    .await;
     let mut client = server.connect("/k/?token=ok").await;
     assert_reply!(
         client.request("whoami", json!({})).await,
@@ -251,12 +261,13 @@ async fn connection_checks_that_hang_are_cut_off_and_free_their_slot() {
 
 #[test]
 #[should_panic(
-    expected = "invalid chanrest::Limits: ping_interval, read_buffer_size must be above zero"
+    expected = "invalid chanrest::Limits: ping_interval, read_buffer_size must be above zero; ping_timeout must be at most a year"
 )]
 fn limits_that_cannot_work_are_refused_when_the_app_is_built() {
     let mut limits = Limits::default();
     limits.ping_interval = Duration::ZERO;
     limits.read_buffer_size = 0;
+    limits.ping_timeout = Duration::MAX;
     let _ = App::new().limits(limits);
 }
 

@@ -44,7 +44,7 @@ pub mod close_code {
     pub const POLICY: u16 = 1008;
     /// A message above `Limits::max_message_size` (standard "message too big").
     pub const MESSAGE_TOO_BIG: u16 = 1009;
-    /// `on_connect` took longer than `Limits::connect_timeout` (standard "internal error").
+    /// `on_connect` took longer than `Limits::hook_timeout` (standard "internal error").
     pub const INTERNAL_ERROR: u16 = 1011;
     /// The client did not read fast enough: its outbound queue passed
     /// `Limits::max_outbound_bytes`, or one write took longer than `Limits::write_timeout`.
@@ -432,6 +432,7 @@ pub(crate) struct Session {
     detached: Mutex<JoinSet<()>>,
     max_detached: usize,
     max_groups: usize,
+    hook_timeout: Duration,
     generations: Mutex<HashMap<String, u64>>,
     metrics: Arc<Metrics>,
     _alive: Counted,
@@ -476,7 +477,8 @@ impl Session {
                 });
             }
             if targets.is_empty() {
-                groups.remove(group);
+                // Left in the map until the layer has let go (below): if this future is
+                // cancelled in between, shut_down still finds the group and leaves it.
                 (None, was_member)
             } else {
                 let membership = Arc::new(Membership {
@@ -501,8 +503,10 @@ impl Session {
                 self.layer.group_add(group, member).await?;
             }
             (true, None) => {
-                self.metrics.memberships.fetch_sub(1, Ordering::Relaxed);
-                self.layer.group_discard(group, self.id).await?
+                self.layer.group_discard(group, self.id).await?;
+                if self.lock_groups().remove(group).is_some() {
+                    self.metrics.memberships.fetch_sub(1, Ordering::Relaxed);
+                }
             }
             (false, None) => {}
         }
@@ -541,11 +545,12 @@ impl Session {
             route: None,
             routing: None,
         };
-        CatchUnwind(self.consumer.clone().on_disconnect(ctx))
-            .await
-            .unwrap_or_else(|_| {
-                tracing::error!("on_disconnect panicked");
-            });
+        let disconnecting = CatchUnwind(self.consumer.clone().on_disconnect(ctx));
+        match tokio::time::timeout(self.hook_timeout, disconnecting).await {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) => tracing::error!("on_disconnect panicked"),
+            Err(_) => tracing::warn!("on_disconnect took too long, abandoned"),
+        }
     }
 }
 
@@ -1012,6 +1017,7 @@ async fn read_loop<S>(
             detached: Mutex::new(JoinSet::new()),
             max_detached: limits.max_detached_per_consumer,
             max_groups: limits.max_groups_per_consumer,
+            hook_timeout: limits.hook_timeout,
             generations: Mutex::new(HashMap::new()),
             metrics: metrics.clone(),
             _alive: Counted::new(metrics, |m| &m.sessions),
@@ -1044,7 +1050,7 @@ async fn read_loop<S>(
             routing: None,
         };
         let connecting = CatchUnwind(session.consumer.clone().on_connect(ctx));
-        let Ok(result) = tokio::time::timeout(limits.connect_timeout, connecting).await else {
+        let Ok(result) = tokio::time::timeout(limits.hook_timeout, connecting).await else {
             tracing::warn!("on_connect took too long, closing");
             out.close(close_code::INTERNAL_ERROR, "on_connect timed out");
             accepted = false;
@@ -1170,6 +1176,7 @@ impl<R: Future<Output = ()>, W: Future<Output = ()>> Future for ReaderAndWriter<
             *this.writer_done = this.writer.poll(&mut writer_cx).is_ready();
         }
         if *this.reader_done && *this.writer_done {
+            tracing::debug!("disconnected");
             Poll::Ready(())
         } else {
             Poll::Pending

@@ -54,10 +54,11 @@ pub struct Limits {
     pub read_buffer_size: usize,
     /// Write buffer per connection before a flush, in bytes. Default 4 KiB.
     pub write_buffer_size: usize,
-    /// Longest the authenticator and the consumers' `can_connect` may take for one handshake
-    /// (then HTTP 503), and, once upgraded, the consumers' `on_connect` (then close code 1011).
-    /// A slow check cannot hold a connection slot forever. Default 10 s.
-    pub connect_timeout: Duration,
+    /// Longest the connection's checks and hooks may take: the authenticator and the
+    /// consumers' `can_connect` for one handshake (then HTTP 503); once upgraded, each
+    /// consumer's `on_connect` (then close code 1011) and `on_disconnect` (then it is
+    /// abandoned). A hook that hangs cannot hold a connection slot forever. Default 10 s.
+    pub hook_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -73,14 +74,16 @@ impl Default for Limits {
             ping_timeout: Duration::from_secs(20),
             read_buffer_size: 4 << 10,
             write_buffer_size: 4 << 10,
-            connect_timeout: Duration::from_secs(10),
+            hook_timeout: Duration::from_secs(10),
         }
     }
 }
 
 impl Limits {
     /// Checks that every limit can work: durations and sizes a connection needs must not be
-    /// zero. [`App::limits`] refuses limits that fail this.
+    /// zero, durations must be at most a year (timers cannot reach `Duration::MAX`), and
+    /// `max_connections` must fit tokio's semaphore. [`App::limits`] refuses limits that fail
+    /// this.
     ///
     /// ```
     /// let mut limits = chanrest::Limits::default();
@@ -89,21 +92,44 @@ impl Limits {
     /// assert_eq!(limits.validate().unwrap_err(), "ping_interval must be above zero");
     /// ```
     pub fn validate(&self) -> Result<(), String> {
-        let zero: Vec<&str> = [
+        const YEAR: Duration = Duration::from_secs(365 * 24 * 3600);
+        fn failing(checks: &[(&'static str, bool)]) -> Vec<&'static str> {
+            checks
+                .iter()
+                .filter_map(|&(name, fails)| fails.then_some(name))
+                .collect()
+        }
+        let zero = failing(&[
             ("ping_interval", self.ping_interval.is_zero()),
             ("write_timeout", self.write_timeout.is_zero()),
-            ("connect_timeout", self.connect_timeout.is_zero()),
+            ("hook_timeout", self.hook_timeout.is_zero()),
             ("max_message_size", self.max_message_size == 0),
             ("max_connections", self.max_connections == 0),
             ("read_buffer_size", self.read_buffer_size == 0),
-        ]
-        .into_iter()
-        .filter_map(|(name, is_zero)| is_zero.then_some(name))
-        .collect();
-        if zero.is_empty() {
+        ]);
+        let long = failing(&[
+            ("ping_interval", self.ping_interval > YEAR),
+            ("ping_timeout", self.ping_timeout > YEAR),
+            ("write_timeout", self.write_timeout > YEAR),
+            ("hook_timeout", self.hook_timeout > YEAR),
+        ]);
+        let mut problems = Vec::new();
+        if !zero.is_empty() {
+            problems.push(format!("{} must be above zero", zero.join(", ")));
+        }
+        if !long.is_empty() {
+            problems.push(format!("{} must be at most a year", long.join(", ")));
+        }
+        if self.max_connections > Semaphore::MAX_PERMITS {
+            problems.push(format!(
+                "max_connections must be at most {}",
+                Semaphore::MAX_PERMITS
+            ));
+        }
+        if problems.is_empty() {
             Ok(())
         } else {
-            Err(format!("{} must be above zero", zero.join(", ")))
+            Err(problems.join("; "))
         }
     }
 
@@ -526,7 +552,7 @@ impl Shared {
             }
             Ok(())
         };
-        match tokio::time::timeout(self.limits.connect_timeout, checks).await {
+        match tokio::time::timeout(self.limits.hook_timeout, checks).await {
             Ok(Ok(())) => {}
             Ok(Err(refused)) => return refused,
             Err(_) => {
