@@ -18,7 +18,7 @@ Measures chanrest's /ws/bench/ echo against a raw warp WebSocket echo server, al
 the same run, each server in a child process on 127.0.0.1. Prints a markdown table of medians
 over rounds and the chanrest/raw ratios.
 
-  --rounds N           rounds per server and scenario, 1-100 (default 3)
+  --rounds N           rounds per server and scenario, 1-100 (default 5)
   --duration-secs S    measured window of a round, 0.1-600 s (default 3)
   --warmup-secs S      unmeasured load before each window, 0-600 s (default 1)
   --scenarios LIST     comma-separated: CONNECTIONSxIN_FLIGHT echo shapes, `echo` (1x1,64x16),

@@ -85,7 +85,7 @@ impl Extra {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            rounds: 3,
+            rounds: 5,
             duration: std::time::Duration::from_secs(3),
             warmup: std::time::Duration::from_secs(1),
             scenarios: vec![
