@@ -138,6 +138,9 @@ impl KitHandler for KitApi {
     }
     async fn on_disconnect(&self, ctx: &Ctx) {
         self.state.disconnects.fetch_add(1, Ordering::SeqCst);
+        if ctx.scope().query_param("join-on-disconnect").is_some() {
+            let _ = ctx.add_group("late").await;
+        }
         if ctx.scope().query_param("hang-on-disconnect").is_some() {
             std::future::pending::<()>().await;
         }
@@ -251,6 +254,11 @@ async fn hooks_that_hang_are_cut_off_and_free_their_slot() {
         metrics.connections() == 0
     })
     .await;
+    // A group joined in on_disconnect is left too.
+    let client = server.connect("/k/?token=ok&join-on-disconnect=1").await;
+    client.close().await;
+    eventually("the connection ends", || metrics.connections() == 0).await;
+    assert_eq!(metrics.memberships(), 0);
     let mut client = server.connect("/k/?token=ok").await;
     assert_reply!(
         client.request("whoami", json!({})).await,

@@ -145,8 +145,10 @@ struct Queue {
     /// Group pushes that arrived while a message was being handled (see [`Outbound::hold`]).
     held: VecDeque<Frame>,
     holding: bool,
-    /// Bytes of text frames queued or being written, not yet handed to the socket.
+    /// Bytes of text frames queued, held or being written, not yet handed to the socket.
     bytes: usize,
+    /// The part of `bytes` that is held.
+    held_bytes: usize,
     closing: bool,
 }
 
@@ -181,25 +183,15 @@ impl Outbound {
         if queue.closing {
             return false;
         }
-        // One message bigger than the bound still goes out on an idle connection.
-        let over = queue.bytes > 0 && queue.bytes + len > self.limit;
-        if over && push && queue.holding {
-            // A long action has held back a bound's worth of group pushes: they go out now,
-            // ahead of its reply. The client reads them; closing it as slow would punish the
-            // server's own slowness.
-            queue.holding = false;
-            queue.bytes += len;
-            let mut held = std::mem::take(&mut queue.held);
-            held.push_back(frame);
-            let was_empty = queue.frames.is_empty();
-            queue.frames.append(&mut held);
-            drop(queue);
-            if was_empty {
-                self.writer.wake();
-            }
-            return true;
+        if push && queue.holding && queue.held_bytes > 0 && queue.held_bytes + len > self.limit / 2
+        {
+            // A long action has held back half the bound in group pushes: they go out now,
+            // ahead of its reply, and the other half is left for the writer to drain into.
+            // The client reads them; closing it as slow would punish the server's own slowness.
+            queue = self.release_held(queue);
         }
-        if over {
+        // One message bigger than the bound still goes out on an idle connection.
+        if queue.bytes > 0 && queue.bytes + len > self.limit {
             let queued = queue.bytes;
             drop(queue);
             tracing::warn!(queued, "slow consumer: outbound queue full, closing");
@@ -208,6 +200,7 @@ impl Outbound {
         }
         queue.bytes += len;
         if push && queue.holding {
+            queue.held_bytes += len;
             queue.held.push_back(frame);
         } else {
             self.push(queue, frame);
@@ -220,7 +213,7 @@ impl Outbound {
     /// messages. Without it a push caused by a `subscribe` (or by anything else the handler
     /// does) could overtake that request's own reply, and a client matching replies by
     /// `request_id` would take the push for the reply. What is held counts toward the bound;
-    /// once it would pass it, the hold ends early (see [`Outbound::send`]).
+    /// once it would pass half of it, the hold ends early (see [`Outbound::send`]).
     fn hold(&self) -> Held<'_> {
         self.lock().holding = true;
         Held(self)
@@ -243,18 +236,24 @@ impl Outbound {
     }
 
     fn release(&self) {
-        let mut queue = self.lock();
+        drop(self.release_held(self.lock()));
+    }
+
+    /// Ends the hold: what was held joins the queue, in order.
+    fn release_held<'a>(
+        &self,
+        mut queue: std::sync::MutexGuard<'a, Queue>,
+    ) -> std::sync::MutexGuard<'a, Queue> {
         queue.holding = false;
-        if queue.held.is_empty() {
-            return;
+        queue.held_bytes = 0;
+        if !queue.held.is_empty() {
+            if queue.frames.is_empty() {
+                self.writer.wake();
+            }
+            let mut held = std::mem::take(&mut queue.held);
+            queue.frames.append(&mut held);
         }
-        let was_empty = queue.frames.is_empty();
-        let mut held = std::mem::take(&mut queue.held);
-        queue.frames.append(&mut held);
-        drop(queue);
-        if was_empty {
-            self.writer.wake();
-        }
+        queue
     }
 
     /// Moves every queued frame into `batch` (empty), or registers the writer to be woken.
@@ -527,17 +526,12 @@ impl Session {
         true
     }
 
-    /// Cancels detached tasks, leaves every group, and runs `on_disconnect`.
+    /// Cancels detached tasks, leaves every group, and runs `on_disconnect` (then leaves any
+    /// group it joined).
     async fn shut_down(self: &Arc<Self>) {
         let mut set = std::mem::take(&mut *self.detached.lock().unwrap_or_else(|e| e.into_inner()));
         set.shutdown().await;
-        let groups: Vec<String> = self.lock_groups().drain().map(|(g, _)| g).collect();
-        for group in groups {
-            self.metrics.memberships.fetch_sub(1, Ordering::Relaxed);
-            if let Err(err) = self.layer.group_discard(&group, self.id).await {
-                tracing::warn!(%err, group, "leaving a group on disconnect failed");
-            }
-        }
+        self.leave_all_groups().await;
         let ctx = Ctx {
             session: self.clone(),
             action: None,
@@ -550,6 +544,17 @@ impl Session {
             Ok(Ok(())) => {}
             Ok(Err(_)) => tracing::error!("on_disconnect panicked"),
             Err(_) => tracing::warn!("on_disconnect took too long, abandoned"),
+        }
+        self.leave_all_groups().await;
+    }
+
+    async fn leave_all_groups(&self) {
+        let groups: Vec<String> = self.lock_groups().drain().map(|(g, _)| g).collect();
+        for group in groups {
+            self.metrics.memberships.fetch_sub(1, Ordering::Relaxed);
+            if let Err(err) = self.layer.group_discard(&group, self.id).await {
+                tracing::warn!(%err, group, "leaving a group on disconnect failed");
+            }
         }
     }
 }

@@ -148,12 +148,16 @@ pub trait ChannelLayer: Send + Sync + 'static {
     /// Sends each push to its group, in order: what one committed transaction publishes (a
     /// change reaches its instance group, every query group it enters, stays in or leaves,
     /// and the observers' groups). A networked layer sends them in one round trip. Default:
-    /// [`ChannelLayer::group_send`] for each, stopping at the first error.
+    /// [`ChannelLayer::group_send`] for each; a group that fails does not stop the others,
+    /// and the first error is returned.
     async fn group_send_all(&self, pushes: Vec<(String, Push)>) -> Result<(), LayerError> {
+        let mut first_error = None;
         for (group, push) in pushes {
-            self.group_send(&group, push).await?;
+            if let Err(err) = self.group_send(&group, push).await {
+                first_error.get_or_insert(err);
+            }
         }
-        Ok(())
+        first_error.map_or(Ok(()), Err)
     }
 }
 
@@ -278,6 +282,38 @@ impl ChannelLayer for InMemoryChannelLayer {
 mod tests {
     use super::*;
     use crate::envelope::{Dialect, Reply, RequestId};
+    use std::sync::Mutex;
+
+    /// A layer of the default `group_send_all`, whose group "down" fails.
+    #[derive(Default)]
+    struct FlakyLayer(Mutex<Vec<String>>);
+
+    #[async_trait::async_trait]
+    impl ChannelLayer for FlakyLayer {
+        async fn group_add(&self, _: &str, _: Arc<dyn GroupMember>) -> Result<(), LayerError> {
+            Ok(())
+        }
+        async fn group_discard(&self, _: &str, _: u64) -> Result<(), LayerError> {
+            Ok(())
+        }
+        async fn group_send(&self, group: &str, _: Push) -> Result<(), LayerError> {
+            if group == "down" {
+                return Err(LayerError(format!("{group} is down")));
+            }
+            self.0.lock().unwrap().push(group.to_owned());
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failing_group_does_not_stop_the_rest_of_a_batch() {
+        let layer = FlakyLayer::default();
+        let push = Push::new("update", &1).unwrap();
+        let batch = ["a", "down", "b"].map(|g| (g.to_owned(), push.clone()));
+        let err = layer.group_send_all(batch.to_vec()).await.unwrap_err();
+        assert_eq!(err.0, "down is down");
+        assert_eq!(*layer.0.lock().unwrap(), ["a", "b"]);
+    }
 
     #[test]
     fn the_shared_prefix_writes_what_reply_encode_writes() {

@@ -253,9 +253,14 @@ async fn subscriber(
     let mut pubsub = Some(first);
     let mut backoff = FIRST_BACKOFF;
     loop {
+        // Bounded: a Redis that drops packets would otherwise hold every first subscription
+        // (`group_add` waits for its acknowledgement) until the kernel's connect timeout.
         let connection = match pubsub.take() {
             Some(connection) => Ok(connection),
-            None => client.get_async_pubsub().await,
+            None => match tokio::time::timeout(REDIS_WAIT, client.get_async_pubsub()).await {
+                Ok(connection) => connection.map_err(|e| e.to_string()),
+                Err(_) => Err("timed out".to_owned()),
+            },
         };
         let (mut sink, mut stream) = match connection {
             Ok(connection) => connection.split(),
@@ -271,7 +276,12 @@ async fn subscriber(
         };
         if !channels.is_empty() {
             let all: Vec<&String> = channels.iter().collect();
-            if let Err(err) = sink.subscribe(&all).await {
+            let renewed = match tokio::time::timeout(REDIS_WAIT, sink.subscribe(&all)).await {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(err)) => Err(err.to_string()),
+                Err(_) => Err("timed out".to_owned()),
+            };
+            if let Err(err) = renewed {
                 tracing::warn!(%err, "renewing redis subscriptions failed");
                 if !wait_taking_changes(&mut backoff, &mut requests, &mut channels).await {
                     return;
