@@ -1134,8 +1134,7 @@ pin_project_lite::pin_project! {
         reader: R,
         #[pin]
         writer: W,
-        reader_woken: Arc<HalfWaker>,
-        writer_woken: Arc<HalfWaker>,
+        woken: Arc<Woken>,
         reader_waker: Waker,
         writer_waker: Waker,
         reader_done: bool,
@@ -1146,15 +1145,24 @@ pin_project_lite::pin_project! {
 
 impl<R, W> ReaderAndWriter<R, W> {
     fn new(reader: R, writer: W, connection: Counted) -> Self {
-        let reader_woken = Arc::new(HalfWaker::default());
-        let writer_woken = Arc::new(HalfWaker::default());
+        let woken = Arc::new(Woken {
+            task: AtomicWaker::new(),
+            // The first poll polls both halves.
+            reader: AtomicBool::new(true),
+            writer: AtomicBool::new(true),
+        });
+        let waker = |writer| {
+            Waker::from(Arc::new(HalfWaker {
+                woken: woken.clone(),
+                writer,
+            }))
+        };
         ReaderAndWriter {
             reader,
             writer,
-            reader_waker: Waker::from(reader_woken.clone()),
-            writer_waker: Waker::from(writer_woken.clone()),
-            reader_woken,
-            writer_woken,
+            reader_waker: waker(false),
+            writer_waker: waker(true),
+            woken,
             reader_done: false,
             writer_done: false,
             _connection: connection,
@@ -1167,16 +1175,16 @@ impl<R: Future<Output = ()>, W: Future<Output = ()>> Future for ReaderAndWriter<
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.project();
-        this.reader_woken.task.register(cx.waker());
-        this.writer_woken.task.register(cx.waker());
+        let woken = &**this.woken;
+        woken.task.register(cx.waker());
         // The writer is polled after the reader in any case, so whatever the reader queues
         // need not wake the task again.
-        this.writer_woken.woken.store(true, Ordering::SeqCst);
-        if !*this.reader_done && this.reader_woken.woken.swap(false, Ordering::SeqCst) {
+        woken.writer.store(true, Ordering::SeqCst);
+        if !*this.reader_done && woken.reader.swap(false, Ordering::SeqCst) {
             let mut reader_cx = Context::from_waker(this.reader_waker);
             *this.reader_done = this.reader.poll(&mut reader_cx).is_ready();
         }
-        if !*this.writer_done && this.writer_woken.woken.swap(false, Ordering::SeqCst) {
+        if !*this.writer_done && woken.writer.swap(false, Ordering::SeqCst) {
             let mut writer_cx = Context::from_waker(this.writer_waker);
             *this.writer_done = this.writer.poll(&mut writer_cx).is_ready();
         }
@@ -1189,21 +1197,18 @@ impl<R: Future<Output = ()>, W: Future<Output = ()>> Future for ReaderAndWriter<
     }
 }
 
+/// Which halves of a connection's task were woken, and the task to wake.
+struct Woken {
+    task: AtomicWaker,
+    reader: AtomicBool,
+    writer: AtomicBool,
+}
+
 /// The waker of one half of a connection's task: it marks that half as woken and wakes the
 /// task, unless the half is marked already (then the task is awake or about to poll it).
 struct HalfWaker {
-    woken: AtomicBool,
-    task: AtomicWaker,
-}
-
-impl Default for HalfWaker {
-    fn default() -> Self {
-        HalfWaker {
-            // The first poll polls both halves.
-            woken: AtomicBool::new(true),
-            task: AtomicWaker::new(),
-        }
-    }
+    woken: Arc<Woken>,
+    writer: bool,
 }
 
 impl Wake for HalfWaker {
@@ -1212,8 +1217,13 @@ impl Wake for HalfWaker {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        if !self.woken.swap(true, Ordering::SeqCst) {
-            self.task.wake();
+        let half = if self.writer {
+            &self.woken.writer
+        } else {
+            &self.woken.reader
+        };
+        if !half.swap(true, Ordering::SeqCst) {
+            self.woken.task.wake();
         }
     }
 }
