@@ -4,14 +4,14 @@
 mod common;
 
 use chanrest::generic::ModelHandler;
-use chanrest::model::Omittable;
+use chanrest::model::{Omittable, WriteMode};
 use chanrest::store::{Query, Store};
 use chanrest::test::{TestClient, TestServer};
 use chanrest::{
     assert_error, assert_push, assert_reply, async_trait, ActionError, App, Ctx,
     InMemoryChannelLayer, TokenAuth, User,
 };
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -57,6 +57,28 @@ impl ModelHandler<Item> for ItemsApi {
 
     fn page_size(&self) -> u64 {
         2
+    }
+
+    /// An item created without an owner is the user's; nobody gives an item away by writing.
+    async fn prepare_write(
+        &self,
+        ctx: &Ctx,
+        mode: WriteMode,
+        data: &mut Map<String, Value>,
+    ) -> chanrest::Result<()> {
+        let Some(user) = ctx.user() else {
+            return Ok(());
+        };
+        match (mode, data.get("owner")) {
+            (WriteMode::Create, None) => {
+                data.insert("owner".into(), user.username.clone().into());
+            }
+            (WriteMode::Update | WriteMode::Patch, Some(owner)) if *owner != user.username => {
+                return Err(ActionError::PermissionDenied);
+            }
+            _ => {}
+        }
+        Ok(())
     }
 }
 
@@ -112,6 +134,36 @@ async fn seed(client: &mut TestClient, names: &[&str]) {
             201
         );
     }
+}
+
+#[tokio::test]
+async fn prepare_write_sets_and_guards_fields_from_the_connection() {
+    let (_store, server) = server().await;
+    let mut ada = server.connect("/items/?token=ada").await;
+    let created = ada
+        .request("create", json!({"data": {"name": "no owner given"}}))
+        .await;
+    assert_reply!(created, 201);
+    assert_eq!(created["data"]["owner"], "ada");
+    let pk = created["data"]["id"].clone();
+    let denied = json!(["You do not have permission to perform this action."]);
+    for action in ["patch", "update"] {
+        let reply = ada
+            .request(
+                action,
+                json!({"pk": pk, "data": {"name": "x", "owner": "bob"}}),
+            )
+            .await;
+        assert_error!(reply, 403, denied);
+    }
+    let reply = ada
+        .request(
+            "patch",
+            json!({"pk": pk, "data": {"name": "renamed", "owner": "ada"}}),
+        )
+        .await;
+    assert_reply!(reply, 200);
+    assert_eq!(reply["data"]["name"], "renamed");
 }
 
 #[tokio::test]

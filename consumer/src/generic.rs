@@ -5,7 +5,9 @@
 
 use crate::connection::Ctx;
 use crate::error::{ActionError, Result};
-use crate::model::{CreateArgs, ListArgs, Lookup, Model, Page, PageArgs, UpdateArgs};
+use crate::model::{
+    CreateArgs, Data, ListArgs, Lookup, Model, Page, PageArgs, UpdateArgs, WriteMode,
+};
 use crate::store::{instance_group, query_group, Query, Store};
 use crate::NoArgs;
 use async_trait::async_trait;
@@ -50,6 +52,56 @@ pub trait ModelHandler<M: Model>: Send + Sync + 'static {
     /// Largest page size a client may ask for. Default 1000.
     fn max_page_size(&self) -> u64 {
         1000
+    }
+
+    /// Adjusts the `data` of a `create`, `update` or `patch` (`mode` says which) before it is
+    /// validated and written, as DRF's `perform_create` and `perform_update` do: set fields
+    /// from the connection (the owner, say), or refuse with an error. A field set here counts
+    /// as sent. Default: nothing.
+    ///
+    /// ```no_run
+    /// # chanrest::model! { pub model Todo in "todos" (write TodoWrite, patch TodoPatch, filter TodoFilter) { #[pk(auto)] id: i64, #[query] owner: String, } }
+    /// # use chanrest::generic::ModelHandler;
+    /// # use chanrest::store::Store;
+    /// # struct MyTodos { store: Store }
+    /// # #[chanrest::async_trait]
+    /// # impl ModelHandler<Todo> for MyTodos {
+    /// # fn store(&self) -> &Store { &self.store }
+    /// /// Every todo a user writes is theirs.
+    /// async fn prepare_write(
+    ///     &self,
+    ///     ctx: &chanrest::Ctx,
+    ///     _mode: chanrest::model::WriteMode,
+    ///     data: &mut serde_json::Map<String, serde_json::Value>,
+    /// ) -> chanrest::Result<()> {
+    ///     let user = ctx.user().ok_or(chanrest::ActionError::PermissionDenied)?;
+    ///     data.insert("owner".into(), user.username.clone().into());
+    ///     Ok(())
+    /// }
+    /// # }
+    /// ```
+    async fn prepare_write(
+        &self,
+        ctx: &Ctx,
+        mode: WriteMode,
+        data: &mut Map<String, Value>,
+    ) -> Result<()> {
+        let _ = (ctx, mode, data);
+        Ok(())
+    }
+}
+
+/// Runs [`ModelHandler::prepare_write`] on a write's `data` (when it is an object; anything
+/// else fails to decode anyway).
+pub(crate) async fn prepare<M: Model, H: ModelHandler<M> + ?Sized, W>(
+    h: &H,
+    ctx: &Ctx,
+    mode: WriteMode,
+    data: &mut Data<W>,
+) -> Result<()> {
+    match data.fields_mut() {
+        Some(fields) => h.prepare_write(ctx, mode, fields).await,
+        None => Ok(()),
     }
 }
 
@@ -173,9 +225,10 @@ pub async fn retrieve<M: Model, H: ModelHandler<M> + ?Sized>(
 /// `create` (201).
 pub async fn create<M: Model, H: ModelHandler<M> + ?Sized>(
     h: &H,
-    _ctx: &Ctx,
-    args: CreateArgs<M::Write>,
+    ctx: &Ctx,
+    mut args: CreateArgs<M::Write>,
 ) -> Result<M> {
+    prepare(h, ctx, WriteMode::Create, &mut args.data).await?;
     h.store().create::<M>(&args.data.decode()?).await
 }
 
@@ -184,9 +237,10 @@ pub async fn create<M: Model, H: ModelHandler<M> + ?Sized>(
 pub async fn update<M: Model, H: ModelHandler<M> + ?Sized>(
     h: &H,
     ctx: &Ctx,
-    args: UpdateArgs<M::Write>,
+    mut args: UpdateArgs<M::Write>,
 ) -> Result<M> {
     let scope = h.queryset(ctx).await?;
+    prepare(h, ctx, WriteMode::Update, &mut args.data).await?;
     h.store()
         .update_sent::<M>(&scope, &args.pk.0, &args.data.decode()?, args.data.sent())
         .await
@@ -196,9 +250,10 @@ pub async fn update<M: Model, H: ModelHandler<M> + ?Sized>(
 pub async fn patch<M: Model, H: ModelHandler<M> + ?Sized>(
     h: &H,
     ctx: &Ctx,
-    args: UpdateArgs<M::Patch>,
+    mut args: UpdateArgs<M::Patch>,
 ) -> Result<M> {
     let scope = h.queryset(ctx).await?;
+    prepare(h, ctx, WriteMode::Patch, &mut args.data).await?;
     h.store()
         .patch::<M>(&scope, &args.pk.0, &args.data.decode()?)
         .await

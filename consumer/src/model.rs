@@ -664,6 +664,12 @@ impl<W> Data<W> {
     pub(crate) fn sent(&self) -> &Value {
         &self.value
     }
+
+    /// The fields, when the value is an object.
+    #[cfg(feature = "server")]
+    pub(crate) fn fields_mut(&mut self) -> Option<&mut Map<String, Value>> {
+        self.value.as_object_mut()
+    }
 }
 
 impl<W> Serialize for Data<W> {

@@ -68,7 +68,7 @@ mod server {
     use crate::connection::Ctx;
     use crate::error::{ActionError, Result};
     use crate::generic::ModelHandler;
-    use crate::model::Model;
+    use crate::model::{Model, WriteMode};
     use crate::store::Query;
     use async_trait::async_trait;
     use serde::Serialize;
@@ -119,13 +119,14 @@ mod server {
 
     /// `update`: the row named by the route, from `data` (omitted fields with a default keep
     /// their value, as in DRF).
-    pub async fn update<M, K, H>(h: &H, ctx: &Ctx, args: RouteUpdate<K, M::Write>) -> Result<M>
+    pub async fn update<M, K, H>(h: &H, ctx: &Ctx, mut args: RouteUpdate<K, M::Write>) -> Result<M>
     where
         M: Model,
         K: Serialize + Sync,
         H: RoutedModelHandler<M> + ?Sized,
     {
         let (scope, pk, _) = get_object(h, ctx, &args.pk).await?;
+        crate::generic::prepare(h, ctx, WriteMode::Update, &mut args.data).await?;
         h.store()
             .update_sent::<M>(&scope, &pk, &args.data.decode()?, args.data.sent())
             .await
@@ -135,7 +136,7 @@ mod server {
     pub async fn partial_update<M, K, H>(
         h: &H,
         ctx: &Ctx,
-        args: RouteUpdate<K, M::Patch>,
+        mut args: RouteUpdate<K, M::Patch>,
     ) -> Result<M>
     where
         M: Model,
@@ -143,6 +144,7 @@ mod server {
         H: RoutedModelHandler<M> + ?Sized,
     {
         let (scope, pk, _) = get_object(h, ctx, &args.pk).await?;
+        crate::generic::prepare(h, ctx, WriteMode::Patch, &mut args.data).await?;
         h.store()
             .patch::<M>(&scope, &pk, &args.data.decode()?)
             .await
