@@ -525,6 +525,32 @@ async fn a_model_without_a_key_is_refused_at_start_up() {
 }
 
 #[tokio::test]
+async fn a_read_only_sqlite_url_opens_a_file_in_any_journal_mode() {
+    use sqlx::Connection;
+    let url = common::temp_database("ro");
+    // A file made elsewhere, in SQLite's default rollback-journal mode.
+    let mut made = sqlx::SqliteConnection::connect(&format!("{url}?mode=rwc"))
+        .await
+        .unwrap();
+    for sql in [
+        "CREATE TABLE notes (id INTEGER PRIMARY KEY)",
+        "INSERT INTO notes DEFAULT VALUES",
+    ] {
+        sqlx::query(sql).execute(&mut made).await.unwrap();
+    }
+    made.close().await.unwrap();
+    let store = Store::connect(
+        &format!("{url}?mode=ro"),
+        Arc::new(InMemoryChannelLayer::new()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(store.count::<Note>(&Query::all()).await.unwrap(), 1);
+    drop(store);
+    let _ = std::fs::remove_file(url.trim_start_matches("sqlite:"));
+}
+
+#[tokio::test]
 async fn a_sqlite_file_is_shared_by_stores_in_wal_mode() {
     let url = common::temp_database("wal");
     let path = std::path::PathBuf::from(url.trim_start_matches("sqlite:"));

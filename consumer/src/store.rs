@@ -214,18 +214,17 @@ impl Store {
                 // A file is opened in WAL mode with `synchronous = NORMAL`, SQLite's advice for
                 // servers: a commit appends to the log without an fsync of its own, readers do
                 // not block the writer, and several processes can share the file. After a power
-                // loss the last commits may be missing; the database is never corrupt. Set
-                // other pragmas on your own pool if you need every commit on disk.
+                // loss the last commits may be missing; the database is never corrupt. A
+                // read-only URL (`mode=ro`) cannot change the journal mode and keeps the file's.
+                let read_only = url.contains("mode=ro");
                 AnyPoolOptions::new()
                     .max_connections(4)
-                    .after_connect(|connection, _| {
+                    .after_connect(move |connection, _| {
                         Box::pin(async move {
-                            for pragma in [
-                                "PRAGMA journal_mode = WAL",
-                                "PRAGMA synchronous = NORMAL",
-                                "PRAGMA busy_timeout = 5000",
-                            ] {
-                                sqlx::query(pragma).execute(&mut *connection).await?;
+                            let wal = ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"];
+                            let pragmas = if read_only { &[][..] } else { &wal[..] };
+                            for pragma in pragmas.iter().chain(&["PRAGMA busy_timeout = 5000"]) {
+                                sqlx::query(*pragma).execute(&mut *connection).await?;
                             }
                             Ok(())
                         })
@@ -401,14 +400,13 @@ impl Store {
         pk: &Value,
         write: &M::Write,
     ) -> Result<M, ActionError> {
-        let (scope, pk, write) = (scope.clone(), pk.clone(), write.clone());
-        self.atomic(move |tx| Box::pin(async move { tx.update::<M>(&scope, &pk, &write).await }))
-            .await
+        self.update_sent::<M>(scope, pk, write, &Value::Null).await
     }
 
-    /// [`Store::update`] as a client asks for it: only the fields of `write` that `sent` (the
-    /// request's `data`) names, so an omitted nullable field keeps its value, as an omitted
-    /// field with a default does (in `write` it reads as `None`, which would write NULL).
+    /// [`Store::update`] as a client asks for it: when `sent` (the request's `data`) is an
+    /// object, only the fields of `write` it names, so an omitted nullable field keeps its
+    /// value, as an omitted field with a default does (in `write` it reads as `None`, which
+    /// would write NULL).
     pub(crate) async fn update_sent<M: Model>(
         &self,
         scope: &Query,
@@ -662,7 +660,12 @@ fn parse_pk(field: &FieldSpec, value: &Value) -> Option<Value> {
         // As the row reads back (`2` is `2.0`), so the change's instance group is the one
         // `subscribe_instance` joined.
         (FieldKind::Float, Value::Number(n)) => n.as_f64().map(Value::from),
-        (FieldKind::Float, Value::String(s)) => s.trim().parse::<f64>().ok().map(Value::from),
+        (FieldKind::Float, Value::String(s)) => s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(Value::from),
         (FieldKind::Boolean, Value::Bool(_)) => Some(value.clone()),
         _ => None,
     }
