@@ -310,7 +310,7 @@ impl Drop for Held<'_> {
 struct Targets {
     plain: bool,
     request_ids: Vec<RequestId>,
-    /// The JSON text of every subscribing request id, each after its length (4 bytes, native
+    /// The JSON text of every subscribing request id, each after its length (a `usize`, native
     /// order): what a push appends, in one allocation instead of a pointer per id to chase.
     /// Empty (nothing to fetch) for a plain member.
     ids_text: Vec<u8>,
@@ -325,8 +325,7 @@ impl Targets {
         self.ids_text.clear();
         for id in &self.request_ids {
             let text = id.as_json().as_bytes();
-            let len = u32::try_from(text.len()).expect("a request id is smaller than a message");
-            self.ids_text.extend_from_slice(&len.to_ne_bytes());
+            self.ids_text.extend_from_slice(&text.len().to_ne_bytes());
             self.ids_text.extend_from_slice(text);
         }
     }
@@ -335,8 +334,8 @@ impl Targets {
     fn ids(&self) -> impl Iterator<Item = &str> {
         let mut rest = self.ids_text.as_slice();
         std::iter::from_fn(move || {
-            let (len, tail) = rest.split_first_chunk::<4>()?;
-            let (id, tail) = tail.split_at(u32::from_ne_bytes(*len) as usize);
+            let (len, tail) = rest.split_first_chunk::<{ std::mem::size_of::<usize>() }>()?;
+            let (id, tail) = tail.split_at_checked(usize::from_ne_bytes(*len))?;
             rest = tail;
             // Written from `&str`s by `refresh`.
             std::str::from_utf8(id).ok()

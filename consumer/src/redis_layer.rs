@@ -316,16 +316,21 @@ async fn subscriber(
                 request = requests.recv() => match request {
                     None => return,
                     Some(Control::Subscribe(channel, ack)) => {
-                        let result = sink.subscribe(&channel).await;
+                        let result = tokio::time::timeout(REDIS_WAIT, sink.subscribe(&channel)).await;
                         channels.insert(channel);
                         let _ = ack.send(());
-                        if result.is_err() {
+                        if !matches!(result, Ok(Ok(()))) {
+                            connected.store(false, Ordering::Relaxed);
+                            tracing::error!("a redis subscription failed; reconnecting");
                             break;
                         }
                     }
                     Some(Control::Unsubscribe(channel)) => {
                         channels.remove(&channel);
-                        if sink.unsubscribe(&channel).await.is_err() {
+                        let result = tokio::time::timeout(REDIS_WAIT, sink.unsubscribe(&channel)).await;
+                        if !matches!(result, Ok(Ok(()))) {
+                            connected.store(false, Ordering::Relaxed);
+                            tracing::error!("a redis unsubscription failed; reconnecting");
                             break;
                         }
                     }

@@ -104,6 +104,7 @@ impl Limits {
             ("write_timeout", self.write_timeout.is_zero()),
             ("hook_timeout", self.hook_timeout.is_zero()),
             ("max_message_size", self.max_message_size == 0),
+            ("max_outbound_bytes", self.max_outbound_bytes == 0),
             ("max_connections", self.max_connections == 0),
             ("read_buffer_size", self.read_buffer_size == 0),
         ]);
