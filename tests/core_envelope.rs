@@ -321,12 +321,9 @@ async fn bench_feed_pushes_each_publish_to_every_subscribing_request_id() {
 
 #[tokio::test]
 async fn manifest_is_served_and_matches_the_routes() {
-    let (_demo, server) = demo().await;
+    let (demo, server) = demo().await;
     let manifest: chanrest::Manifest = serde_json::from_str(chanrest_demo::MANIFEST_JSON).unwrap();
-    let app = chanrest_demo::Demo::start(&Default::default())
-        .await
-        .unwrap()
-        .app();
+    let app = demo.app();
     for (path, route) in app.routes() {
         let consumer = manifest
             .consumers

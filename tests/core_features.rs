@@ -56,6 +56,8 @@ struct KitState {
     connects: AtomicUsize,
     disconnects: AtomicUsize,
     hang_dropped: AtomicUsize,
+    /// Groups joined in `on_disconnect`.
+    late_joins: AtomicUsize,
 }
 
 struct KitApi {
@@ -138,8 +140,10 @@ impl KitHandler for KitApi {
     }
     async fn on_disconnect(&self, ctx: &Ctx) {
         self.state.disconnects.fetch_add(1, Ordering::SeqCst);
-        if ctx.scope().query_param("join-on-disconnect").is_some() {
-            let _ = ctx.add_group("late").await;
+        if ctx.scope().query_param("join-on-disconnect").is_some()
+            && ctx.add_group("late").await.is_ok()
+        {
+            self.state.late_joins.fetch_add(1, Ordering::SeqCst);
         }
         if ctx.scope().query_param("hang-on-disconnect").is_some() {
             std::future::pending::<()>().await;
@@ -227,7 +231,9 @@ async fn hooks_that_hang_are_cut_off_and_free_their_slot() {
     let mut limits = Limits::default();
     limits.hook_timeout = Duration::from_millis(300);
     limits.max_connections = 1;
+    let layer = Arc::new(InMemoryChannelLayer::new());
     let app = App::new()
+        .channel_layer(layer.clone())
         .consumer("/k/", kit(&state, Permissions::allow_any()))
         .authenticator(auth)
         .limits(limits);
@@ -248,6 +254,7 @@ async fn hooks_that_hang_are_cut_off_and_free_their_slot() {
     })
     .await;
     // An on_disconnect that never returns is abandoned: the connection ends and frees its slot.
+    let disconnects = state.disconnects.load(Ordering::SeqCst);
     let client = server.connect("/k/?token=ok&hang-on-disconnect=1").await;
     client.close().await;
     eventually("the connection whose on_disconnect hangs ends", || {
@@ -255,10 +262,21 @@ async fn hooks_that_hang_are_cut_off_and_free_their_slot() {
     })
     .await;
     // A group joined in on_disconnect is left too.
+    assert_eq!(
+        state.disconnects.load(Ordering::SeqCst),
+        disconnects + 1,
+        "the hanging on_disconnect ran"
+    );
     let client = server.connect("/k/?token=ok&join-on-disconnect=1").await;
     client.close().await;
     eventually("the connection ends", || metrics.connections() == 0).await;
+    assert_eq!(state.late_joins.load(Ordering::SeqCst), 1);
     assert_eq!(metrics.memberships(), 0);
+    assert_eq!(
+        layer.local().len("late"),
+        0,
+        "the layer let go of the late group"
+    );
     let mut client = server.connect("/k/?token=ok").await;
     assert_reply!(
         client.request("whoami", json!({})).await,
@@ -497,28 +515,37 @@ async fn pushes_held_during_a_long_action_do_not_close_a_client_that_reads() {
     let mut sender = server.connect("/k/").await;
     assert_reply!(member.request("join", json!({"group": "g"})).await, 200);
     // While `slow` runs, four times the bound is pushed to the member's group, one push per
-    // round trip, so the member's writer has every chance to keep up.
-    member.send("slow", json!("s"), json!({"ms": 1500})).await;
-    let text = "x".repeat(1024);
-    for _ in 0..256 {
-        let reply = sender
-            .request("say", json!({"group": "g", "text": text}))
-            .await;
-        assert_reply!(reply, 200);
-    }
+    // round trip, and the member reads all along. Held until the reply, the pushes would pass
+    // the bound and close it; released at half the bound, most arrive before the reply.
+    member.send("slow", json!("s"), json!({"ms": 5000})).await;
+    let sending = tokio::spawn(async move {
+        let text = "x".repeat(1024);
+        for _ in 0..256 {
+            let reply = sender
+                .request("say", json!({"group": "g", "text": text}))
+                .await;
+            assert_reply!(reply, 200);
+        }
+    });
     let mut pushes = 0;
-    let mut replied = false;
-    while pushes < 256 || !replied {
+    let mut before_reply = None;
+    while pushes < 256 || before_reply.is_none() {
         let frame = member.recv_json().await;
         match frame["action"].as_str() {
             Some("message") => pushes += 1,
             Some("slow") => {
                 assert_reply!(frame, 200);
-                replied = true;
+                before_reply = Some(pushes);
             }
             _ => panic!("unexpected frame {frame}"),
         }
     }
+    sending.await.unwrap();
+    let before_reply = before_reply.unwrap();
+    assert!(
+        before_reply >= 64,
+        "only {before_reply} pushes came before the reply: the hold was not released"
+    );
     assert_reply!(member.request("whoami", json!({})).await, 200);
 }
 

@@ -156,6 +156,13 @@ async fn prepare_write_sets_and_guards_fields_from_the_connection() {
             .await;
         assert_error!(reply, 403, denied);
     }
+    // The refused writes changed nothing.
+    let row = ada.request("retrieve", json!({"pk": pk})).await;
+    assert_reply!(row, 200);
+    assert_eq!(
+        (&row["data"]["name"], &row["data"]["owner"]),
+        (&json!("no owner given"), &json!("ada"))
+    );
     let reply = ada
         .request(
             "patch",
@@ -164,6 +171,14 @@ async fn prepare_write_sets_and_guards_fields_from_the_connection() {
         .await;
     assert_reply!(reply, 200);
     assert_eq!(reply["data"]["name"], "renamed");
+    let reply = ada
+        .request("update", json!({"pk": pk, "data": {"name": "updated"}}))
+        .await;
+    assert_reply!(reply, 200);
+    assert_eq!(
+        (&reply["data"]["name"], &reply["data"]["owner"]),
+        (&json!("updated"), &json!("ada"))
+    );
 }
 
 #[tokio::test]
@@ -197,6 +212,8 @@ async fn update_leaves_an_omitted_nullable_field_as_it_is() {
     let created = client
         .request("create", json!({"data": {"name": "d"}}))
         .await;
+    assert_reply!(created, 201);
+    assert_eq!(created["data"]["name"], "d");
     assert_eq!(created["data"]["note"], Value::Null);
 }
 

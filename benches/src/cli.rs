@@ -140,10 +140,15 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             ("--idle-connections", None) => settings.idle_connections = count(&flag, value()?)?,
             ("--redis", None) => {
                 let url = value()?;
-                let host = url
+                // The authority, up to the path; no user info (whose `@` would put the real
+                // host after it), and the host exactly 127.0.0.1.
+                let authority = url
                     .strip_prefix("redis://")
-                    .and_then(|rest| rest.split([':', '/']).next());
-                if !matches!(host, Some("127.0.0.1" | "localhost")) {
+                    .map(|rest| rest.split('/').next().unwrap_or_default());
+                let host = authority
+                    .filter(|a| !a.contains('@'))
+                    .map(|a| a.split(':').next().unwrap_or_default());
+                if host != Some("127.0.0.1") {
                     return Err(format!("--redis {url}: only redis://127.0.0.1 is allowed"));
                 }
                 settings.redis = url;
@@ -444,14 +449,14 @@ fn run_fanout(settings: &Settings, limit: u64, redis: bool) -> Result<(), String
         &[
             (
                 "group push, 1 process, in-memory layer",
-                Feed::Joined,
+                Feed::Group,
                 1,
                 false,
                 false,
             ),
             (
                 "group push, 2 processes, Redis layer",
-                Feed::Joined,
+                Feed::Group,
                 2,
                 false,
                 true,
@@ -474,8 +479,14 @@ fn run_fanout(settings: &Settings, limit: u64, redis: bool) -> Result<(), String
     } else {
         &[
             ("raw broadcast", Feed::Raw, 1, false, false),
-            ("chanrest group push", Feed::Joined, 1, false, false),
-            ("chanrest subscription push", Feed::Group, 1, false, false),
+            ("chanrest group push", Feed::Group, 1, false, false),
+            (
+                "chanrest subscription push",
+                Feed::Subscribed,
+                1,
+                false,
+                false,
+            ),
             ("chanrest model observer", Feed::Observer, 1, false, false),
         ]
     };
@@ -698,6 +709,23 @@ mod tests {
         assert_eq!(settings.client_cpus, Some("0".parse().unwrap()));
         assert_eq!(settings.server_cpus, None);
         assert_eq!(parse(args(&[])), Ok(Command::Bench(Settings::default())));
+    }
+
+    #[test]
+    fn redis_must_be_on_127_0_0_1() {
+        for bad in [
+            "redis://127.0.0.1:6379@elsewhere:6379",
+            "redis://localhost:6379",
+            "redis://10.0.0.1",
+            "rediss://127.0.0.1",
+        ] {
+            assert!(parse(args(&["--redis", bad])).is_err(), "{bad}");
+        }
+        let Ok(Command::Bench(settings)) = parse(args(&["--redis", "redis://127.0.0.1:6379/2"]))
+        else {
+            panic!("a loopback URL is accepted");
+        };
+        assert_eq!(settings.redis, "redis://127.0.0.1:6379/2");
     }
 
     #[test]

@@ -76,9 +76,9 @@ pub async fn next_text(socket: &mut Socket) -> Result<String, String> {
 
 /// Sends `text` and returns the next text frame.
 pub async fn request(socket: &mut Socket, text: String) -> Result<String, String> {
-    socket
-        .send(Message::text(text))
+    timeout(STEP_TIMEOUT, socket.send(Message::text(text)))
         .await
+        .map_err(|_| format!("sending took longer than {STEP_TIMEOUT:?}"))?
         .map_err(|e| format!("sending failed: {e}"))?;
     next_text(socket).await
 }
@@ -117,10 +117,10 @@ pub enum Feed {
     /// chanrest's group push to plain members: `join` and `publish` on `/ws/bench/` (no
     /// database); every push is `request_id: null`, the same bytes for all, as the raw
     /// baseline's.
-    Joined,
+    Group,
     /// chanrest's subscription push: `subscribe` and `publish` on `/ws/bench/`; every
     /// subscriber's push carries its own `request_id`.
-    Group,
+    Subscribed,
     /// chanrest's model observer: `subscribe_todos` on `/ws/plain/`, `create` on `/ws/todos/`.
     Observer,
     /// chanrest's instance subscription: `subscribe_instance` on `/ws/todos/`, `patch` of one
@@ -132,7 +132,7 @@ impl Feed {
     fn subscriber_path(self) -> &'static str {
         match self {
             Feed::Raw => "/ws/sub/",
-            Feed::Group | Feed::Joined => "/ws/bench/",
+            Feed::Subscribed | Feed::Group => "/ws/bench/",
             Feed::Observer => "/ws/plain/",
             Feed::Instance => "/ws/todos/",
         }
@@ -141,7 +141,7 @@ impl Feed {
     fn publisher_path(self) -> &'static str {
         match self {
             Feed::Raw => "/ws/pub/",
-            Feed::Group | Feed::Joined => "/ws/bench/",
+            Feed::Subscribed | Feed::Group => "/ws/bench/",
             Feed::Observer | Feed::Instance => "/ws/todos/",
         }
     }
@@ -149,7 +149,7 @@ impl Feed {
     /// The action of each push.
     fn push_action(self) -> &'static str {
         match self {
-            Feed::Raw | Feed::Group | Feed::Joined => "message",
+            Feed::Raw | Feed::Subscribed | Feed::Group => "message",
             Feed::Observer => "create",
             Feed::Instance => "update",
         }
@@ -272,14 +272,14 @@ pub async fn run(
                 let reply =
                     match feed {
                         Feed::Raw => next_text(&mut socket).await?,
-                        Feed::Group => {
+                        Feed::Subscribed => {
                             request(
                                 &mut socket,
                                 format!(r#"{{"action":"subscribe","request_id":{i}}}"#),
                             )
                             .await?
                         }
-                        Feed::Joined => {
+                        Feed::Group => {
                             request(
                                 &mut socket,
                                 format!(r#"{{"action":"join","request_id":{i}}}"#),
@@ -304,8 +304,8 @@ pub async fn run(
                 match feed {
                     Feed::Raw if reply == r#"{"subscribed":true}"# => {}
                     Feed::Raw => return Err(format!("unexpected greeting: {reply}")),
-                    Feed::Group => drop(check_ok(&reply, "subscribe")?),
-                    Feed::Joined => drop(check_ok(&reply, "join")?),
+                    Feed::Subscribed => drop(check_ok(&reply, "subscribe")?),
+                    Feed::Group => drop(check_ok(&reply, "join")?),
                     Feed::Observer => drop(check_ok(&reply, "subscribe_todos")?),
                     Feed::Instance => drop(check_ok(&reply, "subscribe_instance")?),
                 }
@@ -334,7 +334,7 @@ pub async fn run(
         let ns = base.elapsed().as_nanos();
         let text = match feed {
             Feed::Raw => format!(r#"{{"title":"{seq}:{ns}"}}"#),
-            Feed::Group | Feed::Joined => format!(
+            Feed::Subscribed | Feed::Group => format!(
                 r#"{{"action":"publish","request_id":{seq},"data":{{"title":"{seq}:{ns}"}}}}"#
             ),
             Feed::Observer => format!(
@@ -348,7 +348,7 @@ pub async fn run(
         match feed {
             Feed::Raw if reply == "ok" => {}
             Feed::Raw => return Err(format!("unexpected publish reply: {reply}")),
-            Feed::Group | Feed::Joined => drop(check_ok(&reply, "publish")?),
+            Feed::Subscribed | Feed::Group => drop(check_ok(&reply, "publish")?),
             Feed::Observer => drop(check_ok(&reply, "create")?),
             Feed::Instance => drop(check_ok(&reply, "patch")?),
         }
@@ -438,7 +438,7 @@ async fn receive(
         let push: Envelope =
             serde_json::from_str(&text).map_err(|e| format!("malformed push ({e}): {text}"))?;
         let own_id = match feed {
-            Feed::Raw | Feed::Joined => push.request_id.is_null(),
+            Feed::Raw | Feed::Group => push.request_id.is_null(),
             _ => push.request_id.as_u64() == Some(id as u64),
         };
         if push.action != feed.push_action() || !own_id {
