@@ -10,7 +10,7 @@ use serde_json::Value;
 use typify::{TypeSpace, TypeSpaceSettings};
 
 /// The client runtime, copied into every generated crate as `src/runtime.rs`.
-const RUNTIME: &str = include_str!("../templates/rust/runtime.rs");
+const RUNTIME: &str = include_str!("../runtime/src/lib.rs");
 
 /// Settings of the generated Rust crate.
 #[derive(Debug, Clone, PartialEq, Eq)]

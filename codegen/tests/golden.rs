@@ -75,7 +75,7 @@ fn rust_output_matches_the_golden_files() {
     );
     assert_eq!(
         files.get("src/runtime.rs").unwrap(),
-        include_str!("../templates/rust/runtime.rs")
+        include_str!("../runtime/src/lib.rs")
     );
     compare(&files, &here().join("tests/golden/rust"));
 }
