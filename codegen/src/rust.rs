@@ -1,5 +1,6 @@
-//! The Rust renderer: a crate with the manifest's types (typify), one module per consumer
-//! and per multiplexer (quote + prettyplease), and the client runtime (a template).
+//! The Rust renderer: a crate with the manifest's types (typify) and one module per consumer
+//! and per multiplexer (quote + prettyplease), depending on the client runtime crate
+//! (`chanrest-client-runtime`, in `codegen/runtime`) for everything that is not API-specific.
 
 use crate::ir::{Action, Api, Args, Consumer};
 use crate::output::Files;
@@ -9,25 +10,80 @@ use quote::quote;
 use serde_json::Value;
 use typify::{TypeSpace, TypeSpaceSettings};
 
-/// The client runtime, copied into every generated crate as `src/runtime.rs`.
-const RUNTIME: &str = include_str!("../runtime/src/lib.rs");
-
 /// Settings of the generated Rust crate.
+///
+/// The defaults make this repository's own client, `clients/rust` (crate `chanrest-client`,
+/// runtime from `../../codegen/runtime`), because its freshness test and refresh command
+/// (`tests/clients_fresh.rs`) render with them. For a client elsewhere, set at least
+/// [`runtime`](RustOptions::runtime), e.g. to [`RuntimeDependency::this_version`] (the CLI's
+/// default).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RustOptions {
     /// The crate's package name (default `chanrest-client`).
     pub crate_name: String,
     /// The crate's version (default: the API's version).
     pub crate_version: Option<String>,
+    /// Where the crate takes `chanrest-client-runtime` from (default: the path
+    /// [`IN_REPO_RUNTIME`], right for a crate in `clients/NAME` of a chanrest checkout).
+    pub runtime: RuntimeDependency,
 }
+
+/// The runtime crate's directory seen from a client generated into `clients/NAME` of this
+/// repository (as `clients/rust` is).
+pub const IN_REPO_RUNTIME: &str = "../../codegen/runtime";
 
 impl Default for RustOptions {
     fn default() -> Self {
         RustOptions {
             crate_name: "chanrest-client".to_owned(),
             crate_version: None,
+            runtime: RuntimeDependency::Path(IN_REPO_RUNTIME.to_owned()),
         }
     }
+}
+
+/// Where a generated crate takes its runtime, `chanrest-client-runtime`, from: the code every
+/// client shares (connection, correlation, timeouts, subscriptions, reconnection) lives in
+/// that crate, compiled and tested once, not copied into each client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuntimeDependency {
+    /// `chanrest-client-runtime = "VERSION"`, from the registry.
+    Version(String),
+    /// `chanrest-client-runtime = { path = "DIR" }`: DIR as Cargo reads it, relative to the
+    /// generated crate's directory.
+    Path(String),
+}
+
+impl RuntimeDependency {
+    /// A registry dependency on the runtime of this generator's version, the one the
+    /// generated code is written against.
+    pub fn this_version() -> Self {
+        RuntimeDependency::Version(env!("CARGO_PKG_VERSION").to_owned())
+    }
+
+    /// The dependency's value in `Cargo.toml` (after `chanrest-client-runtime = `).
+    fn toml(&self) -> String {
+        match self {
+            RuntimeDependency::Version(version) => toml_string(version),
+            RuntimeDependency::Path(dir) => format!("{{ path = {} }}", toml_string(dir)),
+        }
+    }
+}
+
+/// A TOML basic string: a Windows path's backslashes or a quote stay literal.
+fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Method names of a generated `Client` that actions must not take (an action with one of
@@ -49,11 +105,13 @@ struct CargoToml<'a> {
     name: &'a str,
     version: &'a str,
     description: String,
+    runtime: String,
     extra: Vec<&'static str>,
 }
 
-/// Renders the Rust client crate: `Cargo.toml`, `src/lib.rs`, `src/types.rs`,
-/// `src/runtime.rs`.
+/// Renders the Rust client crate: `Cargo.toml`, `src/lib.rs`, `src/api.rs`, `src/types.rs`.
+/// The crate depends on `chanrest-client-runtime` (see [`RustOptions::runtime`]) and
+/// re-exports it as its `runtime` module.
 pub fn render_rust(api: &Api, options: &RustOptions) -> Result<Files, Error> {
     let mut settings = TypeSpaceSettings::default();
     settings
@@ -197,6 +255,7 @@ pub fn render_rust(api: &Api, options: &RustOptions) -> Result<Files, Error> {
             api.title
         )
         .replace('"', "'"),
+        runtime: options.runtime.toml(),
         extra,
     };
     let mut cargo = askama::Template::render(&cargo)
@@ -211,7 +270,6 @@ pub fn render_rust(api: &Api, options: &RustOptions) -> Result<Files, Error> {
     files.add("src/lib.rs", lib);
     files.add("src/api.rs", api_rs);
     files.add("src/types.rs", types);
-    files.add("src/runtime.rs", RUNTIME.to_owned());
     Ok(files)
 }
 
@@ -250,12 +308,12 @@ fn lib_rs(api: &Api, modules: &[(String, String)]) -> String {
          \n\
          #[rustfmt::skip]\n\
          mod api;\n\
-         pub mod runtime;\n\
          #[rustfmt::skip]\n\
          #[allow(clippy::all, missing_docs)]\n\
          pub mod types;\n\
          \n\
          pub use api::*;\n\
+         pub use chanrest_client_runtime as runtime;\n\
          pub use runtime::{\n    \
          ApiError, Broadcasts, Connection, Endpoint, Error, ErrorDetail, Options, RawPush, Reconnect,\n    \
          Reply, Status, Subscription, DEFAULT_TIMEOUT,\n\

@@ -49,6 +49,13 @@ fn generates_then_checks() {
     );
     let cargo = std::fs::read_to_string(rust.join("Cargo.toml")).unwrap();
     assert!(cargo.contains("name = \"shop-client\""), "{cargo}");
+    // Outside this repository the runtime comes from the registry, at the generator's version.
+    let runtime = format!(
+        "\nchanrest-client-runtime = \"{}\"\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    assert!(cargo.contains(&runtime), "{cargo}");
+    assert!(!rust.join("src/runtime.rs").exists());
     assert!(ts.join("src/api.ts").exists());
 
     let check = |args: &[&str]| {
@@ -82,6 +89,41 @@ fn generates_then_checks() {
         std::fs::read_to_string(ts.join("src/api.ts")).unwrap(),
         "// edited by hand\n"
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn runtime_path_makes_a_path_dependency() {
+    let dir = scratch("runtime-path");
+    let rust = dir.join("rust");
+    let rust_arg = rust.display().to_string();
+    let generate = |extra: &[&str]| {
+        let mut args = vec!["--manifest".to_owned(), fixture(), "--rust".to_owned()];
+        args.push(rust_arg.clone());
+        args.extend(extra.iter().map(|a| a.to_string()));
+        run(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let out = generate(&["--runtime-path", "../../codegen/runtime"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cargo = std::fs::read_to_string(rust.join("Cargo.toml")).unwrap();
+    assert!(
+        cargo.contains("\nchanrest-client-runtime = { path = \"../../codegen/runtime\" }\n"),
+        "{cargo}"
+    );
+    // The dependency is part of what --check compares.
+    let fresh = generate(&["--runtime-path=../../codegen/runtime", "--check"]);
+    assert!(
+        fresh.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fresh.stderr)
+    );
+    let other = generate(&["--check"]);
+    assert_eq!(other.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&other.stderr).contains("Cargo.toml: out of date"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -121,4 +163,7 @@ fn usage_errors_exit_2() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to do"));
     let out = run(&["--bogus"]);
     assert_eq!(out.status.code(), Some(2));
+    let out = run(&["--manifest", &fixture(), "--rust", "x", "--runtime-path"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--runtime-path needs a value"));
 }

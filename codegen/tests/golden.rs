@@ -1,16 +1,19 @@
 //! Golden-file tests: the clients generated from `tests/fixtures/shop.json` (a small API with a
 //! subscription, broadcasts, a detached action, a keyword-named action, a consumer reachable
 //! only through a multiplexer, enums, unions, nullable fields and maps) must equal the files
-//! under `tests/golden/`. The runtimes are verbatim copies of the templates and are checked
-//! as such rather than stored twice.
+//! under `tests/golden/`. The TypeScript runtime is a verbatim copy of its template and is
+//! checked as such rather than stored twice; the Rust client has no runtime file, it depends
+//! on the `chanrest-client-runtime` crate.
 //!
 //! After an intended change to the output, refresh the golden files with
 //! `CHANREST_BLESS=1 cargo test -p chanrest-codegen --test golden` and review the diff.
 
-use chanrest_codegen::{render_rust, render_typescript, Api, Files};
+use chanrest_codegen::{
+    render_rust, render_typescript, Api, Files, RuntimeDependency, RustOptions, IN_REPO_RUNTIME,
+};
 use std::path::{Path, PathBuf};
 
-const RUNTIMES: &[&str] = &["src/runtime.rs", "src/runtime.ts"];
+const RUNTIMES: &[&str] = &["src/runtime.ts"];
 
 fn fixture() -> Api {
     let text = std::fs::read_to_string(here().join("tests/fixtures/shop.json")).unwrap();
@@ -65,19 +68,72 @@ fn rust_output_matches_the_golden_files() {
     let names: Vec<&str> = files.iter().map(|(p, _)| p).collect();
     assert_eq!(
         names,
-        [
-            "Cargo.toml",
-            "src/lib.rs",
-            "src/api.rs",
-            "src/types.rs",
-            "src/runtime.rs"
-        ]
-    );
-    assert_eq!(
-        files.get("src/runtime.rs").unwrap(),
-        include_str!("../runtime/src/lib.rs")
+        ["Cargo.toml", "src/lib.rs", "src/api.rs", "src/types.rs"]
     );
     compare(&files, &here().join("tests/golden/rust"));
+}
+
+#[test]
+fn rust_output_takes_the_runtime_from_its_crate() {
+    let cargo = |runtime| {
+        let options = RustOptions {
+            runtime,
+            ..RustOptions::default()
+        };
+        let files = render_rust(&fixture(), &options).unwrap();
+        files.get("Cargo.toml").unwrap().to_owned()
+    };
+    let line = |cargo: &str| {
+        cargo
+            .lines()
+            .find(|l| l.starts_with("chanrest-client-runtime = "))
+            .unwrap_or_else(|| panic!("no runtime dependency in:\n{cargo}"))
+            .to_owned()
+    };
+    assert_eq!(
+        line(&cargo(RuntimeDependency::this_version())),
+        format!(
+            "chanrest-client-runtime = \"{}\"",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+    assert_eq!(
+        line(&cargo(RuntimeDependency::Path(r#"C:\rt "x""#.to_owned()))),
+        r#"chanrest-client-runtime = { path = "C:\\rt \"x\"" }"#
+    );
+    // The default is this repository's layout, and that path is the runtime crate.
+    let default = line(&cargo(RustOptions::default().runtime));
+    assert_eq!(
+        default,
+        format!("chanrest-client-runtime = {{ path = \"{IN_REPO_RUNTIME}\" }}")
+    );
+    let runtime = here().join("../clients/rust").join(IN_REPO_RUNTIME);
+    let manifest = std::fs::read_to_string(runtime.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("name = \"chanrest-client-runtime\""),
+        "{manifest}"
+    );
+    // What only the runtime needs is its dependency, not the client's.
+    let cargo = cargo(RustOptions::default().runtime);
+    for runtime_only in ["tokio", "tokio-tungstenite", "futures-util"] {
+        assert!(
+            !cargo
+                .lines()
+                .any(|l| l.starts_with(&format!("{runtime_only} "))),
+            "{cargo}"
+        );
+    }
+    // The crate re-exports the runtime under the name its modules use.
+    let files = render_rust(&fixture(), &RustOptions::default()).unwrap();
+    let lib = files.get("src/lib.rs").unwrap();
+    assert!(
+        lib.contains("\npub use chanrest_client_runtime as runtime;\n"),
+        "{lib}"
+    );
+    assert!(files
+        .get("src/api.rs")
+        .unwrap()
+        .contains("use crate::runtime::"));
 }
 
 #[test]

@@ -3,7 +3,11 @@
 //! [`Stream`]s of typed pushes, and automatic reconnection with exponential backoff.
 //!
 //! Generated clients wrap an [`Endpoint`] (a connection, plus the multiplexer stream when the
-//! consumer is reached through one) and add one typed method per action.
+//! consumer is reached through one) and add one typed method per action. They depend on this
+//! crate rather than carrying a copy of it, and re-export it as their `runtime` module
+//! (`pub use chanrest_client_runtime as runtime;`), so `my_client::runtime::Options` and
+//! `chanrest_client_runtime::Options` are the same type. It is usable on its own too, for raw
+//! calls to a chanrest server ([`Endpoint::request`], [`RawPush`]).
 //!
 //! # Semantics
 //!
@@ -21,6 +25,9 @@
 //!   dropped, when reconnecting gives up ([`Reconnect::max_attempts`]), or when the server
 //!   refuses the connection permanently (a 4xx handshake status other than 408 and 429, or
 //!   close code 1008). Pending calls then fail with [`Error::Closed`] and subscriptions end.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs, missing_debug_implementations)]
 
 use futures_util::stream::BoxStream;
 use futures_util::{SinkExt, Stream, StreamExt};

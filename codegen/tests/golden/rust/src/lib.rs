@@ -14,12 +14,12 @@
 
 #[rustfmt::skip]
 mod api;
-pub mod runtime;
 #[rustfmt::skip]
 #[allow(clippy::all, missing_docs)]
 pub mod types;
 
 pub use api::*;
+pub use chanrest_client_runtime as runtime;
 pub use runtime::{
     ApiError, Broadcasts, Connection, Endpoint, Error, ErrorDetail, Options, RawPush, Reconnect,
     Reply, Status, Subscription, DEFAULT_TIMEOUT,
