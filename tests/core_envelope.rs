@@ -3,7 +3,7 @@
 
 mod common;
 
-use chanrest::test::{TestClient, TestServer};
+use chanrest::testkit::{TestClient, TestServer};
 use chanrest::{assert_error, assert_push, assert_reply};
 use common::demo;
 use futures_util::StreamExt;

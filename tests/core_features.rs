@@ -3,7 +3,7 @@
 
 mod common;
 
-use chanrest::test::{ConnectError, TestClient, TestServer};
+use chanrest::testkit::{ConnectError, TestClient, TestServer};
 use chanrest::{
     assert_error, assert_push, assert_reply, async_trait, close_code, ActionError, App,
     ChannelLayer, Ctx, InMemoryChannelLayer, IsAuthenticated, Limits, Multiplexer, NoArgs,

@@ -4,7 +4,7 @@
 mod common;
 
 use chanrest::assert_reply;
-use chanrest::test::{ConnectError, TestClient};
+use chanrest::testkit::{ConnectError, TestClient};
 use serde_json::json;
 use std::process::Command;
 

@@ -6,7 +6,7 @@ mod common;
 use chanrest::generic::ModelHandler;
 use chanrest::model::{Omittable, WriteMode};
 use chanrest::store::{Query, Store};
-use chanrest::test::{TestClient, TestServer};
+use chanrest::testkit::{TestClient, TestServer};
 use chanrest::{
     assert_error, assert_push, assert_reply, async_trait, ActionError, App, Ctx,
     InMemoryChannelLayer, TokenAuth, User,

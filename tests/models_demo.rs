@@ -4,7 +4,7 @@
 
 mod common;
 
-use chanrest::test::TestClient;
+use chanrest::testkit::TestClient;
 use chanrest::{assert_error, assert_push, assert_reply};
 use chanrest_demo::api::{Todo, TodoPatch, TodoWrite};
 use common::demo;

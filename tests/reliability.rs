@@ -3,7 +3,7 @@
 
 mod common;
 
-use chanrest::test::{ConnectError, TestClient, TestServer};
+use chanrest::testkit::{ConnectError, TestClient, TestServer};
 use chanrest::{assert_error, assert_push, assert_reply, close_code, Limits};
 use chanrest_demo::Demo;
 use common::demo;

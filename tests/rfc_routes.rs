@@ -4,7 +4,7 @@
 mod common;
 
 use chanrest::prelude::*;
-use chanrest::test::{TestClient, TestServer};
+use chanrest::testkit::{TestClient, TestServer};
 use chanrest::RoutedConsumer;
 use common::demo;
 use serde_json::{json, Map, Value};

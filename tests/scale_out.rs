@@ -4,7 +4,7 @@
 
 mod common;
 
-use chanrest::test::TestClient;
+use chanrest::testkit::TestClient;
 use chanrest::{assert_push, assert_reply, ChannelLayer, RedisChannelLayer};
 use common::{eventually, free_port, member, start_demo, start_redis, temp_database, Recorder};
 use serde_json::json;

@@ -4,7 +4,7 @@
 
 mod common;
 
-use chanrest::test::{TestClient, TestServer};
+use chanrest::testkit::{TestClient, TestServer};
 use chanrest_demo::Demo;
 use serde_json::json;
 

@@ -4,7 +4,7 @@
 //! writes made over HTTP.
 mod common;
 
-use chanrest::test::TestServer;
+use chanrest::testkit::TestServer;
 use chanrest::{assert_error, assert_push, assert_reply, App, Permission, Permissions, Scope};
 use common::demo;
 use serde_json::{json, Map, Value};

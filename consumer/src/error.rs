@@ -1,6 +1,8 @@
-//! The error model: every way an action can fail, and the one place where each failure becomes
-//! a wire status and an `errors` list (DCRF's `handle_exception`).
+//! The error model: every way a message can fail, and the one place where each failure becomes
+//! a wire status and an `errors` list (DCRF's `handle_exception`). Every status and text a
+//! client can see is written here; the rest of the crate names a variant.
 
+use crate::dialect::Dialect;
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -34,10 +36,78 @@ pub mod messages {
     pub const INVALID_BOOLEAN: &str = "Must be a valid boolean.";
     /// DRF: a throttled request (429).
     pub const THROTTLED: &str = "Request was throttled.";
+    /// A multiplexed payload that is not an object.
+    pub const PAYLOAD_NOT_AN_OBJECT: &str = "Payload must be a JSON object.";
+    /// A multiplexed frame without its two keys.
+    pub const MUX_KEYS_MISSING: &str = "Multiplexed messages need \"stream\" and \"payload\" keys.";
+    /// A multiplexed frame whose `stream` is not a string.
+    pub const STREAM_NOT_STRING: &str = "Multiplexed messages need a string \"stream\".";
+    /// The RFC dialect: a `route` that is not a string.
+    pub const ROUTE_NOT_STRING: &str = "Route must be a string.";
+    /// DCRF: `subscribe` without a `request_id`.
+    pub const REQUEST_ID_REQUIRED: &str = "request_id must have a value set";
 
     /// DRF's `MethodNotAllowed` text for an unknown action (405).
     pub fn method_not_allowed(action: &str) -> String {
         format!("Method \"{action}\" not allowed.")
+    }
+
+    /// rest-framework-channels' text for an unknown action (405).
+    pub fn action_not_allowed(action: &str) -> String {
+        format!("Action \"{action}\" not allowed in message body.")
+    }
+
+    /// A routed consumer: no pattern matches the route and the root has no such action (404).
+    pub fn no_route(route: &str) -> String {
+        format!("No route matches \"{route}\".")
+    }
+
+    /// A multiplexed frame for a stream the endpoint does not have (404).
+    pub fn unknown_stream(stream: &str) -> String {
+        format!("Unknown stream \"{stream}\".")
+    }
+
+    /// A frame that is not JSON (400); `detail` is the parser's own description.
+    pub fn invalid_json(detail: &str) -> String {
+        format!("Invalid JSON: {detail}.")
+    }
+
+    /// A list streamed page by page was cancelled (`list_cancel`) or its socket closed.
+    pub const LIST_CANCELLED: &str = "List cancelled.";
+    /// DRF's page-number pagination: a page out of range.
+    pub const INVALID_PAGE: &str = "Invalid page.";
+    /// A wrapped view: `parameters` or `query` that is not an object.
+    pub const MUST_BE_AN_OBJECT: &str = "Must be an object.";
+
+    /// A list subscription whose handler's queryset filters on a field that is not a query
+    /// field, so changes cannot be matched to it (400).
+    pub fn unsubscribable_queryset(field: &str) -> String {
+        format!("Subscriptions can only filter on query fields; the queryset filters on {field}.")
+    }
+
+    /// A wrapped view: a path parameter that is not a string or number.
+    pub fn parameter_not_scalar(name: &str) -> String {
+        format!("`{name}` must be a string or a number.")
+    }
+
+    /// A wrapped view: no path takes exactly these parameters.
+    pub fn no_path_for(given: &[&str]) -> String {
+        format!("No path of this view takes the parameters {given:?}.")
+    }
+
+    /// A wrapped view: a query value that is not a string, a number or a list of them.
+    pub fn query_not_scalar(name: &str) -> String {
+        format!("`{name}` must be a string, a number or a list of them.")
+    }
+
+    /// A wrapped view: the HTTP request could not be built from the arguments (400).
+    pub fn cannot_build_request(detail: &str) -> String {
+        format!("Cannot build the request: {detail}.")
+    }
+
+    /// One more group or subscription than the connection may hold (429).
+    pub fn too_many_groups(max: usize) -> String {
+        format!("Too many groups and subscriptions on this connection (at most {max}).")
     }
 }
 
@@ -93,7 +163,8 @@ impl FieldErrors {
     }
 }
 
-/// Why an action failed. Each variant maps to one wire status in [`ActionError::status`].
+/// Why a message failed. Each variant maps to one wire status and `errors` list in
+/// [`ActionError::status`] and [`ActionError::errors_in`].
 ///
 /// ```
 /// use chanrest::ActionError;
@@ -113,6 +184,43 @@ pub enum ActionError {
     BadRequest(String),
     /// 429 `["Request was throttled."]`.
     Throttled,
+    /// 405: the consumer has no action of this name; worded per dialect (DCRF's
+    /// `Method "x" not allowed.`, rest-framework-channels' `Action "x" not allowed in message
+    /// body.`).
+    MethodNotAllowed(String),
+    /// 405 `["Unable to find action in message body."]`: the message had no `action`.
+    ActionMissing,
+    /// 400 `["Action must be a string."]`.
+    ActionNotString,
+    /// 400 `["Route must be a string."]` (rest-framework-channels' dialect).
+    RouteNotString,
+    /// 404 `["No route matches \"<route>\"."]`: a routed consumer found no pattern and has no
+    /// such action itself.
+    NoRoute(String),
+    /// 400 `["request_id must have a value set"]`: a subscription needs a request id.
+    RequestIdRequired,
+    /// 429: joining one more group than `Limits::max_groups_per_consumer` (the value).
+    TooManyGroups(usize),
+    /// 400 `["No text section for incoming WebSocket frame!"]`: a binary or empty frame.
+    NoText,
+    /// 400 `["Message must be a JSON object."]`.
+    NotAnObject,
+    /// 400 `["Invalid JSON: <detail>."]`.
+    InvalidJson(String),
+    /// 400 `["Payload must be a JSON object."]` (multiplexer).
+    PayloadNotAnObject,
+    /// 400: a multiplexed frame without `stream` and `payload`.
+    MuxKeysMissing,
+    /// 400: a multiplexed frame whose `stream` is not a string.
+    StreamNotString,
+    /// 404 `["Unknown stream \"<name>\"."]` (multiplexer).
+    UnknownStream(String),
+    /// 499 `["List cancelled."]`: a streamed list stopped by `list_cancel` or a closed socket.
+    ListCancelled,
+    /// 404 `["Invalid page."]` (DRF's page-number pagination).
+    InvalidPage,
+    /// 400: a list subscription whose queryset filters on this non-query field.
+    UnsubscribableQueryset(String),
     /// Any status with the given `errors` list (DRF's `APIException` with a custom status).
     Status {
         /// The wire status.
@@ -140,24 +248,78 @@ impl ActionError {
     /// The wire status (`response_status`).
     pub fn status(&self) -> u16 {
         match self {
-            ActionError::NotFound => 404,
+            ActionError::NotFound
+            | ActionError::NoRoute(_)
+            | ActionError::UnknownStream(_)
+            | ActionError::InvalidPage => 404,
+            ActionError::ListCancelled => 499,
             ActionError::PermissionDenied => 403,
-            ActionError::Validation(_) | ActionError::BadRequest(_) => 400,
-            ActionError::Throttled => 429,
+            ActionError::Validation(_)
+            | ActionError::BadRequest(_)
+            | ActionError::ActionNotString
+            | ActionError::RouteNotString
+            | ActionError::RequestIdRequired
+            | ActionError::NoText
+            | ActionError::NotAnObject
+            | ActionError::InvalidJson(_)
+            | ActionError::PayloadNotAnObject
+            | ActionError::MuxKeysMissing
+            | ActionError::StreamNotString
+            | ActionError::UnsubscribableQueryset(_) => 400,
+            ActionError::MethodNotAllowed(_) | ActionError::ActionMissing => 405,
+            ActionError::Throttled | ActionError::TooManyGroups(_) => 429,
             ActionError::Status { status, .. } => *status,
             ActionError::Internal(_) => 500,
         }
     }
 
-    /// The wire `errors` list.
+    /// The wire `errors` list in DCRF's dialect.
     pub fn errors(&self) -> Vec<Value> {
+        self.errors_in(Dialect::Dcrf)
+    }
+
+    /// The wire `errors` list in `dialect`'s words.
+    ///
+    /// ```
+    /// use chanrest::{ActionError, Dialect};
+    /// let err = ActionError::MethodNotAllowed("fly".into());
+    /// assert_eq!(err.errors_in(Dialect::Dcrf), vec![serde_json::json!("Method \"fly\" not allowed.")]);
+    /// assert_eq!(
+    ///     err.errors_in(Dialect::Rfc),
+    ///     vec![serde_json::json!("Action \"fly\" not allowed in message body.")]
+    /// );
+    /// ```
+    pub fn errors_in(&self, dialect: Dialect) -> Vec<Value> {
         let text = |s: &str| vec![Value::String(s.to_owned())];
+        let owned = |s: String| vec![Value::String(s)];
         match self {
             ActionError::NotFound => text(messages::NOT_FOUND),
             ActionError::PermissionDenied => text(messages::PERMISSION_DENIED),
             ActionError::Validation(fields) => vec![fields.clone().into_value()],
             ActionError::BadRequest(message) => text(message),
             ActionError::Throttled => text(messages::THROTTLED),
+            ActionError::MethodNotAllowed(action) => match dialect {
+                Dialect::Rfc => owned(messages::action_not_allowed(action)),
+                Dialect::Dcrf => owned(messages::method_not_allowed(action)),
+            },
+            ActionError::ActionMissing => text(messages::ACTION_MISSING),
+            ActionError::ActionNotString => text(messages::ACTION_NOT_STRING),
+            ActionError::RouteNotString => text(messages::ROUTE_NOT_STRING),
+            ActionError::NoRoute(route) => owned(messages::no_route(route)),
+            ActionError::RequestIdRequired => text(messages::REQUEST_ID_REQUIRED),
+            ActionError::TooManyGroups(max) => owned(messages::too_many_groups(*max)),
+            ActionError::NoText => text(messages::NO_TEXT),
+            ActionError::NotAnObject => text(messages::NOT_AN_OBJECT),
+            ActionError::InvalidJson(detail) => owned(messages::invalid_json(detail)),
+            ActionError::PayloadNotAnObject => text(messages::PAYLOAD_NOT_AN_OBJECT),
+            ActionError::MuxKeysMissing => text(messages::MUX_KEYS_MISSING),
+            ActionError::StreamNotString => text(messages::STREAM_NOT_STRING),
+            ActionError::UnknownStream(stream) => owned(messages::unknown_stream(stream)),
+            ActionError::ListCancelled => text(messages::LIST_CANCELLED),
+            ActionError::InvalidPage => text(messages::INVALID_PAGE),
+            ActionError::UnsubscribableQueryset(field) => {
+                owned(messages::unsubscribable_queryset(field))
+            }
             ActionError::Status { errors, .. } => errors.clone(),
             ActionError::Internal(_) => text(messages::SERVER_ERROR),
         }
@@ -189,3 +351,67 @@ impl From<serde_json::Error> for ActionError {
 
 /// The result of an action handler.
 pub type Result<T, E = ActionError> = std::result::Result<T, E>;
+
+/// Why a WebSocket handshake was refused: each variant is an HTTP status and a plain-text
+/// body, answered before any consumer code runs.
+///
+/// ```
+/// use chanrest::HandshakeError;
+/// assert_eq!(HandshakeError::AccessDenied.status(), 403);
+/// assert_eq!(HandshakeError::AccessDenied.text(), "Access denied");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HandshakeError {
+    /// 426: a plain HTTP request to a WebSocket path.
+    NotWebSocket,
+    /// 400: a `Sec-WebSocket-Version` other than 13.
+    UnsupportedVersion,
+    /// 400: the HTTP connection cannot be upgraded.
+    CannotUpgrade,
+    /// 403: a browser `Origin` the app does not allow.
+    OriginNotAllowed,
+    /// 503: `Limits::max_connections` are open.
+    TooManyConnections,
+    /// 401: the authenticator refused the credentials.
+    AuthenticationFailed,
+    /// 403: a consumer's permission refused the connection (`can_connect`).
+    AccessDenied,
+    /// 503: authentication and `can_connect` took longer than `Limits::hook_timeout`.
+    ChecksTimedOut,
+}
+
+impl HandshakeError {
+    /// The HTTP status.
+    pub fn status(self) -> u16 {
+        match self {
+            HandshakeError::NotWebSocket => 426,
+            HandshakeError::UnsupportedVersion | HandshakeError::CannotUpgrade => 400,
+            HandshakeError::OriginNotAllowed | HandshakeError::AccessDenied => 403,
+            HandshakeError::TooManyConnections | HandshakeError::ChecksTimedOut => 503,
+            HandshakeError::AuthenticationFailed => 401,
+        }
+    }
+
+    /// The response body (plain text).
+    pub fn text(self) -> &'static str {
+        match self {
+            HandshakeError::NotWebSocket => "This endpoint speaks WebSocket only.",
+            HandshakeError::UnsupportedVersion => "Unsupported WebSocket version.",
+            HandshakeError::CannotUpgrade => "This connection cannot be upgraded.",
+            HandshakeError::OriginNotAllowed => "Origin not allowed.",
+            HandshakeError::TooManyConnections => "Too many connections.",
+            HandshakeError::AuthenticationFailed => "Authentication failed.",
+            HandshakeError::AccessDenied => "Access denied",
+            HandshakeError::ChecksTimedOut => "Connection checks timed out.",
+        }
+    }
+}
+
+impl fmt::Display for HandshakeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.status(), self.text())
+    }
+}
+
+impl std::error::Error for HandshakeError {}

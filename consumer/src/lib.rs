@@ -6,100 +6,112 @@
 //! [`consumer!`]; the same declaration gives typed arguments, a handler trait, and a JSON
 //! Schema manifest from which typed clients are generated.
 //!
-//! The pieces, along the path of a message:
-//! - [`App`]: paths → consumers (or a [`Multiplexer`]), authentication, [`Limits`]; served by warp.
-//! - the connection: decodes frames ([`envelope`]), checks [`Permissions`], finds the action,
-//!   decodes its typed arguments ([`decode_args`], DRF-style errors), runs the handler inline or
-//!   detached, and queues the reply on a byte-bounded outbound queue.
-//! - [`ChannelLayer`]: groups and pushes ([`InMemoryChannelLayer`] by default).
-//! - [`test`]: a test server and client over real sockets, with [`assert_reply!`] and friends.
+//! The modules follow a message's path, each depending only on those before it:
+//!
+//! | module | job |
+//! | --- | --- |
+//! | [`ActionError`] (`error`) | every status and text a client can see |
+//! | [`protocol`] | wire bytes: decoding frames, laying out replies, pushes, the multiplexer |
+//! | `contract` | [`consumer!`], [`Contract`], the [`manifest`] and its builder, argument decoding |
+//! | `auth` | [`Scope`], authenticators, [`Permissions`] |
+//! | `groups` | [`ChannelLayer`]s and [`Push`]es |
+//! | `session` | [`Limits`], the outbound queue, per-connection state, [`Ctx`] |
+//! | `dispatch` | message → reply with no socket: [`Consumer`], [`RoutedConsumer`], [`LocalConnection`] |
+//! | `hosting` | warp: [`App`], the handshake, the socket's read loop and writer |
+//! | [`model`], [`store`], [`generic`], [`rfc`] | generic model consumers on SQLite or PostgreSQL |
+//! | `testkit` | a test server and client over real sockets (feature `test-util`) |
 //!
 //! Without the default `server` feature only the contract half is built (argument types and
 //! the manifest), which is what a build script needs.
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 // Lets the macros' string paths (`::chanrest::__private::serde`) work inside this crate too.
 extern crate self as chanrest;
 
-mod args;
-mod dsl;
-pub mod envelope;
+mod contract;
+mod dialect;
 mod error;
-pub mod manifest;
-pub mod model;
-pub mod rfc;
-pub mod routing;
+mod models;
+pub mod protocol;
 
 #[cfg(feature = "server")]
-mod connection;
+mod auth;
 #[cfg(feature = "server")]
-mod consumer;
+mod dispatch;
 #[cfg(feature = "server")]
-pub mod generic;
+mod groups;
 #[cfg(feature = "server")]
-mod layer;
+mod hosting;
 #[cfg(feature = "server")]
-mod permission;
-#[cfg(feature = "server")]
-mod redis_layer;
-#[cfg(feature = "server")]
-mod scope;
-#[cfg(feature = "server")]
-mod server;
-#[cfg(feature = "server")]
-pub mod store;
-#[cfg(feature = "server")]
-pub mod test;
-#[cfg(feature = "server")]
-mod view;
+mod session;
+#[cfg(feature = "test-util")]
+pub mod testkit;
 
-pub use args::{decode_args, decode_value};
-pub use envelope::{Dialect, RequestId};
-pub use error::{messages, ActionError, FieldErrors, Result};
-pub use manifest::{ActionInfo, ConsumerBuilder, Contract, Manifest, ManifestBuilder};
-pub use routing::Routes;
+pub use contract::{
+    decode_args, decode_value, ActionInfo, ConsumerBuilder, Contract, NoArgs, Routes,
+};
+pub use contract::{Manifest, ManifestBuilder};
+pub use dialect::Dialect;
+pub use error::{messages, ActionError, FieldErrors, HandshakeError, Result};
+pub use models::{model, rfc};
+pub use protocol::{close_code, RequestId};
 
 #[cfg(feature = "server")]
 pub use async_trait::async_trait;
 #[cfg(feature = "server")]
-pub use connection::{close_code, Ctx};
-#[cfg(feature = "server")]
-pub use consumer::{ActionFuture, BoxFuture, Consumer, Started};
-#[cfg(feature = "server")]
-pub use layer::{ChannelLayer, GroupMember, InMemoryChannelLayer, LayerError, LocalGroups, Push};
-#[cfg(feature = "server")]
-pub use permission::{
-    AllowAny, IsAuthenticated, Permission, PermissionExt, Permissions, RequireAuthenticatedConnect,
+pub use auth::{
+    AllowAny, AuthError, Authenticator, IsAuthenticated, Permission, PermissionExt, Permissions,
+    RequireAuthenticatedConnect, Scope, TokenAuth, User,
 };
 #[cfg(feature = "server")]
-pub use redis_layer::RedisChannelLayer;
-#[cfg(feature = "server")]
-pub use routing::RoutedConsumer;
-#[cfg(feature = "server")]
-pub use scope::{AuthError, Authenticator, Scope, TokenAuth, User};
-#[cfg(feature = "server")]
-pub use server::{
-    serve, App, Limits, Metrics, Multiplexer, PeerAddr, RouteInfo, ServerHandle,
-    DEFAULT_HANDSHAKE_TIMEOUT,
+pub use dispatch::{
+    view_as_consumer, ActionFuture, BoxFuture, Consumer, LocalConnection, Multiplexer, RouteInfo,
+    RoutedConsumer, Started, ViewConsumer,
 };
 #[cfg(feature = "server")]
-pub use view::{view_as_consumer, ViewConsumer};
+pub use groups::{
+    ChannelLayer, GroupMember, InMemoryChannelLayer, LayerError, LocalGroups, Push,
+    RedisChannelLayer,
+};
+#[cfg(feature = "server")]
+pub use hosting::{serve, App, PeerAddr, ServerHandle, DEFAULT_HANDSHAKE_TIMEOUT};
+#[cfg(feature = "server")]
+pub use models::dcrf as generic;
+#[cfg(feature = "server")]
+pub use session::{Ctx, Limits, Metrics};
 
-/// The arguments of an action declared without any (`action name() -> T;`): any object,
-/// extra keys ignored.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema,
-)]
-pub struct NoArgs {}
+/// The manifest: every consumer, its path and dialect, and every action with JSON Schemas
+/// (draft-07) for its arguments and response; built by [`ManifestBuilder`] at compile time
+/// (no server features needed) and read by the code generator.
+pub mod manifest {
+    pub use crate::contract::{
+        ActionInfo, ActionManifest, ConsumerBuilder, ConsumerManifest, Contract, Manifest,
+        ManifestBuilder, MultiplexerManifest, PushManifest, RouteManifest, RouteParamManifest,
+        StreamManifest, FORMAT_VERSION,
+    };
+}
+
+/// Routes inside a consumer of rest-framework-channels' dialect: patterns
+/// ([`RoutePattern`](routing::RoutePattern)), the table the manifest describes
+/// ([`Routes`](routing::Routes)), and the consumer that serves it
+/// (`RoutedConsumer`, with the `server` feature).
+pub mod routing {
+    pub use crate::contract::{RouteDecl, Routes};
+    #[cfg(feature = "server")]
+    pub use crate::dispatch::RoutedConsumer;
+    pub use crate::protocol::{Converter, RoutePattern};
+}
+
+/// The store: declared models in SQLite (embedded, the default) or PostgreSQL through one
+/// pool; every write is a transaction whose changes are published after the commit.
+#[cfg(feature = "server")]
+pub mod store {
+    pub use crate::models::changes::{
+        instance_group, observer_group, query_group, Change, ChangeKind, ModelObserver,
+    };
+    pub use crate::models::query::Query;
+    pub use crate::models::sql::{SqlDialect, Store, StoreError, Tx};
+}
 
 /// The names most programs need.
 pub mod prelude {
@@ -113,7 +125,7 @@ pub mod prelude {
 /// What the macros' expansions use. Not public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::manifest::join_doc;
+    pub use crate::contract::join_doc;
     pub use schemars;
     pub use serde;
     pub use serde_json;
@@ -123,11 +135,11 @@ pub mod __private {
     pub use std::sync::Arc;
 
     #[cfg(feature = "server")]
-    pub use crate::consumer::{default_action_name, ActionFuture, BoxFuture};
+    pub use crate::dispatch::{default_action_name, ActionFuture, BoxFuture};
     #[cfg(feature = "server")]
-    pub use crate::envelope::encode_data;
+    pub use crate::protocol::encode_data;
     #[cfg(feature = "server")]
-    pub use crate::routing::decode_action_args;
+    pub use crate::session::decode_action_args;
     #[cfg(feature = "server")]
     pub use async_trait::async_trait;
 }

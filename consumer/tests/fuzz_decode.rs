@@ -6,8 +6,8 @@
 //! Cases per property: `PROPTEST_CASES` (CI runs the default set here, a few thousand inputs in
 //! all; raise it for a longer campaign).
 
-use chanrest::envelope::{decode, decode_mux, Dialect, Reply};
 use chanrest::model::{Lenient, PageArgs};
+use chanrest::protocol::{decode, decode_mux, Dialect, Reply};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
@@ -91,16 +91,17 @@ fn exercise(text: &str) {
             let _ = chanrest::decode_args::<Map<String, Value>>(envelope.content);
         }
         Err(bad) => {
-            let reply: Value =
-                serde_json::from_str(&Reply::bad_frame(&bad).encode(Dialect::Dcrf, None))
-                    .expect("a JSON reply");
+            let reply: Value = serde_json::from_str(
+                &Reply::bad_frame(Dialect::Dcrf, &bad).encode(Dialect::Dcrf, None),
+            )
+            .expect("a JSON reply");
             assert_eq!(reply["response_status"], 400);
             assert!(reply["errors"][0].is_string());
         }
     }
     if let Ok(frame) = decode_mux(text) {
         if let Err(bad) = frame.payload {
-            let reply = Reply::bad_frame(&bad).encode(Dialect::Dcrf, Some("s"));
+            let reply = Reply::bad_frame(Dialect::Dcrf, &bad).encode(Dialect::Dcrf, Some("s"));
             assert!(serde_json::from_str::<Value>(&reply).is_ok());
         }
     }

@@ -1,7 +1,7 @@
 //! Shared helpers of the end-to-end tests.
 #![allow(dead_code)]
 
-use chanrest::test::TestServer;
+use chanrest::testkit::TestServer;
 use chanrest::{GroupMember, Push};
 use chanrest_demo::Demo;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -19,13 +19,13 @@
 //! when empty; hex when not UTF-8), `response_status` the HTTP status, `errors: []` even
 //! for an HTTP error status: the view's own error bodies arrive as `data`, as in DCRF.
 
-use crate::connection::Ctx;
-use crate::consumer::{default_action_name, BoxFuture, Consumer, Started};
-use crate::envelope::{encode_data, Dialect};
+use super::consumer::{default_action_name, BoxFuture, Consumer, Started};
+use crate::auth::Permissions;
+use crate::contract::ActionInfo;
+use crate::dialect::Dialect;
 use crate::error::{messages, ActionError};
-use crate::manifest::ActionInfo;
-use crate::permission::Permissions;
-use crate::routing::RoutePattern;
+use crate::protocol::{encode_data, RoutePattern};
+use crate::session::Ctx;
 use http_body_util::{BodyExt, Full};
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -154,15 +154,17 @@ impl ViewConsumer {
         let parameters = match args.get("parameters") {
             None | Some(Value::Null) => Map::new(),
             Some(Value::Object(map)) => map.clone(),
-            Some(_) => return Err(ActionError::field("parameters", "Must be an object.")),
+            Some(_) => {
+                return Err(ActionError::field(
+                    "parameters",
+                    messages::MUST_BE_AN_OBJECT,
+                ))
+            }
         };
         let mut values = Map::new();
         for (name, value) in &parameters {
             let text = scalar_text(value).ok_or_else(|| {
-                ActionError::field(
-                    "parameters",
-                    format!("`{name}` must be a string or a number."),
-                )
+                ActionError::field("parameters", messages::parameter_not_scalar(name))
             })?;
             values.insert(name.clone(), Value::String(text));
         }
@@ -178,10 +180,7 @@ impl ViewConsumer {
             })
             .ok_or_else(|| {
                 let given: Vec<&str> = values.keys().map(String::as_str).collect();
-                ActionError::field(
-                    "parameters",
-                    format!("No path of this view takes the parameters {given:?}."),
-                )
+                ActionError::field("parameters", messages::no_path_for(&given))
             })?;
         let mut path = template.as_str().to_owned();
         for (name, value) in &values {
@@ -207,16 +206,13 @@ impl ViewConsumer {
                     };
                     for item in &items {
                         let text = scalar_text(item).ok_or_else(|| {
-                            ActionError::field(
-                                "query",
-                                format!("`{name}` must be a string, a number or a list of them."),
-                            )
+                            ActionError::field("query", messages::query_not_scalar(name))
                         })?;
                         query.append_pair(name, &text);
                     }
                 }
             }
-            Some(_) => return Err(ActionError::field("query", "Must be an object.")),
+            Some(_) => return Err(ActionError::field("query", messages::MUST_BE_AN_OBJECT)),
         }
         let query = query.finish();
         let uri = if query.is_empty() {
@@ -243,7 +239,7 @@ impl ViewConsumer {
         builder = builder.header(header::CONTENT_LENGTH, body.len());
         builder
             .body(Full::new(body))
-            .map_err(|e| ActionError::BadRequest(format!("Cannot build the request: {e}.")))
+            .map_err(|e| ActionError::BadRequest(messages::cannot_build_request(&e.to_string())))
     }
 }
 
@@ -325,10 +321,7 @@ impl Consumer for ViewConsumer {
             .find(|(a, _)| a == action)
             .map(|(_, m)| m.clone());
         let result = match method {
-            None => Err(ActionError::Status {
-                status: 405,
-                errors: vec![messages::method_not_allowed(action).into()],
-            }),
+            None => Err(ActionError::MethodNotAllowed(action.to_owned())),
             Some(method) => self.request(&ctx, method, &args).map(|request| {
                 let call = self.call.clone();
                 Started {

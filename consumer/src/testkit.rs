@@ -16,7 +16,7 @@
 //! }
 //!
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {
-//! use chanrest::test::TestServer;
+//! use chanrest::testkit::TestServer;
 //! let server = TestServer::start(chanrest::App::new().consumer("/ws/calc/", Calc(Impl))).await;
 //! let mut client = server.connect("/ws/calc/").await;
 //! let reply = client.request("add", serde_json::json!({"a": 2, "b": 3})).await;
@@ -24,7 +24,7 @@
 //! # }
 //! ```
 
-use crate::server::{App, ServerHandle};
+use crate::hosting::{App, ServerHandle};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::collections::VecDeque;
@@ -56,7 +56,7 @@ impl TestServer {
         F: Filter + Clone + Send + Sync + 'static,
         F::Extract: warp::Reply,
     {
-        Self::start_filter_with(filter, crate::server::DEFAULT_HANDSHAKE_TIMEOUT).await
+        Self::start_filter_with(filter, crate::hosting::DEFAULT_HANDSHAKE_TIMEOUT).await
     }
 
     /// Like [`TestServer::start_filter`] with another handshake timeout.
@@ -319,7 +319,7 @@ impl TestClient {
 macro_rules! assert_reply {
     ($reply:expr, $status:expr) => {{
         let reply: &$crate::__private::Value = &$reply;
-        $crate::test::check_envelope(reply);
+        $crate::testkit::check_envelope(reply);
         assert_eq!(
             reply["response_status"],
             $crate::__private::json!($status),
@@ -364,7 +364,7 @@ macro_rules! assert_push {
         let push = $client
             .recv_where(|m| m["action"] == action && m["request_id"] == request_id)
             .await;
-        $crate::test::check_envelope(&push);
+        $crate::testkit::check_envelope(&push);
         push
     }};
 }

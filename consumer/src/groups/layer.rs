@@ -1,95 +1,12 @@
 //! Channel layers: named groups of connections and `group_send` to all of a group's members,
-//! within one process (the in-memory layer) or across processes (a networked layer).
+//! within one process (the in-memory layer) or across processes (a networked layer). A layer
+//! carries [`Push`]es as data; members lay out the frames.
 
-use crate::envelope::encode_data;
+use super::push::Push;
 use crate::error::ActionError;
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
-use tokio_tungstenite::tungstenite::Utf8Bytes;
-
-/// A message sent to a group: every member sends it to its socket in its consumer's envelope,
-/// with `action` = [`Push::action`], once per subscribing `request_id` (or once with
-/// `request_id: null` for a plain group membership).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Push {
-    /// The `action` field of the pushed message.
-    pub action: String,
-    /// Its `response_status`.
-    pub status: u16,
-    /// Its `data`, encoded once for every member.
-    pub data: Arc<RawValue>,
-    /// The DCRF envelope up to the `request_id` value, encoded once for every member
-    /// (see [`Push::dcrf_prefix`]).
-    #[serde(skip)]
-    encoded: OnceLock<Arc<str>>,
-    /// The whole DCRF frame with `request_id: null`, the same bytes for every plain member.
-    #[serde(skip)]
-    plain_frame: OnceLock<Utf8Bytes>,
-}
-
-impl Push {
-    /// A push with status 200.
-    ///
-    /// ```
-    /// let push = chanrest::Push::new("message", &serde_json::json!({"text": "hi"})).unwrap();
-    /// assert_eq!(push.data.get(), r#"{"text":"hi"}"#);
-    /// ```
-    pub fn new<T: Serialize + ?Sized>(
-        action: impl Into<String>,
-        data: &T,
-    ) -> Result<Push, ActionError> {
-        Ok(Push {
-            action: action.into(),
-            status: 200,
-            data: encode_data(data)?,
-            encoded: OnceLock::new(),
-            plain_frame: OnceLock::new(),
-        })
-    }
-
-    /// Sets the status.
-    pub fn with_status(mut self, status: u16) -> Push {
-        self.status = status;
-        self.encoded = OnceLock::new();
-        self.plain_frame = OnceLock::new();
-        self
-    }
-
-    /// The push as a DCRF envelope up to the value of `request_id`:
-    /// `{"errors":[],"data":...,"action":"...","response_status":200,"request_id":`. A member
-    /// appends its subscriber's id and `}`, so a push to thousands of members is serialized
-    /// once (the same bytes `Reply::encode` writes, in the same key order).
-    pub fn dcrf_prefix(&self) -> &str {
-        self.shared_dcrf_prefix()
-    }
-
-    /// The push as a whole DCRF frame for a plain member (`request_id: null`): encoded once,
-    /// and shared (not copied) by every plain member's queue.
-    pub(crate) fn plain_frame(&self) -> &Utf8Bytes {
-        self.plain_frame
-            .get_or_init(|| Utf8Bytes::from(format!("{}null}}", self.dcrf_prefix())))
-    }
-
-    /// [`Push::dcrf_prefix`], shared.
-    pub(crate) fn shared_dcrf_prefix(&self) -> &Arc<str> {
-        self.encoded.get_or_init(|| {
-            let action = serde_json::to_string(&self.action).expect("a string serializes");
-            let data = self.data.get();
-            let mut text = String::with_capacity(data.len() + action.len() + 72);
-            text.push_str(r#"{"errors":[],"data":"#);
-            text.push_str(data);
-            text.push_str(r#","action":"#);
-            text.push_str(&action);
-            text.push_str(r#","response_status":"#);
-            text.push_str(&self.status.to_string());
-            text.push_str(r#","request_id":"#);
-            Arc::from(text)
-        })
-    }
-}
 
 /// Something that receives a group's pushes: a consumer instance on a connection.
 pub trait GroupMember: Send + Sync + 'static {
@@ -281,7 +198,6 @@ impl ChannelLayer for InMemoryChannelLayer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::envelope::{Dialect, Reply, RequestId};
     use std::sync::Mutex;
 
     /// A layer of the default `group_send_all`, whose group "down" fails.
@@ -313,43 +229,5 @@ mod tests {
         let err = layer.group_send_all(batch.to_vec()).await.unwrap_err();
         assert_eq!(err.0, "down is down");
         assert_eq!(*layer.0.lock().unwrap(), ["a", "b"]);
-    }
-
-    #[test]
-    fn the_shared_prefix_writes_what_reply_encode_writes() {
-        let push = Push::new("up\"date", &serde_json::json!({"k": [1, "é"]}))
-            .unwrap()
-            .with_status(204);
-        for id in [
-            "7",
-            "\"s\"",
-            "null",
-            "{\"a\": [1, 2]}",
-            "123456789012345678901234567890",
-        ] {
-            let request_id = RequestId::from_json(id).unwrap();
-            let reply = Reply::ok(
-                Some(Arc::from(push.action.as_str())),
-                request_id,
-                push.status,
-                push.data.clone(),
-            );
-            assert_eq!(
-                format!("{}{}}}", push.dcrf_prefix(), id),
-                reply.encode(Dialect::Dcrf, None)
-            );
-            let stream = format!(
-                r#"{{"stream":"s","payload":{}{}}}}}"#,
-                push.dcrf_prefix(),
-                id
-            );
-            assert_eq!(stream, reply.encode(Dialect::Dcrf, Some("s")));
-            if id == "null" {
-                assert_eq!(
-                    push.plain_frame().as_str(),
-                    reply.encode(Dialect::Dcrf, None)
-                );
-            }
-        }
     }
 }

@@ -3,13 +3,15 @@
 //! methods of the generated handler trait; a handler only says where its store is and,
 //! optionally, which rows a connection may see.
 
-use crate::connection::Ctx;
-use crate::error::{ActionError, Result};
-use crate::model::{
+use super::changes::{instance_group, query_group};
+use super::model::{
     CreateArgs, Data, ListArgs, Lookup, Model, Page, PageArgs, UpdateArgs, WriteMode,
 };
-use crate::store::{instance_group, query_group, Query, Store};
-use crate::NoArgs;
+use super::query::Query;
+use super::sql::Store;
+use crate::contract::NoArgs;
+use crate::error::{ActionError, Result};
+use crate::session::Ctx;
 use async_trait::async_trait;
 use serde_json::{Map, Value};
 
@@ -192,10 +194,7 @@ pub async fn streamed_list<M: Model, H: ModelHandler<M> + ?Sized>(
             return Ok(current);
         }
         if ctx.generation("list") != generation || !ctx.reply(200, &current)? {
-            return Err(ActionError::Status {
-                status: 499,
-                errors: vec!["List cancelled.".into()],
-            });
+            return Err(ActionError::ListCancelled);
         }
         offset = offset.saturating_add(limit);
         tokio::task::yield_now().await;
@@ -306,9 +305,7 @@ pub async fn subscribe_list<M: Model, H: ModelHandler<M> + ?Sized>(
     let mut filter = filter_values(&args.filter)?;
     for (field, value) in h.queryset(ctx).await?.filters() {
         if !M::fields().iter().any(|f| f.name == field && f.query) {
-            return Err(ActionError::BadRequest(format!(
-                "Subscriptions can only filter on query fields; the queryset filters on {field}."
-            )));
+            return Err(ActionError::UnsubscribableQueryset(field.clone()));
         }
         if filter.get(field).is_some_and(|v| v != value) {
             // The client asks for rows the connection cannot see: nothing will ever match.

@@ -1,19 +1,15 @@
-//! The type-erased consumer that the connection drives. `consumer!` implements it for
-//! `Name<H>` whenever `H` implements the generated handler trait.
+//! The type-erased consumer that dispatch drives. `consumer!` implements it for `Name<H>`
+//! whenever `H` implements the generated handler trait.
 
-use crate::connection::Ctx;
-use crate::envelope::Dialect;
-use crate::error::{messages, ActionError};
-use crate::manifest::ActionInfo;
-use crate::permission::Permissions;
+use crate::auth::Permissions;
+use crate::contract::ActionInfo;
+use crate::dialect::Dialect;
+use crate::error::ActionError;
+use crate::session::Ctx;
+pub use futures_util::future::BoxFuture;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
-
-/// A boxed, sendable future.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A started action: resolves to the reply's encoded `data`.
 pub type ActionFuture = BoxFuture<'static, Result<Arc<RawValue>, ActionError>>;
@@ -34,18 +30,6 @@ impl Started {
             detached: info.detached,
             future: Box::pin(async move { Ok((info.status, future.await?)) }),
         }
-    }
-}
-
-/// The error for an action a consumer does not have, in `dialect`'s words (405).
-pub fn no_such_action(dialect: Dialect, action: &str) -> ActionError {
-    let text = match dialect {
-        Dialect::Rfc => format!("Action \"{action}\" not allowed in message body."),
-        _ => messages::method_not_allowed(action),
-    };
-    ActionError::Status {
-        status: 405,
-        errors: vec![text.into()],
     }
 }
 
@@ -79,13 +63,12 @@ pub trait Consumer: Send + Sync + 'static {
         action: &str,
         args: Map<String, Value>,
     ) -> BoxFuture<'static, Result<Started, ActionError>> {
-        let dialect = self.dialect();
         let info = self.actions().iter().find(|a| a.name == action).copied();
         let started = info.and_then(|info| {
             self.start(ctx, action, args)
                 .map(|future| Started::declared(info, future))
         });
-        let result = started.ok_or_else(|| no_such_action(dialect, action));
+        let result = started.ok_or_else(|| ActionError::MethodNotAllowed(action.to_owned()));
         Box::pin(std::future::ready(result))
     }
     /// Runs after the socket is accepted; an error closes it.

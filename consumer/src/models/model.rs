@@ -223,7 +223,7 @@ pub fn validate_write(
         }
         match values.get(field.name) {
             Some(Value::Null) if !field.nullable => {
-                errors.add(&[field.name], crate::messages::NULL);
+                errors.add(&[field.name], crate::error::messages::NULL);
             }
             Some(value) => {
                 if !value.is_null() {
@@ -236,7 +236,7 @@ pub fn validate_write(
             None => match (&field.default, mode) {
                 (_, WriteMode::Patch) => {}
                 (None, _) if !field.nullable => {
-                    errors.add(&[field.name], crate::messages::REQUIRED);
+                    errors.add(&[field.name], crate::error::messages::REQUIRED);
                 }
                 (_, WriteMode::Update) => {}
                 (Some(default), WriteMode::Create) => {
@@ -653,8 +653,8 @@ impl<W: Serialize> Data<W> {
 
 impl<W: for<'de> Deserialize<'de> + JsonSchema> Data<W> {
     /// Decodes the data, with DRF-shaped errors.
-    pub fn decode(&self) -> Result<W, crate::ActionError> {
-        crate::decode_value(&self.value)
+    pub fn decode(&self) -> Result<W, crate::error::ActionError> {
+        crate::contract::decode_value(&self.value)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Permissions: `can_connect` at the handshake, `has_permission` before every action
 //! (DCRF's permission classes), composable with `&`, `|` and `!`.
 
-use crate::scope::Scope;
+use super::scope::Scope;
 use async_trait::async_trait;
 use serde_json::{Map, Value};
 use std::sync::Arc;

@@ -11,7 +11,7 @@
 //!
 //! The argument and page types are part of the contract half (no server needed).
 
-use crate::model::Data;
+use super::model::Data;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -64,12 +64,12 @@ pub use server::*;
 
 #[cfg(feature = "server")]
 mod server {
+    use super::super::dcrf::ModelHandler;
+    use super::super::model::{Model, WriteMode};
+    use super::super::query::Query;
     use super::{NumberedPage, PageNumberArgs, RouteLookup, RouteUpdate};
-    use crate::connection::Ctx;
     use crate::error::{ActionError, Result};
-    use crate::generic::ModelHandler;
-    use crate::model::{Model, WriteMode};
-    use crate::store::Query;
+    use crate::session::Ctx;
     use async_trait::async_trait;
     use serde::Serialize;
     use serde_json::Value;
@@ -126,7 +126,7 @@ mod server {
         H: RoutedModelHandler<M> + ?Sized,
     {
         let (scope, pk, _) = get_object(h, ctx, &args.pk).await?;
-        crate::generic::prepare(h, ctx, WriteMode::Update, &mut args.data).await?;
+        super::super::dcrf::prepare(h, ctx, WriteMode::Update, &mut args.data).await?;
         h.store()
             .update_sent::<M>(&scope, &pk, &args.data.decode()?, args.data.sent())
             .await
@@ -144,7 +144,7 @@ mod server {
         H: RoutedModelHandler<M> + ?Sized,
     {
         let (scope, pk, _) = get_object(h, ctx, &args.pk).await?;
-        crate::generic::prepare(h, ctx, WriteMode::Patch, &mut args.data).await?;
+        super::super::dcrf::prepare(h, ctx, WriteMode::Patch, &mut args.data).await?;
         h.store()
             .patch::<M>(&scope, &pk, &args.data.decode()?)
             .await
@@ -181,13 +181,6 @@ mod server {
         format!("{path}?{query}")
     }
 
-    fn invalid_page() -> ActionError {
-        ActionError::Status {
-            status: 404,
-            errors: vec!["Invalid page.".into()],
-        }
-    }
-
     /// `list` with DRF's page-number pagination: [`ModelHandler::page_size`] rows per page,
     /// `next`/`previous` as routes. A page out of range (or 0) is a 404 `["Invalid page."]`.
     pub async fn paginated_list<M, H>(
@@ -204,7 +197,7 @@ mod server {
         let offset = page
             .checked_sub(1)
             .and_then(|p| p.checked_mul(size))
-            .ok_or_else(invalid_page)?;
+            .ok_or(ActionError::InvalidPage)?;
         let scope = h.queryset(ctx).await?.matching(&args.filter);
         let (count_scope, list_scope) = (scope.clone(), scope);
         let (count, results) = h
@@ -223,7 +216,7 @@ mod server {
             .await?;
         let pages = count.div_ceil(size).max(1);
         if page > pages {
-            return Err(invalid_page());
+            return Err(ActionError::InvalidPage);
         }
         let route = ctx.route().unwrap_or("");
         Ok(NumberedPage {

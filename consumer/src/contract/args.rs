@@ -433,6 +433,21 @@ impl<'de> de::VariantAccess<'de> for EnumDe<'de> {
     }
 }
 
+/// The arguments of an action declared without any (`action name() -> T;`): any object,
+/// extra keys ignored.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+pub struct NoArgs {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,16 +7,19 @@
 //! a networked layer, from any process. Writes that bypass the store (raw SQL on the same
 //! database) are not observed.
 
-use crate::consumer::BoxFuture;
+use super::changes::{
+    publish, publisher_for, Change, ChangeKind, ModelObserver, Observers, Publisher,
+};
+use super::model::{validate_write, FieldKind, FieldSpec, Model, WriteMode};
+use super::query::Query;
 use crate::error::{ActionError, FieldErrors};
-use crate::layer::{ChannelLayer, Push};
-use crate::model::{validate_write, FieldKind, FieldSpec, Model, WriteMode};
-use serde_json::{json, Map, Value};
+use crate::groups::ChannelLayer;
+use futures_util::future::BoxFuture;
+use serde_json::{Map, Value};
 use sqlx::any::{AnyArguments, AnyPoolOptions, AnyRow};
 use sqlx::query::Query as SqlQuery;
 use sqlx::{Any, AnyPool, Row};
-use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// A failure to open or prepare the database.
@@ -40,139 +43,11 @@ pub enum SqlDialect {
     Postgres,
 }
 
-/// Rows a query selects: equality filters on fields, in `id` (primary key) order.
-///
-/// ```
-/// let q = chanrest::store::Query::all().filter("owner", "ada").filter("done", false);
-/// assert_eq!(q.filters().len(), 2);
-/// ```
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Query {
-    filters: Vec<(String, Value)>,
-}
-
-impl Query {
-    /// Every row.
-    pub fn all() -> Self {
-        Self::default()
-    }
-
-    /// Also requires `field` to equal `value`.
-    pub fn filter(mut self, field: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.filters.push((field.into(), value.into()));
-        self
-    }
-
-    /// Adds every field set in `filter` (a model's filter type, or any object).
-    pub fn matching<F: serde::Serialize>(mut self, filter: &F) -> Self {
-        if let Ok(Value::Object(fields)) = serde_json::to_value(filter) {
-            for (field, value) in fields {
-                self.filters.push((field, value));
-            }
-        }
-        self
-    }
-
-    /// The filters.
-    pub fn filters(&self) -> &[(String, Value)] {
-        &self.filters
-    }
-
-    /// Whether a row (as JSON) matches.
-    pub fn matches(&self, row: &Value) -> bool {
-        self.filters
-            .iter()
-            .all(|(field, value)| row.get(field) == Some(value))
-    }
-}
-
-/// What a change did to a row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChangeKind {
-    /// Created.
-    Create,
-    /// Updated.
-    Update,
-    /// Deleted.
-    Delete,
-}
-
-/// A committed change of one row: its state before and after the transaction.
-#[derive(Debug, Clone)]
-pub struct Change {
-    /// Model name.
-    pub model: &'static str,
-    /// The row's primary key.
-    pub pk: Value,
-    /// The first kind of write in the transaction (create then update is a create).
-    pub kind: ChangeKind,
-    /// The row before the transaction (`None` for a create).
-    pub before: Option<Value>,
-    /// The row after it (`None` for a delete).
-    pub after: Option<Value>,
-}
-
-/// Computes the group keys of a row.
-type KeyFn<T> = Arc<dyn Fn(&T) -> Vec<String> + Send + Sync>;
-
-/// A custom subscription feed (DCRF's `model_observer`): every committed change of `M` is
-/// pushed to `observer_group(name, key)` for the keys the change's row gives (before and after:
-/// a row leaving a key's group sends `delete` there, entering sends `create`, staying `update`),
-/// with status 200 and the serialized row.
-pub struct ModelObserver<M: Model> {
-    name: String,
-    keys: KeyFn<M>,
-}
-
-impl<M: Model> ModelObserver<M> {
-    /// An observer whose every change goes to one group (key `""`).
-    pub fn new(name: impl Into<String>) -> Self {
-        ModelObserver {
-            name: name.into(),
-            keys: Arc::new(|_| vec![String::new()]),
-        }
-    }
-
-    /// Narrows the feed: a change goes to the groups of the keys `keys` gives for its row.
-    pub fn keys(mut self, keys: impl Fn(&M) -> Vec<String> + Send + Sync + 'static) -> Self {
-        self.keys = Arc::new(keys);
-        self
-    }
-}
-
-/// The group a subscriber of observer `name` joins for `key`.
-pub fn observer_group<M: Model>(name: &str, key: &str) -> String {
-    format!("chanrest.observer.{}.{}.{}", M::NAME, name, key)
-}
-
-/// The group of one row's instance subscription.
-pub fn instance_group<M: Model>(pk: &Value) -> String {
-    format!("chanrest.instance.{}.{}", M::NAME, pk)
-}
-
-/// The group of a query subscription: rows whose query fields equal `filter`'s (only the
-/// query fields count; the set fields are the filter).
-pub fn query_group<M: Model>(filter: &Map<String, Value>) -> String {
-    // serde_json's Map is ordered by key, so the text is canonical.
-    format!(
-        "chanrest.query.{}.{}",
-        M::NAME,
-        Value::Object(filter.clone())
-    )
-}
-
-type Publisher = fn(&StoreInner, &Change) -> Vec<(String, Push)>;
-
-struct ErasedObserver {
-    name: String,
-    keys: KeyFn<Value>,
-}
-
 struct StoreInner {
     pool: AnyPool,
     dialect: SqlDialect,
     layer: Arc<dyn ChannelLayer>,
-    observers: RwLock<HashMap<&'static str, Vec<ErasedObserver>>>,
+    observers: Observers,
 }
 
 /// A database of declared models. Cheap to clone.
@@ -252,7 +127,7 @@ impl Store {
                 pool,
                 dialect,
                 layer,
-                observers: RwLock::new(HashMap::new()),
+                observers: Observers::default(),
             }),
         })
     }
@@ -299,22 +174,7 @@ impl Store {
 
     /// Registers a model observer.
     pub fn observe<M: Model>(&self, observer: ModelObserver<M>) {
-        let keys = observer.keys.clone();
-        let erased = ErasedObserver {
-            name: observer.name,
-            keys: Arc::new(
-                move |row: &Value| match serde_json::from_value::<M>(row.clone()) {
-                    Ok(model) => keys(&model),
-                    Err(_) => Vec::new(),
-                },
-            ),
-        };
-        let mut observers = self
-            .inner
-            .observers
-            .write()
-            .unwrap_or_else(|e| e.into_inner());
-        observers.entry(M::NAME).or_default().push(erased);
+        self.inner.observers.register(observer);
     }
 
     /// Runs `work` in one transaction: committed when it returns `Ok`, rolled back (and
@@ -345,7 +205,7 @@ impl Store {
                 let changes = std::mem::take(&mut tx.changes);
                 let inner = tx.tx.take().expect("transaction is open");
                 inner.commit().await.map_err(db_error)?;
-                self.publish(changes).await;
+                publish(&self.inner.layer, &self.inner.observers, changes).await;
                 Ok(value)
             }
             Err(err) => {
@@ -445,152 +305,6 @@ impl Store {
         let (scope, pk) = (scope.clone(), pk.clone());
         self.atomic(move |tx| Box::pin(async move { tx.delete::<M>(&scope, &pk).await }))
             .await
-    }
-
-    async fn publish(&self, changes: Vec<(Change, Publisher)>) {
-        let pushes: Vec<(String, Push)> = coalesce(changes)
-            .into_iter()
-            .flat_map(|(change, publisher)| publisher(&self.inner, &change))
-            .collect();
-        if pushes.is_empty() {
-            return;
-        }
-        let count = pushes.len();
-        if let Err(err) = self.inner.layer.group_send_all(pushes).await {
-            tracing::warn!(%err, count, "publishing a transaction's changes failed");
-        }
-    }
-}
-
-/// Merges the changes of one transaction per row, keeping the first kind and the first
-/// `before` and the last `after`; a row created and deleted in it leaves no change.
-fn coalesce(changes: Vec<(Change, Publisher)>) -> Vec<(Change, Publisher)> {
-    let mut merged: Vec<(Change, Publisher)> = Vec::new();
-    for (change, publisher) in changes {
-        match merged
-            .iter()
-            .position(|(c, _)| c.model == change.model && c.pk == change.pk)
-        {
-            None => merged.push((change, publisher)),
-            Some(index) => {
-                let existing = &mut merged[index].0;
-                existing.after = change.after;
-                if existing.kind == ChangeKind::Create && existing.after.is_none() {
-                    merged.remove(index);
-                } else if change.kind == ChangeKind::Delete {
-                    existing.kind = ChangeKind::Delete;
-                } else if existing.kind == ChangeKind::Delete {
-                    existing.kind = ChangeKind::Update;
-                }
-            }
-        }
-    }
-    merged
-}
-
-/// The pushes one committed change of `M` causes.
-fn publisher_for<M: Model>(inner: &StoreInner, change: &Change) -> Vec<(String, Push)> {
-    let mut pushes = Vec::new();
-    let delete_data = json!({ "pk": change.pk });
-    let push = |action: &str, status: u16, data: &Value| {
-        Push::new(action, data).map(|p| p.with_status(status)).ok()
-    };
-
-    // Instance subscriptions: `update` with the row, `delete` with its pk.
-    match &change.after {
-        Some(after) if change.kind != ChangeKind::Create => {
-            pushes.extend(push("update", 200, after).map(|p| (instance_group::<M>(&change.pk), p)));
-        }
-        None => pushes.extend(
-            push("delete", 204, &delete_data).map(|p| (instance_group::<M>(&change.pk), p)),
-        ),
-        _ => {}
-    }
-
-    // Query subscriptions: one group per subset of the query fields' values.
-    let query_fields: Vec<&str> = M::fields()
-        .iter()
-        .filter(|f| f.query)
-        .map(|f| f.name)
-        .collect();
-    let groups_of = |row: &Option<Value>| -> BTreeSet<String> {
-        let Some(row) = row else {
-            return BTreeSet::new();
-        };
-        (0u32..(1 << query_fields.len()))
-            .map(|mask| {
-                let filter: Map<String, Value> = query_fields
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| mask & (1 << i) != 0)
-                    .map(|(_, f)| ((*f).to_owned(), row.get(*f).cloned().unwrap_or(Value::Null)))
-                    .collect();
-                query_group::<M>(&filter)
-            })
-            .collect()
-    };
-    transitions(
-        &groups_of(&change.before),
-        &groups_of(&change.after),
-        change,
-        |group, kind| match (kind, &change.after) {
-            (ChangeKind::Delete, _) => push("delete", 204, &delete_data).map(|p| (group, p)),
-            (ChangeKind::Create, Some(after)) => push("create", 201, after).map(|p| (group, p)),
-            (_, Some(after)) => push("update", 200, after).map(|p| (group, p)),
-            _ => None,
-        },
-        &mut pushes,
-    );
-
-    // Model observers: create/update/delete, status 200, the serialized row.
-    let observers = inner.observers.read().unwrap_or_else(|e| e.into_inner());
-    for observer in observers.get(M::NAME).into_iter().flatten() {
-        let groups_of = |row: &Option<Value>| -> BTreeSet<String> {
-            row.as_ref()
-                .map(|row| {
-                    (observer.keys)(row)
-                        .iter()
-                        .map(|key| observer_group::<M>(&observer.name, key))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        transitions(
-            &groups_of(&change.before),
-            &groups_of(&change.after),
-            change,
-            |group, kind| {
-                let row = change.after.as_ref().or(change.before.as_ref())?;
-                let action = match kind {
-                    ChangeKind::Create => "create",
-                    ChangeKind::Update => "update",
-                    ChangeKind::Delete => "delete",
-                };
-                push(action, 200, row).map(|p| (group, p))
-            },
-            &mut pushes,
-        );
-    }
-    pushes
-}
-
-/// DCRF's group transitions: groups only before get `delete`, only after `create`, both
-/// `update`.
-fn transitions(
-    before: &BTreeSet<String>,
-    after: &BTreeSet<String>,
-    _change: &Change,
-    mut make: impl FnMut(String, ChangeKind) -> Option<(String, Push)>,
-    pushes: &mut Vec<(String, Push)>,
-) {
-    for group in before.difference(after) {
-        pushes.extend(make(group.clone(), ChangeKind::Delete));
-    }
-    for group in before.intersection(after) {
-        pushes.extend(make(group.clone(), ChangeKind::Update));
-    }
-    for group in after.difference(before) {
-        pushes.extend(make(group.clone(), ChangeKind::Create));
     }
 }
 

@@ -1,0 +1,21 @@
+//! The contract half of chanrest, built without the `server` feature (what a build script
+//! needs): the `consumer!` DSL, [`Contract`], the manifest and its builder, route tables, and
+//! decoding arguments into their declared types.
+
+mod args;
+mod builder;
+mod dsl;
+pub(crate) mod manifest;
+mod routes;
+#[cfg(feature = "server")]
+mod text_args;
+
+pub use args::{decode_args, decode_value, NoArgs};
+pub use builder::{join_doc, ActionInfo, ConsumerBuilder, Contract, ManifestBuilder};
+pub use manifest::{
+    ActionManifest, ConsumerManifest, Manifest, MultiplexerManifest, PushManifest, RouteManifest,
+    RouteParamManifest, StreamManifest, FORMAT_VERSION,
+};
+pub use routes::{RouteDecl, Routes};
+#[cfg(feature = "server")]
+pub use text_args::decode_args_with_text;

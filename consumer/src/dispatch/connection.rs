@@ -1,0 +1,344 @@
+//! One connection's messages, with no socket: the consumer instances of a connection (one, or
+//! one per stream behind the multiplexer), and each frame's text decoded, routed to its
+//! session, checked, handed to its handler (inline or detached) and answered on the
+//! connection's outbound queue. The socket loop (`hosting`) and the in-process connection
+//! ([`crate::LocalConnection`]) both drive it, so they cannot behave differently.
+
+use super::consumer::Consumer;
+use super::endpoint::{Endpoint, Mount};
+use crate::auth::{Permissions, Scope};
+use crate::dialect::Dialect;
+use crate::error::ActionError;
+use crate::groups::ChannelLayer;
+use crate::protocol::{self, close_code, BadFrame, Reply, Request, RequestId};
+use crate::session::{Ctx, Limits, Metrics, Outbound, Session};
+use futures_util::future::BoxFuture;
+use serde_json::value::RawValue;
+use serde_json::Value;
+use std::any::Any;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use tracing::Instrument;
+
+/// Everything a connection needs from the server.
+pub(crate) struct ConnectionSetup {
+    pub(crate) endpoint: Arc<Endpoint>,
+    pub(crate) scope: Arc<Scope>,
+    pub(crate) layer: Arc<dyn ChannelLayer>,
+    pub(crate) limits: Arc<Limits>,
+    pub(crate) metrics: Arc<Metrics>,
+}
+
+/// A consumer instance on a connection: the consumer, its permission, and its session.
+struct Bound {
+    consumer: Arc<dyn Consumer>,
+    permissions: Permissions,
+    session: Arc<Session>,
+}
+
+impl Bound {
+    fn ctx(&self) -> Ctx {
+        Ctx::new(self.session.clone(), None, RequestId::none(), None)
+    }
+}
+
+/// The consumer instances of one connection and the queue their frames go to.
+pub(crate) struct Connection {
+    /// The one consumer of a plain endpoint.
+    single: Option<Bound>,
+    /// The consumers behind a multiplexer, by stream.
+    streams: Vec<(Arc<str>, Bound)>,
+    out: Arc<Outbound>,
+    limits: Arc<Limits>,
+}
+
+impl Connection {
+    /// The sessions of `setup.endpoint`, queueing on `out`; nothing runs yet.
+    pub(crate) fn open(setup: &ConnectionSetup, out: Arc<Outbound>) -> Connection {
+        let bind = |mount: &Mount, stream: Option<Arc<str>>| Bound {
+            consumer: mount.consumer.clone(),
+            permissions: mount.permissions.clone(),
+            session: Arc::new(Session::new(
+                mount.consumer.dialect(),
+                stream,
+                setup.scope.clone(),
+                out.clone(),
+                setup.layer.clone(),
+                &setup.limits,
+                &setup.metrics,
+            )),
+        };
+        let (single, streams) = match &*setup.endpoint {
+            Endpoint::Consumer(mount) => (Some(bind(mount, None)), Vec::new()),
+            Endpoint::Multiplexer(mounts) => (
+                None,
+                mounts
+                    .iter()
+                    .map(|(name, mount)| (name.clone(), bind(mount, Some(name.clone()))))
+                    .collect(),
+            ),
+        };
+        Connection {
+            single,
+            streams,
+            out,
+            limits: setup.limits.clone(),
+        }
+    }
+
+    /// The connection's outbound queue.
+    pub(crate) fn out(&self) -> &Arc<Outbound> {
+        &self.out
+    }
+
+    fn bound(&self) -> impl Iterator<Item = &Bound> {
+        self.single
+            .iter()
+            .chain(self.streams.iter().map(|(_, bound)| bound))
+    }
+
+    /// Runs every consumer's `on_connect`. On a refusal (or a hook that takes longer than
+    /// `Limits::hook_timeout`) the connection is closed (1008, or 1011) and false returned.
+    pub(crate) async fn connect(&self) -> bool {
+        for bound in self.bound() {
+            let connecting = CatchUnwind(bound.consumer.clone().on_connect(bound.ctx()));
+            let Ok(result) = tokio::time::timeout(self.limits.hook_timeout, connecting).await
+            else {
+                tracing::warn!("on_connect took too long, closing");
+                self.out
+                    .close(close_code::INTERNAL_ERROR, "on_connect timed out");
+                return false;
+            };
+            let result =
+                result.unwrap_or_else(|panic| Err(ActionError::internal(panic_message(&*panic))));
+            if let Err(err) = result {
+                tracing::info!(%err, "on_connect refused the connection");
+                self.out.close(close_code::POLICY, "connection refused");
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Serves one text frame: decodes it, finds its session, and handles the message there.
+    pub(crate) async fn on_text(&self, text: &str) {
+        if let Some(bound) = &self.single {
+            match protocol::decode(text) {
+                Ok(envelope) => handle_message(bound, envelope).await,
+                Err(bad) => {
+                    bound
+                        .session
+                        .send_reply(&Reply::bad_frame(bound.session.dialect, &bad));
+                }
+            }
+            return;
+        }
+        let frame = match protocol::decode_mux(text) {
+            Ok(frame) => frame,
+            Err(bad) => return self.reply_unrouted(&bad, None),
+        };
+        let name = frame.stream.as_str();
+        match name.and_then(|name| self.streams.iter().find(|(s, _)| &**s == name)) {
+            Some((_, bound)) => match frame.payload {
+                Ok(envelope) => handle_message(bound, envelope).await,
+                Err(bad) => {
+                    bound
+                        .session
+                        .send_reply(&Reply::bad_frame(bound.session.dialect, &bad));
+                }
+            },
+            None => {
+                let mut bad = BadFrame::new(match name {
+                    Some(name) => ActionError::UnknownStream(name.to_owned()),
+                    None => ActionError::StreamNotString,
+                });
+                if let Ok(payload) = &frame.payload {
+                    bad.request_id = payload.request_id.clone();
+                }
+                self.reply_unrouted(&bad, Some(&frame.stream));
+            }
+        }
+    }
+
+    /// Answers a frame that is not text (binary, or empty).
+    pub(crate) fn on_non_text(&self) {
+        self.reply_unrouted(&BadFrame::new(ActionError::NoText), None);
+    }
+
+    /// Replies to a frame no session could take. Behind the multiplexer the reply is wrapped
+    /// with the stream as sent (or `null`), in the first stream's dialect.
+    fn reply_unrouted(&self, bad: &BadFrame, stream: Option<&Value>) {
+        if let Some(bound) = &self.single {
+            bound
+                .session
+                .send_reply(&Reply::bad_frame(bound.session.dialect, bad));
+            return;
+        }
+        let Some((_, first)) = self.streams.first() else {
+            return;
+        };
+        let dialect = first.session.dialect;
+        let body = Reply::bad_frame(dialect, bad).encode(dialect, None);
+        let stream = stream.unwrap_or(&Value::Null);
+        self.out.send_text(protocol::wrap_stream(stream, &body));
+    }
+
+    /// Ends every session: cancels detached tasks, leaves every group, and runs
+    /// `on_disconnect` (then leaves any group it joined); finally asks the writer to drain
+    /// what is queued and close normally.
+    pub(crate) async fn shut_down(self) {
+        for bound in self.bound() {
+            bound.session.cancel_detached().await;
+            bound.session.leave_all_groups().await;
+            let disconnecting = CatchUnwind(bound.consumer.clone().on_disconnect(bound.ctx()));
+            match tokio::time::timeout(self.limits.hook_timeout, disconnecting).await {
+                Ok(Ok(())) => {}
+                Ok(Err(_)) => tracing::error!("on_disconnect panicked"),
+                Err(_) => tracing::warn!("on_disconnect took too long, abandoned"),
+            }
+            bound.session.leave_all_groups().await;
+        }
+        let out = self.out.clone();
+        drop(self);
+        out.close(close_code::NORMAL, "");
+    }
+}
+
+/// Serves one message on one session.
+async fn handle_message(bound: &Bound, envelope: protocol::Envelope) {
+    let session = &bound.session;
+    let dialect = session.dialect;
+    // Group pushes wait for this message's reply (a detached action's comes later: only its
+    // start is waited for).
+    let _held = session.out.hold();
+    let reply_error = |action: Option<Arc<str>>,
+                       request_id: RequestId,
+                       route: Option<Arc<str>>,
+                       err: &ActionError| {
+        if let ActionError::Internal(cause) = err {
+            tracing::error!(action = action.as_deref(), error = %cause, "action failed");
+        }
+        session.send_reply(&Reply::error(dialect, action, request_id, err).with_route(route));
+    };
+    let Request {
+        request_id,
+        route,
+        mut content,
+    } = match Request::read(envelope, dialect) {
+        Ok(request) => request,
+        Err((request, err)) => {
+            let action = request.action_text();
+            return reply_error(action, request.request_id, request.route, &err);
+        }
+    };
+    let action: Arc<str> = match bound.consumer.action_name(&mut content) {
+        Some(Value::String(name)) => Arc::from(name),
+        None => return reply_error(None, request_id, route, &ActionError::ActionMissing),
+        Some(_) => return reply_error(None, request_id, route, &ActionError::ActionNotString),
+    };
+    let span = tracing::debug_span!(
+        "action",
+        action = &*action,
+        request_id = request_id.as_json()
+    );
+    async {
+        // DCRF's order: permission first, then whether the action exists.
+        if !bound
+            .permissions
+            .has_permission(&session.scope, &action, &content)
+            .await
+        {
+            let err = ActionError::PermissionDenied;
+            return reply_error(Some(action), request_id, route, &err);
+        }
+        let ctx = Ctx::new(
+            session.clone(),
+            Some(action.clone()),
+            request_id.clone(),
+            route.clone(),
+        );
+        let started = CatchUnwind(bound.consumer.clone().resolve(ctx, &action, content))
+            .await
+            .unwrap_or_else(|panic| {
+                Err(ActionError::internal(format!(
+                    "routing panicked: {}",
+                    panic_message(&*panic)
+                )))
+            });
+        let started = match started {
+            Ok(started) => started,
+            Err(err) => return reply_error(Some(action), request_id, route, &err),
+        };
+        if started.detached {
+            let task_session = session.clone();
+            let task_action = action.clone();
+            let task_id = request_id.clone();
+            let task_route = route.clone();
+            let task = async move {
+                let reply =
+                    finish_action(dialect, started.future, task_action, task_id, task_route).await;
+                task_session.send_reply(&reply);
+            };
+            if !session.spawn_detached(task.in_current_span()) {
+                reply_error(Some(action), request_id, route, &ActionError::Throttled);
+            }
+        } else {
+            let reply = finish_action(dialect, started.future, action, request_id, route).await;
+            session.send_reply(&reply);
+        }
+    }
+    .instrument(span)
+    .await
+}
+
+/// Awaits an action and turns its outcome into the reply.
+async fn finish_action(
+    dialect: Dialect,
+    fut: BoxFuture<'static, crate::error::Result<(u16, Arc<RawValue>)>>,
+    action: Arc<str>,
+    request_id: RequestId,
+    route: Option<Arc<str>>,
+) -> Reply {
+    let outcome = CatchUnwind(fut).await.unwrap_or_else(|panic| {
+        Err(ActionError::internal(format!(
+            "handler panicked: {}",
+            panic_message(&*panic)
+        )))
+    });
+    let reply = match outcome {
+        Ok((status, data)) => Reply::ok(Some(action), request_id, status, data),
+        Err(err) => {
+            if let ActionError::Internal(cause) = &err {
+                tracing::error!(action = &*action, error = %cause, "action failed");
+            }
+            Reply::error(dialect, Some(action), request_id, &err)
+        }
+    };
+    reply.with_route(route)
+}
+
+/// Polls a future, turning a panic into an error so one bad handler cannot take the socket.
+struct CatchUnwind<F>(F);
+
+impl<F: Future + Unpin> Future for CatchUnwind<F> {
+    type Output = Result<F::Output, Box<dyn Any + Send>>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = &mut self.0;
+        match std::panic::catch_unwind(AssertUnwindSafe(|| Pin::new(inner).poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    }
+}
+
+fn panic_message(panic: &(dyn Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "non-string panic".to_owned())
+}

@@ -1,0 +1,12 @@
+//! Groups and channel layers: [`Push`]es sent to named groups reach every member, in this
+//! process ([`InMemoryChannelLayer`]) or in every process sharing a Redis server
+//! ([`RedisChannelLayer`]).
+
+mod layer;
+mod push;
+mod redis;
+
+pub(crate) use layer::prefetch;
+pub use layer::{ChannelLayer, GroupMember, InMemoryChannelLayer, LayerError, LocalGroups};
+pub use push::Push;
+pub use redis::RedisChannelLayer;

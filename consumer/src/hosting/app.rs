@@ -1,0 +1,322 @@
+//! The [`App`]: paths → consumers, the channel layer, authentication, origins and limits;
+//! served on warp as a filter, or entered in process with [`App::connect_local`].
+
+use super::handshake::{Handshake, Shared};
+use super::serve::{serve, PeerAddr, DEFAULT_HANDSHAKE_TIMEOUT};
+use crate::auth::{Authenticator, Scope};
+use crate::dispatch::{
+    ConnectionSetup, Consumer, Endpoint, LocalConnection, Mount, Multiplexer, RouteInfo,
+};
+use crate::error::HandshakeError;
+use crate::groups::{ChannelLayer, InMemoryChannelLayer};
+use crate::session::{Limits, Metrics};
+use hyper::upgrade::OnUpgrade;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use warp::filters::BoxedFilter;
+use warp::http::Response;
+use warp::Filter;
+
+/// A WebSocket API: consumers mounted at paths, the channel layer, authentication and limits.
+///
+/// ```no_run
+/// chanrest::consumer! {
+///     pub consumer Calc: CalcHandler {
+///         action add(AddArgs { a: i64, b: i64 }) -> i64;
+///     }
+/// }
+/// struct Impl;
+/// #[chanrest::async_trait]
+/// impl CalcHandler for Impl {
+///     async fn add(&self, _ctx: &chanrest::Ctx, args: AddArgs) -> chanrest::Result<i64> {
+///         Ok(args.a + args.b)
+///     }
+/// }
+/// # async fn run() -> std::io::Result<()> {
+/// let app = chanrest::App::new().consumer("/ws/calc/", Calc(Impl));
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
+/// app.serve(listener).await;
+/// # Ok(()) }
+/// ```
+pub struct App {
+    routes: HashMap<String, Arc<Endpoint>>,
+    order: Vec<String>,
+    layer: Arc<dyn ChannelLayer>,
+    authenticator: Option<Arc<dyn Authenticator>>,
+    limits: Limits,
+    allowed_origins: Option<Vec<String>>,
+    metrics: Arc<Metrics>,
+}
+
+impl Default for App {
+    fn default() -> Self {
+        App {
+            routes: HashMap::new(),
+            order: Vec::new(),
+            layer: Arc::new(InMemoryChannelLayer::new()),
+            authenticator: None,
+            limits: Limits::default(),
+            allowed_origins: None,
+            metrics: Arc::new(Metrics::default()),
+        }
+    }
+}
+
+impl App {
+    /// An app with no routes, the in-memory channel layer, no authentication and default limits.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn mount(mut self, path: &str, endpoint: Endpoint) -> Self {
+        assert!(
+            path.starts_with('/'),
+            "chanrest: a path must start with '/': {path:?}"
+        );
+        if self
+            .routes
+            .insert(path.to_owned(), Arc::new(endpoint))
+            .is_none()
+        {
+            self.order.push(path.to_owned());
+        }
+        self
+    }
+
+    /// Serves `consumer` at `path` (exact match, e.g. `/ws/plain/`).
+    pub fn consumer(self, path: &str, consumer: impl Consumer) -> Self {
+        self.mount(path, Endpoint::Consumer(Mount::new(Arc::new(consumer))))
+    }
+
+    /// Serves a multiplexer at `path`.
+    pub fn multiplexer(self, path: &str, multiplexer: Multiplexer) -> Self {
+        self.mount(path, Endpoint::Multiplexer(multiplexer.streams))
+    }
+
+    /// Uses `layer` for groups (default: [`InMemoryChannelLayer`]).
+    pub fn channel_layer(mut self, layer: Arc<dyn ChannelLayer>) -> Self {
+        self.layer = layer;
+        self
+    }
+
+    /// The channel layer, to send to groups from outside any consumer.
+    pub fn layer(&self) -> Arc<dyn ChannelLayer> {
+        self.layer.clone()
+    }
+
+    /// Authenticates every handshake with `authenticator` (default: everyone is anonymous).
+    pub fn authenticator(mut self, authenticator: impl Authenticator) -> Self {
+        self.authenticator = Some(Arc::new(authenticator));
+        self
+    }
+
+    /// Accepts browser handshakes only from these origins (exact `Origin` header values, e.g.
+    /// `https://app.example.com`); others are refused with HTTP 403 before any consumer code
+    /// runs. Handshakes without an `Origin` header (non-browser clients) are accepted. Default:
+    /// any origin.
+    pub fn allowed_origins<S: Into<String>>(
+        mut self,
+        origins: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.allowed_origins = Some(origins.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Live counts of this app's connections.
+    pub fn metrics(&self) -> Arc<Metrics> {
+        self.metrics.clone()
+    }
+
+    /// Sets the resource limits.
+    ///
+    /// # Panics
+    ///
+    /// When [`Limits::validate`] refuses them (a zero ping interval, say): a server that
+    /// cannot work should not start.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        if let Err(problem) = limits.validate() {
+            panic!("invalid chanrest::Limits: {problem}");
+        }
+        self.limits = limits;
+        self
+    }
+
+    /// The mounted paths and what each serves, in mounting order (compare with a manifest).
+    pub fn routes(&self) -> Vec<(String, RouteInfo)> {
+        self.order
+            .iter()
+            .map(|path| {
+                let info = match &*self.routes[path] {
+                    Endpoint::Consumer(mount) => RouteInfo::Consumer(mount.consumer.name()),
+                    Endpoint::Multiplexer(streams) => RouteInfo::Multiplexer(
+                        streams
+                            .iter()
+                            .map(|(s, m)| (s.to_string(), m.consumer.name()))
+                            .collect(),
+                    ),
+                };
+                (path.clone(), info)
+            })
+            .collect()
+    }
+
+    /// The WebSocket routes as a warp filter. Paths that are not mounted are rejected with
+    /// warp's 404, so the filter combines with your other routes through `.or(...)`.
+    pub fn filter(self) -> BoxedFilter<(Response<warp::hyper::body::Bytes>,)> {
+        let shared = Arc::new(self.shared());
+        let query = warp::query::raw().or(warp::any().map(String::new)).unify();
+        // The peer: from chanrest's own accept loop, or from warp's when served by warp::serve.
+        let peer = warp::ext::optional::<PeerAddr>()
+            .and(warp::addr::remote())
+            .map(|peer: Option<PeerAddr>, remote: Option<SocketAddr>| peer.map(|p| p.0).or(remote));
+        warp::path::full()
+            .and(warp::method())
+            .and(warp::header::headers_cloned())
+            .and(query)
+            .and(peer)
+            .and(warp::ext::optional::<OnUpgrade>())
+            .and_then(
+                move |path: warp::path::FullPath,
+                      method,
+                      headers,
+                      query: String,
+                      remote,
+                      upgrade| {
+                    let shared = shared.clone();
+                    async move {
+                        let Some(endpoint) = shared.routes.get(path.as_str()).cloned() else {
+                            return Err(warp::reject::not_found());
+                        };
+                        let request = Handshake {
+                            path: path.as_str().to_owned(),
+                            method,
+                            headers,
+                            query,
+                            remote,
+                            upgrade,
+                        };
+                        Ok::<_, warp::Rejection>(shared.handshake(endpoint, request).await)
+                    }
+                },
+            )
+            .boxed()
+    }
+
+    /// Serves the app (and nothing else) on `listener` until the process ends.
+    pub async fn serve(self, listener: TcpListener) {
+        serve(
+            listener,
+            self.filter(),
+            DEFAULT_HANDSHAKE_TIMEOUT,
+            std::future::pending(),
+        )
+        .await
+    }
+
+    /// What the handshakes of this app share.
+    fn shared(&self) -> Shared {
+        Shared {
+            allowed_origins: self.allowed_origins.clone(),
+            metrics: self.metrics.clone(),
+            connections: Arc::new(Semaphore::new(self.limits.max_connections)),
+            routes: self.routes.clone(),
+            layer: self.layer.clone(),
+            authenticator: self.authenticator.clone(),
+            limits: Arc::new(self.limits.clone()),
+        }
+    }
+
+    /// Opens a connection to the consumer (or multiplexer) at `path` with no socket: the
+    /// handshake's checks (authenticator, `can_connect`) run on `scope`, then `on_connect`,
+    /// and every message sent on it goes through the same dispatch as a socket's frames
+    /// (decoding, permissions, handlers, groups, pushes, replies). For tests of behaviour
+    /// that a port adds nothing to, and for embedding.
+    ///
+    /// ```
+    /// chanrest::consumer! {
+    ///     pub consumer Calc: CalcHandler {
+    ///         action add(AddArgs { a: i64, b: i64 }) -> i64;
+    ///     }
+    /// }
+    /// struct Impl;
+    /// #[chanrest::async_trait]
+    /// impl CalcHandler for Impl {
+    ///     async fn add(&self, _ctx: &chanrest::Ctx, args: AddArgs) -> chanrest::Result<i64> {
+    ///         Ok(args.a + args.b)
+    ///     }
+    /// }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let app = chanrest::App::new().consumer("/ws/calc/", Calc(Impl));
+    /// let mut conn = app.connect_local("/ws/calc/", chanrest::Scope::default()).await.unwrap();
+    /// conn.send(r#"{"action": "add", "request_id": 1, "a": 2, "b": 3}"#).await;
+    /// let reply = conn.recv_json().await.unwrap();
+    /// assert_eq!(reply["data"], 5);
+    /// assert_eq!(reply["response_status"], 200);
+    /// conn.close().await;
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`HandshakeError::AuthenticationFailed`], [`HandshakeError::AccessDenied`] or
+    /// [`HandshakeError::ChecksTimedOut`] as a socket's handshake would answer, and
+    /// [`HandshakeError::NotWebSocket`] for a path that serves nothing.
+    pub async fn connect_local(
+        &self,
+        path: &str,
+        mut scope: Scope,
+    ) -> Result<LocalConnection, HandshakeError> {
+        let endpoint = self
+            .routes
+            .get(path)
+            .cloned()
+            .ok_or(HandshakeError::NotWebSocket)?;
+        let shared = self.shared();
+        scope.path = path.to_owned();
+        shared.admit(&endpoint, &mut scope).await?;
+        let setup = ConnectionSetup {
+            endpoint,
+            scope: Arc::new(scope),
+            layer: shared.layer,
+            limits: shared.limits,
+            metrics: shared.metrics,
+        };
+        Ok(LocalConnection::open(setup).await)
+    }
+
+    /// Serves one message on a fresh in-process connection to `path` (see
+    /// [`App::connect_local`]) and returns every frame queued by the time its reply was
+    /// written, the reply included; then closes the connection. A detached action's reply
+    /// comes later than this returns: use a [`LocalConnection`] for those.
+    ///
+    /// # Errors
+    ///
+    /// As [`App::connect_local`].
+    pub async fn dispatch(
+        &self,
+        path: &str,
+        scope: Scope,
+        text: &str,
+    ) -> Result<Vec<String>, HandshakeError> {
+        let mut connection = self.connect_local(path, scope).await?;
+        connection.send(text).await;
+        let frames = connection.drain();
+        connection.close().await;
+        Ok(frames)
+    }
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("paths", &self.order)
+            .field("limits", &self.limits)
+            .field("allowed_origins", &self.allowed_origins)
+            .field("authenticator", &self.authenticator.is_some())
+            .finish_non_exhaustive()
+    }
+}

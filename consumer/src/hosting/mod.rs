@@ -1,0 +1,10 @@
+//! Hosting on warp: the [`App`] (paths → consumers), the WebSocket handshake, the accept loop,
+//! and each connection's socket (read loop, batched writer, one task for both).
+
+mod app;
+mod handshake;
+mod serve;
+mod socket;
+
+pub use app::App;
+pub use serve::{serve, PeerAddr, ServerHandle, DEFAULT_HANDSHAKE_TIMEOUT};

@@ -1,0 +1,353 @@
+//! Outgoing frames: every byte chanrest writes to a socket is laid out here. Replies in each
+//! dialect's key order (DCRF: `{"errors", "data", "action", "response_status",
+//! "request_id"}`; rest-framework-channels: `{"errors", "data", "action", "route",
+//! "status"}`), pushes encoded once per fan-out, and the multiplexer's
+//! `{"stream": name, "payload": message}` wrapper.
+
+use super::request::{BadFrame, RequestId};
+use crate::dialect::Dialect;
+use crate::error::ActionError;
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::value::RawValue;
+use serde_json::Value;
+use std::sync::Arc;
+
+/// An outgoing message in the consumer's envelope: a reply to a request, or a push.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// The `action` field (`null` when the request had none).
+    pub action: Option<Arc<str>>,
+    /// The echoed `request_id` (or the subscribing request id of a push).
+    pub request_id: RequestId,
+    /// `response_status`.
+    pub status: u16,
+    /// `data`: JSON text (`null` on errors).
+    pub data: Option<Arc<RawValue>>,
+    /// `errors`: `[]` on success.
+    pub errors: Vec<Value>,
+    /// The RFC dialect's `route`, echoed as the client sent it (`""` when `None`); ignored
+    /// by the DCRF dialect.
+    pub route: Option<Arc<str>>,
+}
+
+impl Reply {
+    /// A success reply carrying `data` (already encoded).
+    pub fn ok(
+        action: Option<Arc<str>>,
+        request_id: RequestId,
+        status: u16,
+        data: Arc<RawValue>,
+    ) -> Self {
+        Reply {
+            action,
+            request_id,
+            status,
+            data: Some(data),
+            errors: Vec::new(),
+            route: None,
+        }
+    }
+
+    /// An error reply, its texts in `dialect`'s words.
+    pub fn error(
+        dialect: Dialect,
+        action: Option<Arc<str>>,
+        request_id: RequestId,
+        err: &ActionError,
+    ) -> Self {
+        Reply {
+            action,
+            request_id,
+            status: err.status(),
+            data: None,
+            errors: err.errors_in(dialect),
+            route: None,
+        }
+    }
+
+    /// The reply for a frame that could not be taken as a request.
+    pub fn bad_frame(dialect: Dialect, bad: &BadFrame) -> Self {
+        Reply::error(dialect, None, bad.request_id.clone(), &bad.error)
+    }
+
+    /// Sets the echoed `route` (RFC dialect).
+    pub fn with_route(mut self, route: Option<Arc<str>>) -> Self {
+        self.route = route;
+        self
+    }
+
+    /// Encodes the reply as frame text in `dialect`, wrapped for `stream` when multiplexed.
+    pub fn encode(&self, dialect: Dialect, stream: Option<&str>) -> String {
+        let body = DialectReply {
+            reply: self,
+            dialect,
+        };
+        let result = match stream {
+            None => serde_json::to_string(&body),
+            Some(stream) => serde_json::to_string(&MuxReply {
+                stream,
+                payload: body,
+            }),
+        };
+        // Serializing maps of strings and raw JSON cannot fail.
+        result.expect("reply serialization")
+    }
+}
+
+struct DialectReply<'a> {
+    reply: &'a Reply,
+    dialect: Dialect,
+}
+
+impl Serialize for DialectReply<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let r = self.reply;
+        match self.dialect {
+            Dialect::Dcrf => {
+                // DCRF's key order.
+                let mut map = serializer.serialize_map(Some(5))?;
+                map.serialize_entry("errors", &r.errors)?;
+                map.serialize_entry("data", &r.data.as_deref())?;
+                map.serialize_entry("action", &r.action.as_deref())?;
+                map.serialize_entry("response_status", &r.status)?;
+                map.serialize_entry("request_id", &r.request_id)?;
+                map.end()
+            }
+            Dialect::Rfc => {
+                // rest-framework-channels' key order.
+                let mut map = serializer.serialize_map(Some(5))?;
+                map.serialize_entry("errors", &r.errors)?;
+                map.serialize_entry("data", &r.data.as_deref())?;
+                map.serialize_entry("action", &r.action.as_deref())?;
+                map.serialize_entry("route", r.route.as_deref().unwrap_or(""))?;
+                map.serialize_entry("status", &r.status)?;
+                map.end()
+            }
+        }
+    }
+}
+
+struct MuxReply<'a> {
+    stream: &'a str,
+    payload: DialectReply<'a>,
+}
+
+impl Serialize for MuxReply<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("stream", self.stream)?;
+        map.serialize_entry("payload", &self.payload)?;
+        map.end()
+    }
+}
+
+/// Encodes any serializable value as shared raw JSON (a reply's `data`).
+pub fn encode_data<T: Serialize + ?Sized>(value: &T) -> Result<Arc<RawValue>, ActionError> {
+    Ok(Arc::from(serde_json::value::to_raw_value(value)?))
+}
+
+/// A push's DCRF envelope up to the value of `request_id`:
+/// `{"errors":[],"data":...,"action":"...","response_status":200,"request_id":`. A member
+/// appends its subscriber's id with [`finish_push`], so a push to thousands of members is
+/// serialized once (the bytes [`Reply::encode`] writes, in the same key order).
+///
+/// ```
+/// let data = serde_json::value::to_raw_value(&1).unwrap();
+/// let prefix = chanrest::protocol::push_prefix("tick", 200, &data);
+/// let mut frame = Vec::new();
+/// chanrest::protocol::finish_push(&mut frame, None, &prefix, "7");
+/// assert_eq!(
+///     String::from_utf8(frame).unwrap(),
+///     r#"{"errors":[],"data":1,"action":"tick","response_status":200,"request_id":7}"#
+/// );
+/// ```
+pub fn push_prefix(action: &str, status: u16, data: &RawValue) -> String {
+    let action = serde_json::to_string(action).expect("a string serializes");
+    let data = data.get();
+    let mut text = String::with_capacity(data.len() + action.len() + 72);
+    text.push_str(r#"{"errors":[],"data":"#);
+    text.push_str(data);
+    text.push_str(r#","action":"#);
+    text.push_str(&action);
+    text.push_str(r#","response_status":"#);
+    text.push_str(&status.to_string());
+    text.push_str(r#","request_id":"#);
+    text
+}
+
+/// The multiplexer's wrapper up to the payload, `{"stream":"<name>","payload":`, built once
+/// per stream of a connection.
+pub fn stream_prefix(stream: &str) -> String {
+    let name = serde_json::to_string(stream).expect("a string serializes");
+    format!(r#"{{"stream":{name},"payload":"#)
+}
+
+/// The pieces of one push frame, in order: the stream wrapper (from [`stream_prefix`]) when
+/// multiplexed, the push's [`push_prefix`], the subscriber's request id (JSON text), and the
+/// closing braces. A writer copies them into its own buffer.
+pub fn push_parts<'a>(
+    stream_prefix: Option<&'a str>,
+    prefix: &'a str,
+    request_id: &'a str,
+) -> [&'a [u8]; 4] {
+    let close: &[u8] = if stream_prefix.is_some() { b"}}" } else { b"}" };
+    [
+        stream_prefix.map_or(&[][..], str::as_bytes),
+        prefix.as_bytes(),
+        request_id.as_bytes(),
+        close,
+    ]
+}
+
+/// Appends one push frame ([`push_parts`]) to `out`.
+pub fn finish_push(out: &mut Vec<u8>, stream_prefix: Option<&str>, prefix: &str, request_id: &str) {
+    for part in push_parts(stream_prefix, prefix, request_id) {
+        out.extend_from_slice(part);
+    }
+}
+
+/// The length of a push frame ([`push_parts`]).
+pub fn push_len(stream_prefix: Option<&str>, prefix: &str, request_id: &str) -> usize {
+    push_parts(stream_prefix, prefix, request_id)
+        .iter()
+        .map(|part| part.len())
+        .sum()
+}
+
+/// Wraps an encoded payload for a multiplexed stream given as the client sent it (any JSON
+/// value, `null` when absent): the reply to a frame no stream could take.
+pub fn wrap_stream(stream: &Value, payload: &str) -> String {
+    format!(r#"{{"stream":{stream},"payload":{payload}}}"#)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::messages;
+    use crate::protocol::request::{decode, decode_mux};
+    use serde_json::json;
+
+    #[test]
+    fn request_id_is_echoed_verbatim() {
+        for id in [
+            "7",
+            "\"7\"",
+            "123456789012345678901234567890",
+            "{\"a\": [1, 2]}",
+            "null",
+            "1.50",
+        ] {
+            let env = decode(&format!(r#"{{"action": "x", "request_id": {id}, "k": 1}}"#)).unwrap();
+            let reply = Reply::ok(
+                Some("x".into()),
+                env.request_id.clone(),
+                200,
+                encode_data(&1).unwrap(),
+            );
+            let text = reply.encode(Dialect::Dcrf, None);
+            assert!(
+                text.ends_with(&format!(
+                    r#""request_id":{}}}"#,
+                    id.replace(": ", ":").replace(", ", ",")
+                )) || text.contains(id),
+                "{text}"
+            );
+            assert_eq!(env.content.get("k"), Some(&json!(1)));
+        }
+    }
+
+    #[test]
+    fn key_order_matches_dcrf() {
+        let reply = Reply::error(
+            Dialect::Dcrf,
+            Some("a".into()),
+            RequestId::none(),
+            &ActionError::NotFound,
+        );
+        assert_eq!(
+            reply.encode(Dialect::Dcrf, None),
+            r#"{"errors":["Not found"],"data":null,"action":"a","response_status":404,"request_id":null}"#
+        );
+        assert_eq!(
+            reply.encode(Dialect::Dcrf, Some("s")),
+            r#"{"stream":"s","payload":{"errors":["Not found"],"data":null,"action":"a","response_status":404,"request_id":null}}"#
+        );
+    }
+
+    #[test]
+    fn rfc_key_order_and_route_echo() {
+        let reply = Reply::ok(
+            Some("list".into()),
+            RequestId::none(),
+            200,
+            encode_data(&[1]).unwrap(),
+        )
+        .with_route(Some("todos/?page=2".into()));
+        assert_eq!(
+            reply.encode(Dialect::Rfc, None),
+            r#"{"errors":[],"data":[1],"action":"list","route":"todos/?page=2","status":200}"#
+        );
+        let reply = Reply::error(
+            Dialect::Rfc,
+            None,
+            RequestId::none(),
+            &ActionError::PermissionDenied,
+        );
+        assert_eq!(
+            reply.encode(Dialect::Rfc, None),
+            r#"{"errors":["You do not have permission to perform this action."],"data":null,"action":null,"route":"","status":403}"#
+        );
+    }
+
+    #[test]
+    fn bad_frames() {
+        let text = |frame: &str| match decode(frame) {
+            Err(bad) => bad.error.errors()[0]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            Ok(envelope) => panic!("decoded {envelope:?}"),
+        };
+        assert_eq!(text("[1,2]"), messages::NOT_AN_OBJECT);
+        assert_eq!(text("3"), messages::NOT_AN_OBJECT);
+        assert!(text("{").starts_with("Invalid JSON"));
+        assert!(text("{} x").starts_with("Invalid JSON"));
+        assert!(text(&"[".repeat(10_000)).starts_with("Invalid JSON"));
+    }
+
+    #[test]
+    fn mux_frames() {
+        let frame =
+            decode_mux(r#"{"stream": "todos", "payload": {"action": "list", "request_id": "r"}}"#)
+                .unwrap();
+        assert_eq!(frame.stream, json!("todos"));
+        assert_eq!(frame.payload.unwrap().request_id.as_json(), "\"r\"");
+        let frame = decode_mux(r#"{"stream": "todos", "payload": 5}"#).unwrap();
+        assert!(frame.payload.is_err());
+        assert!(decode_mux("[]").is_err());
+    }
+
+    #[test]
+    fn push_frames_are_what_reply_encode_writes() {
+        let data = encode_data(&json!({"k": [1, "é"]})).unwrap();
+        let prefix = push_prefix("up\"date", 204, &data);
+        for id in [
+            "7",
+            "\"s\"",
+            "null",
+            "{\"a\": [1, 2]}",
+            "123456789012345678901234567890",
+        ] {
+            let request_id = RequestId::from_json(id).unwrap();
+            let reply = Reply::ok(Some(Arc::from("up\"date")), request_id, 204, data.clone());
+            let mut plain = Vec::new();
+            finish_push(&mut plain, None, &prefix, id);
+            assert_eq!(plain, reply.encode(Dialect::Dcrf, None).into_bytes());
+            let stream = stream_prefix("s");
+            let mut wrapped = Vec::new();
+            finish_push(&mut wrapped, Some(&stream), &prefix, id);
+            assert_eq!(wrapped, reply.encode(Dialect::Dcrf, Some("s")).into_bytes());
+            assert_eq!(push_len(Some(&stream), &prefix, id), wrapped.len());
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! [`Ctx`]: what a handler knows about the message it serves and the connection it came
+//! from, and what it can do there (reply again, join groups, subscribe, push).
+
+use super::state::Session;
+use crate::auth::{Scope, User};
+use crate::contract;
+use crate::error::ActionError;
+use crate::groups::{ChannelLayer, Push};
+use crate::protocol::{encode_data, Reply, RequestId};
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::sync::Arc;
+
+/// What a handler knows about the message it serves and the connection it came from.
+/// Cheap to clone; detached tasks keep one.
+#[derive(Clone)]
+pub struct Ctx {
+    session: Arc<Session>,
+    action: Option<Arc<str>>,
+    request_id: RequestId,
+    route: Option<Arc<str>>,
+    routing: Option<Routing>,
+}
+
+impl std::fmt::Debug for Ctx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx")
+            .field("path", &self.session.scope.path)
+            .field("stream", &self.session.stream)
+            .field("action", &self.action)
+            .field("request_id", &self.request_id)
+            .field("route", &self.route)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where routing stands for one message of an RFC consumer.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Routing {
+    /// The part of the route's path the routers above have not matched yet.
+    pub(crate) rest: Arc<str>,
+    /// Argument names that came from the route (parameters and query string) as text, to be
+    /// read as their declared types.
+    pub(crate) text_args: Arc<[String]>,
+}
+
+impl Ctx {
+    /// The context of a message (`action` is `None` in `on_connect` and `on_disconnect`).
+    pub(crate) fn new(
+        session: Arc<Session>,
+        action: Option<Arc<str>>,
+        request_id: RequestId,
+        route: Option<Arc<str>>,
+    ) -> Ctx {
+        Ctx {
+            session,
+            action,
+            request_id,
+            route,
+            routing: None,
+        }
+    }
+
+    /// The connection's scope: path, query, headers, user.
+    pub fn scope(&self) -> &Scope {
+        &self.session.scope
+    }
+
+    /// The authenticated user, if any.
+    pub fn user(&self) -> Option<&User> {
+        self.session.scope.user.as_ref()
+    }
+
+    /// The `request_id` of the message being served (`null` when it had none).
+    pub fn request_id(&self) -> &RequestId {
+        &self.request_id
+    }
+
+    /// The RFC dialect's `route` of the message being served, as the client sent it (`None`
+    /// in the DCRF dialect).
+    pub fn route(&self) -> Option<&str> {
+        self.route.as_deref()
+    }
+
+    pub(crate) fn routing(&self) -> Option<&Routing> {
+        self.routing.as_ref()
+    }
+
+    pub(crate) fn set_routing(&mut self, routing: Routing) {
+        self.routing = Some(routing);
+    }
+
+    /// The action being served (`None` in `on_connect`/`on_disconnect`).
+    pub fn action(&self) -> Option<&str> {
+        self.action.as_deref()
+    }
+
+    /// The multiplexer stream this consumer serves, if any.
+    pub fn stream(&self) -> Option<&str> {
+        self.session.stream.as_deref()
+    }
+
+    /// The channel layer, for sending to groups from anywhere.
+    pub fn layer(&self) -> &Arc<dyn ChannelLayer> {
+        &self.session.layer
+    }
+
+    /// Joins `group`: its pushes reach this socket with `request_id: null`.
+    pub async fn add_group(&self, group: &str) -> crate::error::Result<()> {
+        self.session
+            .update_membership(group, |m| m.plain = true)
+            .await
+    }
+
+    /// Leaves `group` (subscriptions to it made with [`Ctx::subscribe`] stay).
+    pub async fn remove_group(&self, group: &str) -> crate::error::Result<()> {
+        self.session
+            .update_membership(group, |m| m.plain = false)
+            .await
+    }
+
+    /// Subscribes this message's `request_id` to `group`: each push to the group reaches this
+    /// socket once per subscribing request id, carrying that id (DCRF's observer
+    /// `subscribe(request_id=...)`). A message without `request_id` gets a 400.
+    pub async fn subscribe(&self, group: &str) -> crate::error::Result<()> {
+        if self.request_id.is_none() {
+            return Err(ActionError::RequestIdRequired);
+        }
+        let request_id = self.request_id.clone();
+        self.session
+            .update_membership(group, |m| {
+                if !m.request_ids.contains(&request_id) {
+                    m.request_ids.push(request_id);
+                }
+            })
+            .await
+    }
+
+    /// Removes this message's `request_id` from `group`.
+    pub async fn unsubscribe(&self, group: &str) -> crate::error::Result<()> {
+        let request_id = self.request_id.clone();
+        self.session
+            .update_membership(group, |m| m.request_ids.retain(|id| *id != request_id))
+            .await
+    }
+
+    /// Removes this message's `request_id` from every group of this session (DCRF's
+    /// `unsubscribe_instance` with a request id); unknown ids are ignored.
+    pub async fn unsubscribe_all(&self) -> crate::error::Result<()> {
+        let groups: Vec<String> = self
+            .session
+            .lock_groups()
+            .iter()
+            .filter(|(_, m)| m.targets.request_ids.contains(&self.request_id))
+            .map(|(g, _)| g.clone())
+            .collect();
+        for group in groups {
+            self.unsubscribe(&group).await?;
+        }
+        Ok(())
+    }
+
+    /// The groups this session is in, sorted.
+    pub fn groups(&self) -> Vec<String> {
+        let mut groups: Vec<String> = self.session.lock_groups().keys().cloned().collect();
+        groups.sort();
+        groups
+    }
+
+    /// Sends `push` to every member of `group`, in this process or (with a networked layer)
+    /// any other.
+    pub async fn group_send(&self, group: &str, push: Push) -> crate::error::Result<()> {
+        Ok(self.session.layer.group_send(group, push).await?)
+    }
+
+    /// Sends a push to this socket only, with `request_id: null`.
+    pub fn push(&self, push: &Push) {
+        let reply = Reply::ok(
+            Some(Arc::from(push.action.as_str())),
+            RequestId::none(),
+            push.status,
+            push.data.clone(),
+        );
+        self.session.send_reply(&reply);
+    }
+
+    /// Sends one more reply to the message being served, with its `action` and `request_id`
+    /// (streamed lists send one per page). Returns false once the socket is closing.
+    pub fn reply<T: Serialize + ?Sized>(
+        &self,
+        status: u16,
+        data: &T,
+    ) -> crate::error::Result<bool> {
+        let data = encode_data(data)?;
+        Ok(self.session.send_reply(
+            &Reply::ok(self.action.clone(), self.request_id.clone(), status, data)
+                .with_route(self.route.clone()),
+        ))
+    }
+
+    /// A counter per `key` on this consumer instance, for cancelling work: a long task reads
+    /// it when it starts and stops once it changes (see [`Ctx::next_generation`]).
+    pub fn generation(&self, key: &str) -> u64 {
+        self.session.generation(key)
+    }
+
+    /// Advances the counter of `key`, telling the tasks that read the old value to stop.
+    pub fn next_generation(&self, key: &str) -> u64 {
+        self.session.next_generation(key)
+    }
+
+    /// True once the connection is closing; long detached work can stop early.
+    pub fn is_closing(&self) -> bool {
+        self.session.out.is_closing()
+    }
+}
+
+/// Decodes an action's arguments for the message `ctx` serves (what `consumer!`'s dispatch
+/// calls): arguments that came as text from a route are read as the types `T` declares.
+pub fn decode_action_args<T: DeserializeOwned + JsonSchema>(
+    ctx: &Ctx,
+    args: Map<String, Value>,
+) -> Result<T, ActionError> {
+    let text_args = ctx.routing.as_ref().map_or(&[][..], |r| &r.text_args[..]);
+    contract::decode_args_with_text(text_args, args)
+}

@@ -1,0 +1,169 @@
+//! Resource bounds ([`Limits`]) and live counts ([`Metrics`]) of a server: what every
+//! connection and session is held to, and what they add up to.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// Resource bounds of a server. Every field has a documented default; see also
+/// [`crate::close_code`] for what a client sees when it hits one.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Largest incoming message (and frame), in bytes. Above it the connection is closed with
+    /// 1009. Default 1 MiB.
+    pub max_message_size: usize,
+    /// Bytes of outgoing frames queued for one connection. A client that lets more pile up is
+    /// disconnected with `SLOW_CONSUMER` (4008). Default 4 MiB.
+    pub max_outbound_bytes: usize,
+    /// Longest a single socket write may take before the client counts as slow (4008).
+    /// Default 10 s.
+    pub write_timeout: Duration,
+    /// Open connections per server; more are refused at the handshake with HTTP 503.
+    /// Default 10,000.
+    pub max_connections: usize,
+    /// Detached actions in flight per consumer on a connection; one more gets a 429 reply.
+    /// Default 64.
+    pub max_detached_per_consumer: usize,
+    /// Groups (plain or subscribed) per consumer on a connection; joining one more gets a 429
+    /// reply. Default 1,000.
+    pub max_groups_per_consumer: usize,
+    /// How often the server pings. Default 20 s.
+    pub ping_interval: Duration,
+    /// How long past a ping the server waits for any frame before closing with
+    /// `PING_TIMEOUT` (4009). A vanished client is released within
+    /// `ping_interval + ping_timeout`. Default 20 s.
+    pub ping_timeout: Duration,
+    /// Read buffer per connection, in bytes. Default 4 KiB (tungstenite's is 128 KiB).
+    pub read_buffer_size: usize,
+    /// Write buffer per connection before a flush, in bytes. Default 4 KiB.
+    pub write_buffer_size: usize,
+    /// Longest the connection's checks and hooks may take: the authenticator and the
+    /// consumers' `can_connect` for one handshake (then HTTP 503); once upgraded, each
+    /// consumer's `on_connect` (then close code 1011) and `on_disconnect` (then it is
+    /// abandoned). A hook that hangs cannot hold a connection slot forever. Default 10 s.
+    pub hook_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_message_size: 1 << 20,
+            max_outbound_bytes: 4 << 20,
+            write_timeout: Duration::from_secs(10),
+            max_connections: 10_000,
+            max_detached_per_consumer: 64,
+            max_groups_per_consumer: 1_000,
+            ping_interval: Duration::from_secs(20),
+            ping_timeout: Duration::from_secs(20),
+            read_buffer_size: 4 << 10,
+            write_buffer_size: 4 << 10,
+            hook_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+impl Limits {
+    /// Checks that every limit can work: durations and sizes a connection needs must not be
+    /// zero, durations must be at most a year (timers cannot reach `Duration::MAX`), and
+    /// `max_connections` must fit tokio's semaphore. [`App::limits`] refuses limits that fail
+    /// this.
+    ///
+    /// ```
+    /// let mut limits = chanrest::Limits::default();
+    /// assert!(limits.validate().is_ok());
+    /// limits.ping_interval = std::time::Duration::ZERO;
+    /// assert_eq!(limits.validate().unwrap_err(), "ping_interval must be above zero");
+    /// ```
+    pub fn validate(&self) -> Result<(), String> {
+        const YEAR: Duration = Duration::from_secs(365 * 24 * 3600);
+        fn failing(checks: &[(&'static str, bool)]) -> Vec<&'static str> {
+            checks
+                .iter()
+                .filter_map(|&(name, fails)| fails.then_some(name))
+                .collect()
+        }
+        let zero = failing(&[
+            ("ping_interval", self.ping_interval.is_zero()),
+            ("write_timeout", self.write_timeout.is_zero()),
+            ("hook_timeout", self.hook_timeout.is_zero()),
+            ("max_message_size", self.max_message_size == 0),
+            ("max_outbound_bytes", self.max_outbound_bytes == 0),
+            ("max_connections", self.max_connections == 0),
+            ("read_buffer_size", self.read_buffer_size == 0),
+        ]);
+        let long = failing(&[
+            ("ping_interval", self.ping_interval > YEAR),
+            ("ping_timeout", self.ping_timeout > YEAR),
+            ("write_timeout", self.write_timeout > YEAR),
+            ("hook_timeout", self.hook_timeout > YEAR),
+        ]);
+        let mut problems = Vec::new();
+        if !zero.is_empty() {
+            problems.push(format!("{} must be above zero", zero.join(", ")));
+        }
+        if !long.is_empty() {
+            problems.push(format!("{} must be at most a year", long.join(", ")));
+        }
+        if self.max_connections > Semaphore::MAX_PERMITS {
+            problems.push(format!(
+                "max_connections must be at most {}",
+                Semaphore::MAX_PERMITS
+            ));
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("; "))
+        }
+    }
+}
+
+/// Live counts of a server, for health checks and for proving that nothing leaks.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    pub(crate) connections: AtomicUsize,
+    pub(crate) sessions: AtomicUsize,
+    pub(crate) detached: AtomicUsize,
+    pub(crate) memberships: AtomicUsize,
+}
+
+impl Metrics {
+    /// Open WebSocket connections.
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::Relaxed)
+    }
+
+    /// Consumer instances alive (one per consumer per connection; several behind a
+    /// multiplexer).
+    pub fn sessions(&self) -> usize {
+        self.sessions.load(Ordering::Relaxed)
+    }
+
+    /// Detached actions running.
+    pub fn detached_tasks(&self) -> usize {
+        self.detached.load(Ordering::Relaxed)
+    }
+
+    /// Group memberships held in the channel layer by this app's consumers.
+    pub fn memberships(&self) -> usize {
+        self.memberships.load(Ordering::Relaxed)
+    }
+}
+
+/// Counts a live thing in a metric for as long as the guard lives.
+pub(crate) struct Counted(Arc<Metrics>, fn(&Metrics) -> &AtomicUsize);
+
+impl Counted {
+    pub(crate) fn new(metrics: &Arc<Metrics>, counter: fn(&Metrics) -> &AtomicUsize) -> Self {
+        counter(metrics).fetch_add(1, Ordering::Relaxed);
+        Counted(metrics.clone(), counter)
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        (self.1)(&self.0).fetch_sub(1, Ordering::Relaxed);
+    }
+}

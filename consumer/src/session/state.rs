@@ -1,0 +1,196 @@
+//! One consumer instance's state on one connection: its scope, outbound queue, groups and
+//! subscriptions, detached tasks and generation counters. It knows nothing of the consumer it
+//! serves; dispatch pairs the two.
+
+use super::limits::{Counted, Limits, Metrics};
+use super::membership::{Membership, Targets};
+use super::outbound::Outbound;
+use crate::auth::Scope;
+use crate::dialect::Dialect;
+use crate::error::ActionError;
+use crate::groups::{ChannelLayer, GroupMember};
+use crate::protocol::{self, Reply};
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::task::JoinSet;
+
+/// Session ids are process-unique: a channel layer tells members apart by them.
+static NEXT_SESSION_ID: AtomicU64 = AtomicU64::new(1);
+
+/// One consumer instance on one connection.
+pub(crate) struct Session {
+    id: u64,
+    pub(crate) dialect: Dialect,
+    pub(crate) stream: Option<Arc<str>>,
+    /// `{"stream":"<name>","payload":` behind the multiplexer, for pushes.
+    stream_prefix: Option<Arc<str>>,
+    pub(crate) scope: Arc<Scope>,
+    pub(crate) out: Arc<Outbound>,
+    pub(crate) layer: Arc<dyn ChannelLayer>,
+    groups: Mutex<HashMap<String, Arc<Membership>>>,
+    /// Held across a membership change, layer call included, so the layer gets a session's
+    /// changes in the order they were made.
+    membership_changes: tokio::sync::Mutex<()>,
+    detached: Mutex<JoinSet<()>>,
+    max_detached: usize,
+    max_groups: usize,
+    generations: Mutex<HashMap<String, u64>>,
+    metrics: Arc<Metrics>,
+    _alive: Counted,
+}
+
+impl Session {
+    /// A session for a consumer of `dialect` on the connection whose queue is `out`
+    /// (`stream`: its name behind a multiplexer).
+    pub(crate) fn new(
+        dialect: Dialect,
+        stream: Option<Arc<str>>,
+        scope: Arc<Scope>,
+        out: Arc<Outbound>,
+        layer: Arc<dyn ChannelLayer>,
+        limits: &Limits,
+        metrics: &Arc<Metrics>,
+    ) -> Session {
+        Session {
+            id: NEXT_SESSION_ID.fetch_add(1, Ordering::Relaxed),
+            dialect,
+            stream_prefix: stream
+                .as_deref()
+                .map(|name| Arc::from(protocol::stream_prefix(name))),
+            stream,
+            scope,
+            out,
+            layer,
+            groups: Mutex::new(HashMap::new()),
+            membership_changes: tokio::sync::Mutex::new(()),
+            detached: Mutex::new(JoinSet::new()),
+            max_detached: limits.max_detached_per_consumer,
+            max_groups: limits.max_groups_per_consumer,
+            generations: Mutex::new(HashMap::new()),
+            metrics: metrics.clone(),
+            _alive: Counted::new(metrics, |m| &m.sessions),
+        }
+    }
+
+    /// Queues `reply` in this session's dialect (wrapped for its stream); false once the
+    /// connection is closing.
+    pub(crate) fn send_reply(&self, reply: &Reply) -> bool {
+        self.out
+            .send_text(reply.encode(self.dialect, self.stream.as_deref()))
+    }
+
+    pub(crate) fn lock_groups(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Membership>>> {
+        self.groups.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Updates this session's membership of `group` and joins or leaves the layer's group
+    /// when the session's interest starts or ends.
+    pub(crate) async fn update_membership(
+        self: &Arc<Self>,
+        group: &str,
+        change: impl FnOnce(&mut Targets),
+    ) -> crate::error::Result<()> {
+        let _in_order = self.membership_changes.lock().await;
+        let (membership, was_member) = {
+            let mut groups = self.lock_groups();
+            let was_member = groups.contains_key(group);
+            let mut targets = groups
+                .get(group)
+                .map(|m| m.targets.clone())
+                .unwrap_or_default();
+            change(&mut targets);
+            targets.refresh();
+            // Only joining counts against the bound: leaving is always allowed.
+            if !was_member && !targets.is_empty() && groups.len() >= self.max_groups {
+                return Err(ActionError::TooManyGroups(self.max_groups));
+            }
+            if targets.is_empty() {
+                // Left in the map until the layer has let go (below): if this future is
+                // cancelled in between, shut_down still finds the group and leaves it.
+                (None, was_member)
+            } else {
+                let membership = Arc::new(Membership {
+                    session_id: self.id,
+                    out: self.out.clone(),
+                    dialect: self.dialect,
+                    stream: self.stream.clone(),
+                    stream_prefix: self.stream_prefix.clone(),
+                    targets,
+                });
+                groups.insert(group.to_owned(), membership.clone());
+                (Some(membership), was_member)
+            }
+        };
+        match (was_member, membership) {
+            (was_member, Some(membership)) => {
+                if !was_member {
+                    self.metrics.memberships.fetch_add(1, Ordering::Relaxed);
+                }
+                // Joins, or replaces this session's membership with the changed one.
+                let member: Arc<dyn GroupMember> = membership;
+                self.layer.group_add(group, member).await?;
+            }
+            (true, None) => {
+                self.layer.group_discard(group, self.id).await?;
+                if self.lock_groups().remove(group).is_some() {
+                    self.metrics.memberships.fetch_sub(1, Ordering::Relaxed);
+                }
+            }
+            (false, None) => {}
+        }
+        Ok(())
+    }
+
+    pub(crate) fn spawn_detached(&self, task: impl Future<Output = ()> + Send + 'static) -> bool {
+        let mut set = self.detached.lock().unwrap_or_else(|e| e.into_inner());
+        while set.try_join_next().is_some() {}
+        if set.len() >= self.max_detached {
+            return false;
+        }
+        let alive = Counted::new(&self.metrics, |m| &m.detached);
+        set.spawn(async move {
+            let _alive = alive;
+            task.await
+        });
+        true
+    }
+
+    /// Cancels the detached tasks still running.
+    pub(crate) async fn cancel_detached(&self) {
+        let mut set = std::mem::take(&mut *self.detached.lock().unwrap_or_else(|e| e.into_inner()));
+        set.shutdown().await;
+    }
+
+    /// The counter of `key` (see `Ctx::generation`).
+    pub(crate) fn generation(&self, key: &str) -> u64 {
+        *self
+            .generations
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+            .unwrap_or(&0)
+    }
+
+    /// Advances the counter of `key`.
+    pub(crate) fn next_generation(&self, key: &str) -> u64 {
+        let mut generations = self.generations.lock().unwrap_or_else(|e| e.into_inner());
+        let value = generations.entry(key.to_owned()).or_insert(0);
+        *value += 1;
+        *value
+    }
+
+    /// Leaves every group (on the way out).
+    pub(crate) async fn leave_all_groups(&self) {
+        let groups: Vec<String> = self.lock_groups().drain().map(|(g, _)| g).collect();
+        for group in groups {
+            self.metrics.memberships.fetch_sub(1, Ordering::Relaxed);
+            if let Err(err) = self.layer.group_discard(&group, self.id).await {
+                tracing::warn!(%err, group, "leaving a group on disconnect failed");
+            }
+        }
+    }
+}
