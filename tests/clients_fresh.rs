@@ -10,10 +10,12 @@
 //! ```
 //!
 //! (or `cargo run -p chanrest-codegen -- --manifest clients/manifest.json --rust clients/rust
-//! --typescript clients/typescript --asyncapi clients` after copying the manifest), and commit the result.
+//! --runtime-path ../../codegen/runtime --typescript clients/typescript --asyncapi clients`
+//! after copying the manifest), and commit the result.
 
 use chanrest_codegen::{
-    render_asyncapi, render_rust, render_typescript, Api, RustOptions, TypeScriptOptions,
+    render_asyncapi, render_rust, render_typescript, Api, RuntimeDependency, RustOptions,
+    TypeScriptOptions, IN_REPO_RUNTIME,
 };
 use std::path::Path;
 
@@ -29,7 +31,7 @@ fn committed_clients_match_the_demo_manifest() {
     let manifest = chanrest_demo::MANIFEST_JSON;
     let api = Api::from_json(manifest)
         .unwrap_or_else(|err| panic!("the demo's manifest cannot be generated from: {err}"));
-    let rust = render_rust(&api, &RustOptions::default()).expect("Rust client renders");
+    let rust = render_rust(&api, &in_repo_rust()).expect("Rust client renders");
     let typescript =
         render_typescript(&api, &TypeScriptOptions::default()).expect("TypeScript client renders");
     let asyncapi = render_asyncapi(&api).expect("AsyncAPI document renders");
@@ -76,7 +78,7 @@ fn every_generated_file_is_written_by_the_generator() {
     // `src/` would be a leftover of an older generator or a hand edit.
     let clients = Path::new(env!("CARGO_MANIFEST_DIR")).join("clients");
     let api = Api::from_json(chanrest_demo::MANIFEST_JSON).expect("manifest");
-    let rust = render_rust(&api, &RustOptions::default()).expect("renders");
+    let rust = render_rust(&api, &in_repo_rust()).expect("renders");
     let typescript = render_typescript(&api, &TypeScriptOptions::default()).expect("renders");
     for (files, dir) in [(&rust, "rust"), (&typescript, "typescript")] {
         let src = clients.join(dir).join("src");
@@ -92,5 +94,13 @@ fn every_generated_file_is_written_by_the_generator() {
                 src.join(&name).display()
             );
         }
+    }
+}
+
+/// The options of the in-repo client: its runtime is the crate in this checkout.
+fn in_repo_rust() -> RustOptions {
+    RustOptions {
+        runtime: RuntimeDependency::Path(IN_REPO_RUNTIME.to_owned()),
+        ..RustOptions::default()
     }
 }

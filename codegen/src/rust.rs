@@ -10,21 +10,17 @@ use quote::quote;
 use serde_json::Value;
 use typify::{TypeSpace, TypeSpaceSettings};
 
-/// Settings of the generated Rust crate.
-///
-/// The defaults make this repository's own client, `clients/rust` (crate `chanrest-client`,
-/// runtime from `../../codegen/runtime`), because its freshness test and refresh command
-/// (`tests/clients_fresh.rs`) render with them. For a client elsewhere, set at least
-/// [`runtime`](RustOptions::runtime), e.g. to [`RuntimeDependency::this_version`] (the CLI's
-/// default).
+/// Settings of the generated Rust crate. By default the crate is `chanrest-client` and takes
+/// its runtime by version ([`RuntimeDependency::this_version`]); a client built against a
+/// checkout of chanrest sets [`runtime`](RustOptions::runtime) to a path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RustOptions {
     /// The crate's package name (default `chanrest-client`).
     pub crate_name: String,
     /// The crate's version (default: the API's version).
     pub crate_version: Option<String>,
-    /// Where the crate takes `chanrest-client-runtime` from (default: the path
-    /// [`IN_REPO_RUNTIME`], right for a crate in `clients/NAME` of a chanrest checkout).
+    /// Where the crate takes `chanrest-client-runtime` from (default: this generator's own
+    /// version).
     pub runtime: RuntimeDependency,
 }
 
@@ -37,7 +33,7 @@ impl Default for RustOptions {
         RustOptions {
             crate_name: "chanrest-client".to_owned(),
             crate_version: None,
-            runtime: RuntimeDependency::Path(IN_REPO_RUNTIME.to_owned()),
+            runtime: RuntimeDependency::this_version(),
         }
     }
 }
