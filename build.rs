@@ -1,7 +1,7 @@
 //! Writes the demo API's manifest (JSON Schema, draft-07) to `$OUT_DIR/manifest.json`; the
 //! server embeds and serves it, and a test keeps `clients/manifest.json` equal to it.
 
-#[allow(dead_code)]
+#[allow(dead_code, unreachable_pub)]
 mod api {
     include!("src/api.rs");
 }

@@ -14,12 +14,25 @@ chanrest::consumer! {
     /// Rooms where everyone sees what everyone says.
     pub consumer Chat: ChatHandler {
         /// Joins `room` under `name`; returns the rooms joined so far.
-        action join(JoinArgs { room: String, name: String }) -> Vec<String>;
+        action join(JoinArgs {
+            /// The room to join.
+            room: String,
+            /// The name the others see.
+            name: String,
+        }) -> Vec<String>;
         /// Leaves `room`.
-        action leave(LeaveArgs { room: String }) -> Vec<String>;
+        action leave(LeaveArgs {
+            /// The room to leave.
+            room: String,
+        }) -> Vec<String>;
         /// Says `text` in `room` (which you must have joined).
         #[pushes(message)]
-        action say(SayArgs { room: String, text: String }) -> ();
+        action say(SayArgs {
+            /// The room to speak in.
+            room: String,
+            /// What to say.
+            text: String,
+        }) -> ();
         /// Someone said something in a room you are in.
         push message(Said);
     }

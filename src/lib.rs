@@ -48,7 +48,7 @@ impl Default for Config {
 pub type StartError = Box<dyn std::error::Error + Send + Sync>;
 
 /// A demo server's parts, ready to serve.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Demo {
     /// The store (shared by every consumer).
     pub store: Store,

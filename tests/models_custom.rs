@@ -1,6 +1,9 @@
 //! Model consumers beyond the demo: streamed lists and `list_cancel`, a per-user queryset,
 //! and a custom atomic action that rolls back, over real sockets.
 
+// The contracts declared here are test fixtures, not documented API.
+#![allow(missing_docs)]
+
 mod common;
 
 use chanrest::generic::ModelHandler;

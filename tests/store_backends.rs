@@ -1,6 +1,9 @@
 //! The store on both backends (SQLite and PostgreSQL): CRUD, validation, text primary keys,
 //! transactions and rollbacks, and the pushes committed changes cause.
 
+// The contracts declared here are test fixtures, not documented API.
+#![allow(missing_docs)]
+
 mod common;
 
 use chanrest::model::{Model, Omittable};

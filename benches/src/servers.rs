@@ -400,6 +400,7 @@ fn hold_routes() -> impl Filter<Extract = (impl warp::Reply,), Error = warp::Rej
 }
 
 /// Parent side: a server running in a child process, killed when dropped.
+#[derive(Debug)]
 pub struct ServerProcess {
     kind: ServerKind,
     addr: SocketAddr,

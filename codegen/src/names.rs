@@ -34,7 +34,7 @@ fn capitalize(word: &str) -> String {
 }
 
 /// `snake_case`; `None` when nothing usable remains.
-pub fn snake(name: &str) -> Option<String> {
+pub(crate) fn snake(name: &str) -> Option<String> {
     let joined = words(name).join("_");
     let starts_ok = joined
         .chars()
@@ -48,7 +48,7 @@ pub fn snake(name: &str) -> Option<String> {
 }
 
 /// `PascalCase`.
-pub fn pascal(name: &str) -> Option<String> {
+pub(crate) fn pascal(name: &str) -> Option<String> {
     let joined: String = words(name).iter().map(|w| capitalize(w)).collect();
     match joined.chars().next() {
         None => None,
@@ -58,7 +58,7 @@ pub fn pascal(name: &str) -> Option<String> {
 }
 
 /// `camelCase`.
-pub fn camel(name: &str) -> Option<String> {
+pub(crate) fn camel(name: &str) -> Option<String> {
     let words = words(name);
     let (first, rest) = words.split_first()?;
     let joined = first.clone() + &rest.iter().map(|w| capitalize(w)).collect::<String>();
@@ -79,7 +79,7 @@ const RUST_KEYWORDS: &[&str] = &[
 
 /// A Rust identifier for `name` that is not a keyword and not in `reserved` (a trailing `_`
 /// is added when it would be).
-pub fn rust_ident(name: &str, reserved: &[&str]) -> String {
+pub(crate) fn rust_ident(name: &str, reserved: &[&str]) -> String {
     if RUST_KEYWORDS.contains(&name) || reserved.contains(&name) {
         format!("{name}_")
     } else {
@@ -149,7 +149,7 @@ const TS_RESERVED: &[&str] = &[
 ];
 
 /// A TypeScript type or class name for `name` (a trailing `_` when reserved).
-pub fn ts_type_ident(name: &str) -> String {
+pub(crate) fn ts_type_ident(name: &str) -> String {
     if TS_RESERVED.contains(&name) {
         format!("{name}_")
     } else {
@@ -158,7 +158,7 @@ pub fn ts_type_ident(name: &str) -> String {
 }
 
 /// A TypeScript method name: member names may be keywords, but not the `reserved` ones.
-pub fn ts_member(name: &str, reserved: &[&str]) -> String {
+pub(crate) fn ts_member(name: &str, reserved: &[&str]) -> String {
     if reserved.contains(&name) {
         format!("{name}_")
     } else {
@@ -167,7 +167,7 @@ pub fn ts_member(name: &str, reserved: &[&str]) -> String {
 }
 
 /// True when `name` can be written unquoted as a TypeScript property name.
-pub fn is_ts_identifier(name: &str) -> bool {
+pub(crate) fn is_ts_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()

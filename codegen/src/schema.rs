@@ -52,12 +52,12 @@ const TYPES: &[&str] = &[
 ];
 
 /// The definition name a `$ref` points at (`#/definitions/<name>`).
-pub fn ref_name(reference: &str) -> Option<&str> {
+pub(crate) fn ref_name(reference: &str) -> Option<&str> {
     reference.strip_prefix("#/definitions/")
 }
 
 /// Follows `$ref`s to the schema they name (at most 32 hops).
-pub fn resolve<'a>(schema: &'a Value, defs: &'a Map<String, Value>) -> &'a Value {
+pub(crate) fn resolve<'a>(schema: &'a Value, defs: &'a Map<String, Value>) -> &'a Value {
     let mut current = schema;
     for _ in 0..32 {
         match current
@@ -75,7 +75,11 @@ pub fn resolve<'a>(schema: &'a Value, defs: &'a Map<String, Value>) -> &'a Value
 
 /// Checks `schema` and everything it references. `location` names the consumer, action and
 /// part; field paths are appended to it in errors.
-pub fn check(schema: &Value, defs: &Map<String, Value>, location: &str) -> Result<(), Error> {
+pub(crate) fn check(
+    schema: &Value,
+    defs: &Map<String, Value>,
+    location: &str,
+) -> Result<(), Error> {
     let mut seen = HashSet::new();
     walk(schema, defs, location, "", &mut seen)
 }
@@ -211,7 +215,7 @@ fn walk(
 }
 
 /// True when `schema` says "any JSON value": `true`, `{}`, or only annotations.
-pub fn is_any(schema: &Value) -> bool {
+pub(crate) fn is_any(schema: &Value) -> bool {
     match schema {
         Value::Bool(b) => *b,
         Value::Object(object) => object.keys().all(|k| ANNOTATIONS.contains(&k.as_str())),
@@ -220,7 +224,7 @@ pub fn is_any(schema: &Value) -> bool {
 }
 
 /// True when `schema` (after `$ref`s) describes JSON objects only.
-pub fn is_object(schema: &Value, defs: &Map<String, Value>) -> bool {
+pub(crate) fn is_object(schema: &Value, defs: &Map<String, Value>) -> bool {
     let schema = resolve(schema, defs);
     let Some(object) = schema.as_object() else {
         return false;
@@ -242,7 +246,7 @@ pub fn is_object(schema: &Value, defs: &Map<String, Value>) -> bool {
 
 /// True for the arguments of an action that takes none: an object schema that declares no
 /// property and no schema for other keys (chanrest's `NoArgs`: `{"type": "object"}`).
-pub fn is_no_args(schema: &Value, defs: &Map<String, Value>) -> bool {
+pub(crate) fn is_no_args(schema: &Value, defs: &Map<String, Value>) -> bool {
     let schema = resolve(schema, defs);
     let Some(object) = schema.as_object() else {
         return false;
@@ -271,7 +275,7 @@ pub fn is_no_args(schema: &Value, defs: &Map<String, Value>) -> bool {
 }
 
 /// The property names an object schema declares (after `$ref`s, through `allOf`).
-pub fn property_names(schema: &Value, defs: &Map<String, Value>) -> Vec<String> {
+pub(crate) fn property_names(schema: &Value, defs: &Map<String, Value>) -> Vec<String> {
     let schema = resolve(schema, defs);
     let mut names: Vec<String> = schema
         .get("properties")

@@ -40,6 +40,7 @@ use warp::Filter;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// An app served on an ephemeral loopback port for the duration of a test.
+#[derive(Debug)]
 pub struct TestServer {
     handle: ServerHandle,
 }
@@ -126,6 +127,15 @@ pub struct TestClient {
     next_id: u64,
     timeout: Duration,
     stream: Option<String>,
+}
+
+impl std::fmt::Debug for TestClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestClient")
+            .field("buffered", &self.buffered.len())
+            .field("next_id", &self.next_id)
+            .finish_non_exhaustive()
+    }
 }
 
 impl TestClient {

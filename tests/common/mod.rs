@@ -10,7 +10,7 @@ use std::time::Duration;
 
 /// The demo server (embedded SQLite, in-memory channel layer) on 127.0.0.1:0. Keep the `Demo`
 /// for its store.
-pub async fn demo() -> (Demo, TestServer) {
+pub(crate) async fn demo() -> (Demo, TestServer) {
     let demo = Demo::start(&Default::default()).await.unwrap();
     let server = TestServer::start_filter(demo.routes()).await;
     (demo, server)
@@ -18,7 +18,7 @@ pub async fn demo() -> (Demo, TestServer) {
 
 /// The PostgreSQL server the tests use: `CHANREST_TEST_POSTGRES`, or the local one with trust
 /// auth (CI starts it when it is not running).
-pub fn postgres_url() -> String {
+pub(crate) fn postgres_url() -> String {
     std::env::var("CHANREST_TEST_POSTGRES")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
@@ -27,7 +27,7 @@ static NEXT: AtomicU64 = AtomicU64::new(0);
 
 /// A database URL with a schema of its own on the test PostgreSQL server, so tests running in
 /// parallel never see each other's tables.
-pub async fn fresh_postgres() -> String {
+pub(crate) async fn fresh_postgres() -> String {
     use sqlx::Connection;
     let base = postgres_url();
     let schema = format!(
@@ -55,13 +55,13 @@ pub async fn fresh_postgres() -> String {
 }
 
 /// The database URLs a store test runs against: embedded SQLite and PostgreSQL.
-pub async fn every_backend() -> Vec<String> {
+pub(crate) async fn every_backend() -> Vec<String> {
     vec!["sqlite::memory:".to_owned(), fresh_postgres().await]
 }
 
 /// A group member that records what it receives.
 #[derive(Default)]
-pub struct Recorder {
+pub(crate) struct Recorder {
     pub received: Mutex<Vec<(String, Push)>>,
 }
 
@@ -79,7 +79,7 @@ impl GroupMember for Recorder {
 
 impl Recorder {
     /// Takes what arrived so far as (action, status, data) triples.
-    pub fn take(&self) -> Vec<(String, u16, serde_json::Value)> {
+    pub(crate) fn take(&self) -> Vec<(String, u16, serde_json::Value)> {
         std::mem::take(&mut *self.received.lock().unwrap())
             .into_iter()
             .map(|(_, p)| {
@@ -94,7 +94,7 @@ impl Recorder {
 }
 
 /// Polls `condition` for up to 5 s.
-pub async fn eventually(what: &str, condition: impl Fn() -> bool) {
+pub(crate) async fn eventually(what: &str, condition: impl Fn() -> bool) {
     for _ in 0..500 {
         if condition() {
             return;
@@ -105,12 +105,12 @@ pub async fn eventually(what: &str, condition: impl Fn() -> bool) {
 }
 
 /// Returns `recorder` as a shared group member.
-pub fn member(recorder: &Arc<Recorder>) -> Arc<dyn GroupMember> {
+pub(crate) fn member(recorder: &Arc<Recorder>) -> Arc<dyn GroupMember> {
     recorder.clone()
 }
 
 /// A child process killed when dropped.
-pub struct Child(pub std::process::Child);
+pub(crate) struct Child(pub std::process::Child);
 
 impl Drop for Child {
     fn drop(&mut self) {
@@ -121,7 +121,7 @@ impl Drop for Child {
 
 /// Starts the demo binary with `args` (plus `--addr 127.0.0.1:0`) and returns it with the
 /// `host:port` it printed when ready.
-pub fn start_demo(args: &[&str]) -> (Child, String) {
+pub(crate) fn start_demo(args: &[&str]) -> (Child, String) {
     use std::io::{BufRead, BufReader};
     let mut child = Child(
         std::process::Command::new(env!("CARGO_BIN_EXE_chanrest-demo"))
@@ -151,7 +151,7 @@ pub fn start_demo(args: &[&str]) -> (Child, String) {
 }
 
 /// A free TCP port on 127.0.0.1.
-pub fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -160,7 +160,7 @@ pub fn free_port() -> u16 {
 }
 
 /// A Redis server of the test's own on `port` (so that the test may stop and restart it).
-pub fn start_redis(port: u16) -> Child {
+pub(crate) fn start_redis(port: u16) -> Child {
     // Wrapped at once, so that it is killed and reaped on every path (a panic included).
     let child = Child(
         std::process::Command::new("redis-server")
@@ -189,7 +189,7 @@ pub fn start_redis(port: u16) -> Child {
 }
 
 /// A path for a temporary SQLite database file.
-pub fn temp_database(name: &str) -> String {
+pub(crate) fn temp_database(name: &str) -> String {
     let path = std::env::temp_dir().join(format!(
         "chanrest-{name}-{}-{}.db",
         std::process::id(),
@@ -200,7 +200,7 @@ pub fn temp_database(name: &str) -> String {
 }
 
 /// One HTTP/1.1 request; returns the status line, the headers (lower-cased) and the body.
-pub async fn fetch(addr: std::net::SocketAddr, request: String) -> (String, String, String) {
+pub(crate) async fn fetch(addr: std::net::SocketAddr, request: String) -> (String, String, String) {
     tokio::task::spawn_blocking(move || {
         let mut stream = std::net::TcpStream::connect(addr).unwrap();
         stream
@@ -238,7 +238,7 @@ pub async fn fetch(addr: std::net::SocketAddr, request: String) -> (String, Stri
 }
 
 /// A `GET` of `path` (see [`fetch`]).
-pub async fn get(addr: std::net::SocketAddr, path: &str) -> (String, String, String) {
+pub(crate) async fn get(addr: std::net::SocketAddr, path: &str) -> (String, String, String) {
     fetch(
         addr,
         format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),

@@ -114,6 +114,15 @@ pub struct TokenAuth<F> {
     cookie: String,
 }
 
+impl<F> std::fmt::Debug for TokenAuth<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenAuth")
+            .field("query_param", &self.query_param)
+            .field("cookie", &self.cookie)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<F, Fut> TokenAuth<F>
 where
     F: Fn(String) -> Fut + Send + Sync + 'static,

@@ -74,7 +74,7 @@ fn all_errors<T: DeserializeOwned + JsonSchema>(value: &Value, first: DecodeErro
 
 /// A decode failure: where, and what kind.
 #[derive(Debug)]
-pub struct DecodeError {
+pub(super) struct DecodeError {
     path: Vec<String>,
     kind: Kind,
 }

@@ -61,6 +61,18 @@ pub struct ManifestBuilder {
     multiplexers: Vec<MultiplexerManifest>,
 }
 
+impl std::fmt::Debug for ManifestBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.consumers.iter().map(|c| c.name.as_str()).collect();
+        f.debug_struct("ManifestBuilder")
+            .field("title", &self.title)
+            .field("version", &self.version)
+            .field("consumers", &names)
+            .field("multiplexers", &self.multiplexers.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl ManifestBuilder {
     /// A manifest for the API `title` at `version`.
     pub fn new(title: impl Into<String>, version: impl Into<String>) -> Self {
@@ -204,6 +216,15 @@ fn rewrite_refs(value: &mut Value, from: &str, to: &str) {
 pub struct ConsumerBuilder<'a> {
     manifest: &'a mut ManifestBuilder,
     consumer: &'a mut ConsumerManifest,
+}
+
+impl std::fmt::Debug for ConsumerBuilder<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConsumerBuilder")
+            .field("consumer", &self.consumer.name)
+            .field("actions", &self.consumer.actions.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl ConsumerBuilder<'_> {

@@ -18,4 +18,4 @@ pub use manifest::{
 };
 pub use routes::{RouteDecl, Routes};
 #[cfg(feature = "server")]
-pub use text_args::decode_args_with_text;
+pub(crate) use text_args::decode_args_with_text;

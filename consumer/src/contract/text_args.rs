@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 /// after reading the arguments named in `text_args` (those that came as text from a route's
 /// parameters or query string, in rest-framework-channels' dialect; none in DCRF's) as the
 /// types `T` declares.
-pub fn decode_args_with_text<T: DeserializeOwned + JsonSchema>(
+pub(crate) fn decode_args_with_text<T: DeserializeOwned + JsonSchema>(
     text_args: &[String],
     mut args: Map<String, Value>,
 ) -> Result<T, ActionError> {

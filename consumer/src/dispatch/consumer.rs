@@ -23,6 +23,14 @@ pub struct Started {
     pub future: BoxFuture<'static, Result<(u16, Arc<RawValue>), ActionError>>,
 }
 
+impl std::fmt::Debug for Started {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Started")
+            .field("detached", &self.detached)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Started {
     /// Starts a declared action: its reply carries the declared status.
     pub fn declared(info: ActionInfo, future: ActionFuture) -> Self {
@@ -75,6 +83,13 @@ pub trait Consumer: Send + Sync + 'static {
     fn on_connect(self: Arc<Self>, ctx: Ctx) -> BoxFuture<'static, Result<(), ActionError>>;
     /// Runs after the socket is gone, once detached tasks are cancelled and groups left.
     fn on_disconnect(self: Arc<Self>, ctx: Ctx) -> BoxFuture<'static, ()>;
+}
+
+/// A consumer behind `dyn` shows as its contract's name.
+impl std::fmt::Debug for dyn Consumer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Consumer").field(&self.name()).finish()
+    }
 }
 
 /// DCRF's default `get_action_name`: removes and returns the `action` key.

@@ -44,6 +44,19 @@ pub struct Multiplexer {
     pub(crate) streams: Vec<(Arc<str>, Mount)>,
 }
 
+impl std::fmt::Debug for Multiplexer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let streams: Vec<(&str, &str)> = self
+            .streams
+            .iter()
+            .map(|(name, mount)| (&**name, mount.consumer.name()))
+            .collect();
+        f.debug_struct("Multiplexer")
+            .field("streams", &streams)
+            .finish()
+    }
+}
+
 impl Multiplexer {
     /// An empty multiplexer.
     pub fn new() -> Self {

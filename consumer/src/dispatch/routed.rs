@@ -71,6 +71,15 @@ pub struct RoutedConsumer {
     routes: Vec<RouteNode>,
 }
 
+impl std::fmt::Debug for RoutedConsumer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RoutedConsumer")
+            .field("root", &self.root.name())
+            .field("routes", &self.patterns())
+            .finish()
+    }
+}
+
 impl RoutedConsumer {
     /// A routed consumer whose own actions are `root`'s.
     pub fn new(root: impl Consumer) -> Self {

@@ -61,6 +61,16 @@ pub struct ViewConsumer {
     permissions: Permissions,
 }
 
+impl std::fmt::Debug for ViewConsumer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let paths: Vec<&str> = self.paths.iter().map(RoutePattern::as_str).collect();
+        f.debug_struct("ViewConsumer")
+            .field("name", &self.name)
+            .field("paths", &paths)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Wraps `filter` (any warp filter whose output is a reply) as a consumer. `paths` are the
 /// path templates (`/api/todos/<pk>/`, `/api/todos/`), tried in order.
 ///

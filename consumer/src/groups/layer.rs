@@ -78,6 +78,13 @@ pub trait ChannelLayer: Send + Sync + 'static {
     }
 }
 
+/// A layer behind `dyn` (as apps and stores hold it) shows as its type's name only.
+impl std::fmt::Debug for dyn ChannelLayer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("dyn ChannelLayer")
+    }
+}
+
 /// The local members of one group.
 #[derive(Default)]
 struct Members {
@@ -92,6 +99,14 @@ struct Members {
 #[derive(Default)]
 pub struct LocalGroups {
     groups: RwLock<HashMap<String, Members>>,
+}
+
+impl std::fmt::Debug for LocalGroups {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalGroups")
+            .field("groups", &self.group_count())
+            .finish()
+    }
 }
 
 impl LocalGroups {
@@ -163,6 +178,14 @@ impl LocalGroups {
 #[derive(Default)]
 pub struct InMemoryChannelLayer {
     local: LocalGroups,
+}
+
+impl std::fmt::Debug for InMemoryChannelLayer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InMemoryChannelLayer")
+            .field("local", &self.local)
+            .finish()
+    }
 }
 
 impl InMemoryChannelLayer {

@@ -69,6 +69,16 @@ pub struct RedisChannelLayer {
     task: tokio::task::JoinHandle<()>,
 }
 
+impl std::fmt::Debug for RedisChannelLayer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisChannelLayer")
+            .field("prefix", &self.prefix)
+            .field("connected", &self.is_connected())
+            .field("local", &self.local)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Drop for RedisChannelLayer {
     fn drop(&mut self) {
         self.task.abort();

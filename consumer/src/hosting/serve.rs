@@ -71,6 +71,15 @@ pub struct ServerHandle {
     task: tokio::task::JoinHandle<()>,
 }
 
+impl std::fmt::Debug for ServerHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerHandle")
+            .field("addr", &self.addr)
+            .field("running", &self.shutdown.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
 impl ServerHandle {
     /// Serves `filter` on `listener` in a background task, with graceful shutdown.
     pub fn spawn<F>(listener: TcpListener, filter: F) -> std::io::Result<ServerHandle>

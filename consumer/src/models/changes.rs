@@ -47,6 +47,15 @@ pub struct ModelObserver<M: Model> {
     keys: KeyFn<M>,
 }
 
+impl<M: Model> std::fmt::Debug for ModelObserver<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModelObserver")
+            .field("model", &M::NAME)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<M: Model> ModelObserver<M> {
     /// An observer whose every change goes to one group (key `""`).
     pub fn new(name: impl Into<String>) -> Self {

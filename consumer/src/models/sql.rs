@@ -315,6 +315,16 @@ pub struct Tx {
     changes: Vec<(Change, Publisher)>,
 }
 
+impl std::fmt::Debug for Tx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tx")
+            .field("store", &self.store)
+            .field("open", &self.tx.is_some())
+            .field("changes", &self.changes.len())
+            .finish()
+    }
+}
+
 /// Marks SQL built here as audited: it is made only of quoted identifiers from static model
 /// declarations, SQL keywords and placeholders; every value goes through `bind`.
 fn audited(sql: String) -> sqlx::AssertSqlSafe<String> {
