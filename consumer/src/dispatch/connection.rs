@@ -11,7 +11,7 @@ use crate::dialect::Dialect;
 use crate::error::ActionError;
 use crate::groups::ChannelLayer;
 use crate::protocol::{self, close_code, BadFrame, Reply, Request, RequestId};
-use crate::session::{Ctx, Limits, Metrics, Outbound, Session};
+use crate::session::{ConnectionParts, Ctx, Limits, Metrics, Outbound, Session};
 use futures_util::future::BoxFuture;
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -47,6 +47,7 @@ impl Bound {
 
 /// The consumer instances of one connection and the queue their frames go to.
 pub(crate) struct Connection {
+    id: u64,
     /// The one consumer of a plain endpoint.
     single: Option<Bound>,
     /// The consumers behind a multiplexer, by stream.
@@ -58,15 +59,14 @@ pub(crate) struct Connection {
 impl Connection {
     /// The sessions of `setup.endpoint`, queueing on `out`; nothing runs yet.
     pub(crate) fn open(setup: &ConnectionSetup, out: Arc<Outbound>) -> Connection {
+        let parts = ConnectionParts::new(setup.scope.clone(), out.clone(), setup.layer.clone());
         let bind = |mount: &Mount, stream: Option<Arc<str>>| Bound {
             consumer: mount.consumer.clone(),
             permissions: mount.permissions.clone(),
             session: Arc::new(Session::new(
                 mount.consumer.dialect(),
                 stream,
-                setup.scope.clone(),
-                out.clone(),
-                setup.layer.clone(),
+                &parts,
                 &setup.limits,
                 &setup.metrics,
             )),
@@ -82,11 +82,17 @@ impl Connection {
             ),
         };
         Connection {
+            id: parts.id,
             single,
             streams,
             out,
             limits: setup.limits.clone(),
         }
+    }
+
+    /// The connection's process-unique id (`Ctx::connection_id`).
+    pub(crate) fn id(&self) -> u64 {
+        self.id
     }
 
     /// The connection's outbound queue.

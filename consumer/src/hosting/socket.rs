@@ -28,7 +28,6 @@ pub(crate) fn run<S>(ws: WebSocketStream<S>, setup: ConnectionSetup) -> impl Fut
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let span = tracing::info_span!("connection", path = %setup.scope.path, peer = ?setup.scope.remote_addr);
     let (sink, stream) = ws.split();
     let out = Arc::new(Outbound::new(setup.limits.max_outbound_bytes));
     let writer = write_loop(
@@ -37,9 +36,16 @@ where
         out.close.subscribe(),
         setup.limits.write_timeout,
     );
-    let connection = Counted::new(&setup.metrics, |m| &m.connections);
-    let reader = read_loop(stream, Connection::open(&setup, out), setup);
-    ReaderAndWriter::new(reader, writer, connection).instrument(span)
+    let counted = Counted::new(&setup.metrics, |m| &m.connections);
+    let connection = Connection::open(&setup, out);
+    let span = tracing::info_span!(
+        "connection",
+        id = connection.id(),
+        path = %setup.scope.path,
+        peer = ?setup.scope.remote_addr
+    );
+    let reader = read_loop(stream, connection, setup);
+    ReaderAndWriter::new(reader, writer, counted).instrument(span)
 }
 
 /// Hands the frames of `stream` to the connection's sessions until the client leaves, the

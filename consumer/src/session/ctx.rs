@@ -211,6 +211,69 @@ impl Ctx {
         self.session.next_generation(key)
     }
 
+    /// The connection's process-unique id, the same for every consumer on it (behind a
+    /// multiplexer too); it is the `id` field of the connection's tracing span.
+    pub fn connection_id(&self) -> u64 {
+        self.session.connection_id
+    }
+
+    /// This consumer instance's value of type `T`, if one was set: what DCRF keeps on
+    /// `self`. It lives from `on_connect` to `on_disconnect`; each consumer on a connection
+    /// (each stream of a multiplexer) has its own.
+    ///
+    /// ```
+    /// # chanrest::consumer! { pub consumer Chat: ChatHandler {
+    /// #     action join(JoinArgs { name: String }) -> ();
+    /// #     action hello() -> String;
+    /// # } }
+    /// /// The name this connection joined with.
+    /// struct Name(String);
+    ///
+    /// struct Api;
+    /// #[chanrest::async_trait]
+    /// impl ChatHandler for Api {
+    ///     async fn join(&self, ctx: &chanrest::Ctx, args: JoinArgs) -> chanrest::Result<()> {
+    ///         ctx.set_state(Name(args.name));
+    ///         Ok(())
+    ///     }
+    ///     async fn hello(&self, ctx: &chanrest::Ctx, _: chanrest::NoArgs) -> chanrest::Result<String> {
+    ///         let name = ctx.state::<Name>().ok_or(chanrest::ActionError::PermissionDenied)?;
+    ///         Ok(format!("hello, {}", name.0))
+    ///     }
+    /// }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let app = chanrest::App::new().consumer("/ws/chat/", Chat(Api));
+    /// let mut conn = app.connect_local("/ws/chat/", chanrest::Scope::default()).await.unwrap();
+    /// conn.send(r#"{"action": "join", "request_id": 1, "name": "ada"}"#).await;
+    /// conn.send(r#"{"action": "hello", "request_id": 2}"#).await;
+    /// assert_eq!(conn.recv_json().await.unwrap()["response_status"], 200);
+    /// assert_eq!(conn.recv_json().await.unwrap()["data"], "hello, ada");
+    /// # }
+    /// ```
+    pub fn state<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
+        self.session.state()
+    }
+
+    /// Sets this consumer instance's value of type `T` (see [`Ctx::state`]); returns the
+    /// value it replaces. For a value that changes, store a `Mutex` or an atomic.
+    pub fn set_state<T: Send + Sync + 'static>(&self, value: T) -> Option<Arc<T>> {
+        self.session.set_state(value)
+    }
+
+    /// This consumer instance's value of type `T`, made with `make` on first use.
+    pub fn state_or_insert_with<T: Send + Sync + 'static>(
+        &self,
+        make: impl FnOnce() -> T,
+    ) -> Arc<T> {
+        self.session.state_or_insert_with(make)
+    }
+
+    /// Removes this consumer instance's value of type `T` and returns it.
+    pub fn take_state<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
+        self.session.take_state()
+    }
+
     /// True once the connection is closing; long detached work can stop early.
     pub fn is_closing(&self) -> bool {
         self.session.out.is_closing()

@@ -13,4 +13,4 @@ pub use ctx::{decode_action_args, Ctx};
 pub(crate) use limits::Counted;
 pub use limits::{Limits, Metrics};
 pub(crate) use outbound::{CloseReason, Frame, Outbound};
-pub(crate) use state::Session;
+pub(crate) use state::{ConnectionParts, Session};

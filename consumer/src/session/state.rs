@@ -10,11 +10,15 @@ use crate::dialect::Dialect;
 use crate::error::ActionError;
 use crate::groups::{ChannelLayer, GroupMember};
 use crate::protocol::{self, Reply};
+use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::task::JoinSet;
+
+/// Connection ids are process-unique, for logs.
+static NEXT_CONNECTION_ID: AtomicU64 = AtomicU64::new(1);
 
 /// Session ids are process-unique: a channel layer tells members apart by them.
 static NEXT_SESSION_ID: AtomicU64 = AtomicU64::new(1);
@@ -22,6 +26,8 @@ static NEXT_SESSION_ID: AtomicU64 = AtomicU64::new(1);
 /// One consumer instance on one connection.
 pub(crate) struct Session {
     id: u64,
+    /// The connection's id, the same for every session on it.
+    pub(crate) connection_id: u64,
     pub(crate) dialect: Dialect,
     pub(crate) stream: Option<Arc<str>>,
     /// `{"stream":"<name>","payload":` behind the multiplexer, for pushes.
@@ -37,8 +43,35 @@ pub(crate) struct Session {
     max_detached: usize,
     max_groups: usize,
     generations: Mutex<HashMap<String, u64>>,
+    /// What handlers keep for this consumer instance, one value per type (DCRF's `self.x`).
+    state: Mutex<Vec<(TypeId, Arc<dyn Any + Send + Sync>)>>,
     metrics: Arc<Metrics>,
     _alive: Counted,
+}
+
+/// What the sessions of one connection share.
+pub(crate) struct ConnectionParts {
+    /// A process-unique id of the connection, for logs.
+    pub(crate) id: u64,
+    pub(crate) scope: Arc<Scope>,
+    pub(crate) out: Arc<Outbound>,
+    pub(crate) layer: Arc<dyn ChannelLayer>,
+}
+
+impl ConnectionParts {
+    /// The parts of a new connection, with a fresh id.
+    pub(crate) fn new(
+        scope: Arc<Scope>,
+        out: Arc<Outbound>,
+        layer: Arc<dyn ChannelLayer>,
+    ) -> ConnectionParts {
+        ConnectionParts {
+            id: NEXT_CONNECTION_ID.fetch_add(1, Ordering::Relaxed),
+            scope,
+            out,
+            layer,
+        }
+    }
 }
 
 impl Session {
@@ -47,28 +80,28 @@ impl Session {
     pub(crate) fn new(
         dialect: Dialect,
         stream: Option<Arc<str>>,
-        scope: Arc<Scope>,
-        out: Arc<Outbound>,
-        layer: Arc<dyn ChannelLayer>,
+        connection: &ConnectionParts,
         limits: &Limits,
         metrics: &Arc<Metrics>,
     ) -> Session {
         Session {
             id: NEXT_SESSION_ID.fetch_add(1, Ordering::Relaxed),
+            connection_id: connection.id,
             dialect,
             stream_prefix: stream
                 .as_deref()
                 .map(|name| Arc::from(protocol::stream_prefix(name))),
             stream,
-            scope,
-            out,
-            layer,
+            scope: connection.scope.clone(),
+            out: connection.out.clone(),
+            layer: connection.layer.clone(),
             groups: Mutex::new(HashMap::new()),
             membership_changes: tokio::sync::Mutex::new(()),
             detached: Mutex::new(JoinSet::new()),
             max_detached: limits.max_detached_per_consumer,
             max_groups: limits.max_groups_per_consumer,
             generations: Mutex::new(HashMap::new()),
+            state: Mutex::new(Vec::new()),
             metrics: metrics.clone(),
             _alive: Counted::new(metrics, |m| &m.sessions),
         }
@@ -181,6 +214,54 @@ impl Session {
         let value = generations.entry(key.to_owned()).or_insert(0);
         *value += 1;
         *value
+    }
+
+    fn lock_state(&self) -> std::sync::MutexGuard<'_, Vec<(TypeId, Arc<dyn Any + Send + Sync>)>> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// This instance's value of type `T`, if one was set.
+    pub(crate) fn state<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
+        let state = self.lock_state();
+        let (_, value) = state.iter().find(|(id, _)| *id == TypeId::of::<T>())?;
+        value.clone().downcast::<T>().ok()
+    }
+
+    /// Sets this instance's value of type `T`; returns the one it replaces.
+    pub(crate) fn set_state<T: Send + Sync + 'static>(&self, value: T) -> Option<Arc<T>> {
+        let value: Arc<dyn Any + Send + Sync> = Arc::new(value);
+        let mut state = self.lock_state();
+        let old = match state.iter_mut().find(|(id, _)| *id == TypeId::of::<T>()) {
+            Some((_, slot)) => Some(std::mem::replace(slot, value)),
+            None => {
+                state.push((TypeId::of::<T>(), value));
+                None
+            }
+        };
+        old.and_then(|old| old.downcast::<T>().ok())
+    }
+
+    /// This instance's value of type `T`, set from `make` if there was none.
+    pub(crate) fn state_or_insert_with<T: Send + Sync + 'static>(
+        &self,
+        make: impl FnOnce() -> T,
+    ) -> Arc<T> {
+        let mut state = self.lock_state();
+        if let Some((_, value)) = state.iter().find(|(id, _)| *id == TypeId::of::<T>()) {
+            if let Ok(value) = value.clone().downcast::<T>() {
+                return value;
+            }
+        }
+        let value = Arc::new(make());
+        state.push((TypeId::of::<T>(), value.clone()));
+        value
+    }
+
+    /// Removes and returns this instance's value of type `T`.
+    pub(crate) fn take_state<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
+        let mut state = self.lock_state();
+        let index = state.iter().position(|(id, _)| *id == TypeId::of::<T>())?;
+        state.swap_remove(index).1.downcast::<T>().ok()
     }
 
     /// Leaves every group (on the way out).
