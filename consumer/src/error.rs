@@ -47,6 +47,51 @@ pub mod messages {
     /// DCRF: `subscribe` without a `request_id`.
     pub const REQUEST_ID_REQUIRED: &str = "request_id must have a value set";
 
+    /// DRF: an empty string where blank is not allowed.
+    pub const BLANK: &str = "This field may not be blank.";
+    /// A model field the model does not have (filters, writes).
+    pub const UNKNOWN_FIELD: &str = "Unknown field.";
+
+    /// DRF: a value not among an enum's choices.
+    pub fn invalid_choice(value: &str) -> String {
+        format!("\"{value}\" is not a valid choice.")
+    }
+
+    /// DRF: a list expected, `got` (a Python type name) found.
+    pub fn not_a_list(got: &str) -> String {
+        format!("Expected a list of items but got type \"{got}\".")
+    }
+
+    /// DRF: an object expected, `got` (a Python type name) found.
+    pub fn not_a_dict(got: &str) -> String {
+        format!("Invalid data. Expected a dictionary, but got {got}.")
+    }
+
+    /// Any other value of the wrong shape.
+    pub fn invalid_value(expected: &str) -> String {
+        format!("Invalid value: expected {expected}.")
+    }
+
+    /// DRF's `max_length`.
+    pub fn max_length(max: usize) -> String {
+        format!("Ensure this field has no more than {max} characters.")
+    }
+
+    /// DRF's `min_length`.
+    pub fn min_length(min: usize) -> String {
+        format!("Ensure this field has at least {min} characters.")
+    }
+
+    /// DRF's `min_value`.
+    pub fn min_value(min: f64) -> String {
+        format!("Ensure this value is greater than or equal to {min}.")
+    }
+
+    /// DRF's `max_value`.
+    pub fn max_value(max: f64) -> String {
+        format!("Ensure this value is less than or equal to {max}.")
+    }
+
     /// DRF's `MethodNotAllowed` text for an unknown action (405).
     pub fn method_not_allowed(action: &str) -> String {
         format!("Method \"{action}\" not allowed.")

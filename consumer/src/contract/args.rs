@@ -96,7 +96,7 @@ impl DecodeError {
             Kind::Null => messages::NULL.to_owned(),
             Kind::InvalidType { expected, got } => expected_message(expected, got),
             Kind::InvalidValue { expected, got } => expected_message(expected, got),
-            Kind::UnknownVariant(value) => format!("\"{value}\" is not a valid choice."),
+            Kind::UnknownVariant(value) => messages::invalid_choice(value),
             Kind::Custom(message) => message.clone(),
         }
     }
@@ -121,11 +121,11 @@ fn expected_message(expected: &str, got: &str) -> String {
     } else if expected.contains("boolean") {
         messages::INVALID_BOOLEAN.to_owned()
     } else if expected.contains("sequence") || expected.starts_with("tuple") {
-        format!("Expected a list of items but got type \"{got}\".")
+        messages::not_a_list(got)
     } else if expected.starts_with("struct") || expected.contains("map") {
-        format!("Invalid data. Expected a dictionary, but got {got}.")
+        messages::not_a_dict(got)
     } else {
-        format!("Invalid value: expected {expected}.")
+        messages::invalid_value(expected)
     }
 }
 

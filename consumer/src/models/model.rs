@@ -3,7 +3,7 @@
 //! store maps to a table. This half has no server dependencies, so a build script can put the
 //! types in the manifest.
 
-use crate::error::FieldErrors;
+use crate::error::{messages, FieldErrors};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -107,28 +107,24 @@ impl Rules {
         if let (FieldKind::Text, Some(text)) = (kind, value.as_str()) {
             let chars = text.chars().count();
             if text.is_empty() && !self.blank.unwrap_or(false) {
-                problems.push("This field may not be blank.".to_owned());
+                problems.push(messages::BLANK.to_owned());
             }
             if let Some(max) = self.max_length.filter(|max| chars > *max) {
-                problems.push(format!(
-                    "Ensure this field has no more than {max} characters."
-                ));
+                problems.push(messages::max_length(max));
             }
             if let Some(min) = self
                 .min_length
                 .filter(|min| chars < *min && !text.is_empty())
             {
-                problems.push(format!("Ensure this field has at least {min} characters."));
+                problems.push(messages::min_length(min));
             }
         }
         if let Some(number) = value.as_f64() {
             if let Some(min) = self.min.filter(|min| number < *min) {
-                problems.push(format!(
-                    "Ensure this value is greater than or equal to {min}."
-                ));
+                problems.push(messages::min_value(min));
             }
             if let Some(max) = self.max.filter(|max| number > *max) {
-                problems.push(format!("Ensure this value is less than or equal to {max}."));
+                problems.push(messages::max_value(max));
             }
         }
         if let Some(Err(message)) = self.validate.map(|check| check(value)) {

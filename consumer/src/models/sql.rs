@@ -12,7 +12,7 @@ use super::changes::{
 };
 use super::model::{validate_write, FieldKind, FieldSpec, Model, WriteMode};
 use super::query::Query;
-use crate::error::{ActionError, FieldErrors};
+use crate::error::{messages, ActionError, FieldErrors};
 use crate::groups::ChannelLayer;
 use futures_util::future::BoxFuture;
 use serde_json::{Map, Value};
@@ -505,7 +505,7 @@ impl Tx {
         };
         for (name, value) in query.filters() {
             let Some(field) = M::fields().iter().find(|f| f.name == name) else {
-                return Err(ActionError::field(name, "Unknown field."));
+                return Err(ActionError::field(name, messages::UNKNOWN_FIELD));
             };
             add(field, value, &mut parts);
         }
