@@ -318,6 +318,15 @@ impl ActionError {
         }
     }
 
+    /// The wire status in `dialect`: as [`ActionError::status`], but a message without an
+    /// action is a 404 in rest-framework-channels' dialect (a 405 in DCRF's).
+    pub fn status_in(&self, dialect: Dialect) -> u16 {
+        match (self, dialect) {
+            (ActionError::ActionMissing, Dialect::Rfc) => 404,
+            _ => self.status(),
+        }
+    }
+
     /// The wire `errors` list in DCRF's dialect.
     pub fn errors(&self) -> Vec<Value> {
         self.errors_in(Dialect::Dcrf)
@@ -335,6 +344,33 @@ impl ActionError {
     /// );
     /// ```
     pub fn errors_in(&self, dialect: Dialect) -> Vec<Value> {
+        let errors = self.dcrf_or_rfc_errors(dialect);
+        if dialect != Dialect::Rfc || self.rfc_keeps_strings() {
+            return errors;
+        }
+        // rest-framework-channels' exception handler gives a string detail as
+        // `{"detail": "..."}`; only 403 and 405 short-circuit with plain strings.
+        errors
+            .into_iter()
+            .map(|item| match item {
+                Value::String(text) => serde_json::json!({ "detail": text }),
+                other => other,
+            })
+            .collect()
+    }
+
+    /// Errors that rest-framework-channels words as plain strings (its short-circuits), or
+    /// that the handler wrote out itself.
+    fn rfc_keeps_strings(&self) -> bool {
+        matches!(
+            self,
+            ActionError::PermissionDenied
+                | ActionError::MethodNotAllowed(_)
+                | ActionError::Status { .. }
+        )
+    }
+
+    fn dcrf_or_rfc_errors(&self, dialect: Dialect) -> Vec<Value> {
         let text = |s: &str| vec![Value::String(s.to_owned())];
         let owned = |s: String| vec![Value::String(s)];
         match self {

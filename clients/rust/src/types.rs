@@ -145,7 +145,7 @@ pub struct PageNumberArgs {
     ///Who owns it (may be empty).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<::std::string::String>,
-    ///The page, from 1.
+    ///The page, from 1, or `"last"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<u64>,
 }
@@ -182,6 +182,10 @@ fields sent).*/
 pub struct RouteUpdate {
     ///The fields to write.
     pub data: TodoWrite,
+    /**`update` only: write just the fields sent, as `partial_update` does (DRF's
+`update(partial=True)`, which rest-framework-channels reaches with `"partial": true`).*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub partial: ::std::option::Option<bool>,
     ///The row's primary key, from the route.
     pub pk: i64,
 }
@@ -191,6 +195,10 @@ fields sent).*/
 pub struct RouteUpdate2 {
     ///The fields to write.
     pub data: TodoPatch,
+    /**`update` only: write just the fields sent, as `partial_update` does (DRF's
+`update(partial=True)`, which rest-framework-channels reaches with `"partial": true`).*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub partial: ::std::option::Option<bool>,
     ///The row's primary key, from the route.
     pub pk: i64,
 }

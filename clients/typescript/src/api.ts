@@ -180,7 +180,7 @@ export interface PageNumberArgs {
    */
   owner?: string;
   /**
-   * The page, from 1.
+   * The page, from 1, or `"last"`.
    */
   page?: number | null;
 }
@@ -211,6 +211,11 @@ export interface RouteUpdate {
    */
   data: TodoWrite;
   /**
+   * `update` only: write just the fields sent, as `partial_update` does (DRF's
+   * `update(partial=True)`, which rest-framework-channels reaches with `"partial": true`).
+   */
+  partial?: boolean;
+  /**
    * The row's primary key, from the route.
    */
   pk: number;
@@ -225,6 +230,11 @@ export interface RouteUpdate2 {
    * The fields to write.
    */
   data: TodoPatch;
+  /**
+   * `update` only: write just the fields sent, as `partial_update` does (DRF's
+   * `update(partial=True)`, which rest-framework-channels reaches with `"partial": true`).
+   */
+  partial?: boolean;
   /**
    * The row's primary key, from the route.
    */

@@ -232,18 +232,50 @@ async fn handle_message(bound: &Bound, envelope: protocol::Envelope) {
     let Request {
         request_id,
         route,
+        route_as_sent: _,
         mut content,
     } = match Request::read(envelope, dialect) {
         Ok(request) => request,
         Err((request, err)) => {
-            let action = request.action_text();
-            return reply_error(action, request.request_id, request.route, &err);
+            let reply = Reply::error(dialect, None, request.request_id.clone(), &err)
+                .with_action_as_sent(request.action_as_sent().cloned())
+                .with_route_as_sent(request.route_as_sent.clone());
+            session.send_reply(&reply);
+            return;
         }
     };
     let action: Arc<str> = match bound.consumer.action_name(&mut content) {
         Some(Value::String(name)) => Arc::from(name),
-        None => return reply_error(None, request_id, route, &ActionError::ActionMissing),
-        Some(_) => return reply_error(None, request_id, route, &ActionError::ActionNotString),
+        // rest-framework-channels answers a message without an action with `route: ""`,
+        // whatever route it carried.
+        None => return reply_error(None, request_id, None, &ActionError::ActionMissing),
+        Some(sent @ (Value::Null | Value::Bool(_) | Value::Number(_))) => {
+            // DCRF and rest-framework-channels take any scalar as the action's name, as
+            // Python prints it; no action has such a name, so after the permission check
+            // (DCRF's order) it is a 405, with the action echoed as sent.
+            let name = python_text(&sent);
+            let err = if bound
+                .permissions
+                .has_permission(&session.scope, &name, &content)
+                .await
+            {
+                ActionError::MethodNotAllowed(name)
+            } else {
+                ActionError::PermissionDenied
+            };
+            let reply = Reply::error(dialect, None, request_id, &err)
+                .with_route(route)
+                .with_action_as_sent(Some(sent));
+            session.send_reply(&reply);
+            return;
+        }
+        Some(sent) => {
+            let reply = Reply::error(dialect, None, request_id, &ActionError::ActionNotString)
+                .with_route(route)
+                .with_action_as_sent(Some(sent));
+            session.send_reply(&reply);
+            return;
+        }
     };
     let span = tracing::debug_span!(
         "action",
@@ -347,4 +379,15 @@ fn panic_message(panic: &(dyn Any + Send)) -> String {
         .map(|s| (*s).to_owned())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "non-string panic".to_owned())
+}
+
+/// A JSON scalar as Python's `str()` prints it once `json.loads` read it (`None`, `True`,
+/// `5`, `1.5`): how DCRF and rest-framework-channels name an action that is not a string.
+fn python_text(value: &Value) -> String {
+    match value {
+        Value::Null => "None".to_owned(),
+        Value::Bool(true) => "True".to_owned(),
+        Value::Bool(false) => "False".to_owned(),
+        other => other.to_string(),
+    }
 }

@@ -12,7 +12,8 @@
 //!   ones sent is used (so `{"pk": 3}` gives `/api/todos/3/`, none gives `/api/todos/`). No
 //!   such template: 400. Values are strings, numbers or booleans, percent-encoded.
 //! - `query` becomes the query string (an array value repeats the name).
-//! - `data`, unless absent or `null`, is the JSON body (`content-type: application/json`).
+//! - `data` is the JSON body (`content-type: application/json`); absent, it is `{}` (as DCRF
+//!   posts `json.dumps(data or {})`).
 //! - The handshake's `authorization` and `cookie` headers are passed on.
 //!
 //! The reply: `data` is the response body (JSON when it parses as JSON, else the text; `null`
@@ -47,7 +48,7 @@ type Call = dyn Fn(Request<Full<Bytes>>) -> BoxFuture<'static, warp::reply::Resp
 ///   ones sent is used (so `{"pk": 3}` gives `/api/todos/3/`, none gives `/api/todos/`). No
 ///   such template: 400. Values are strings, numbers or booleans, percent-encoded.
 /// - `query` becomes the query string (an array value repeats the name).
-/// - `data`, unless absent or `null`, is the JSON body (`content-type: application/json`).
+/// - `data` is the JSON body (`content-type: application/json`); absent, it is `{}`.
 /// - The handshake's `authorization` and `cookie` headers are passed on.
 ///
 /// The reply: `data` is the response body (JSON when it parses as JSON, else the text; `null`
@@ -239,13 +240,12 @@ impl ViewConsumer {
                 builder = builder.header(name, value);
             }
         }
-        let body = match args.get("data") {
-            None | Some(Value::Null) => Bytes::new(),
-            Some(data) => {
-                builder = builder.header(header::CONTENT_TYPE, "application/json");
-                Bytes::from(serde_json::to_vec(data)?)
-            }
-        };
+        // DCRF posts `json.dumps(kwargs.get("data", {}))`: a message without `data` sends
+        // the view `{}`, so a DRF-style view answers its field errors, not a parse error.
+        let empty = Value::Object(Map::new());
+        let data = args.get("data").unwrap_or(&empty);
+        builder = builder.header(header::CONTENT_TYPE, "application/json");
+        let body = Bytes::from(serde_json::to_vec(data)?);
         builder = builder.header(header::CONTENT_LENGTH, body.len());
         builder
             .body(Full::new(body))

@@ -285,13 +285,26 @@ pub async fn subscribe_instance<M: Model, H: ModelHandler<M> + ?Sized>(
 
 /// `unsubscribe_instance` (204): this request id stops receiving pushes, from every
 /// subscription it made; an unknown id is not an error (and, unlike DCRF, the row need not
-/// exist any more).
+/// exist any more). Sent without a request id, as DCRF has it, every subscription of this
+/// connection to the row ends.
 pub async fn unsubscribe_instance<M: Model, H: ModelHandler<M> + ?Sized>(
-    _h: &H,
+    h: &H,
     ctx: &Ctx,
-    _args: Lookup,
+    args: Lookup,
 ) -> Result<()> {
-    ctx.unsubscribe_all().await
+    if !ctx.request_id().is_none() {
+        return ctx.unsubscribe_all().await;
+    }
+    // The group is named by the key as the row serializes it (`2.0` for a float key sent as
+    // `2`); a row that is gone leaves the key as sent.
+    let pk = match h.store().get::<M>(&Query::all(), &args.pk.0).await {
+        Ok(row) => serde_json::to_value(&row).map_err(ActionError::internal)?
+            [M::primary_key().name]
+            .clone(),
+        Err(ActionError::NotFound) => args.pk.0.clone(),
+        Err(other) => return Err(other),
+    };
+    ctx.drop_subscriptions(&instance_group::<M>(&pk)).await
 }
 
 /// `subscribe_list` (201): this request id receives `create` (201), `update` (200) and

@@ -666,6 +666,15 @@ impl<W> Data<W> {
     pub(crate) fn fields_mut(&mut self) -> Option<&mut Map<String, Value>> {
         self.value.as_object_mut()
     }
+
+    /// The same value, to be read as a `P` (an update's data read as a patch).
+    #[cfg(feature = "server")]
+    pub(crate) fn retype<P>(self) -> Data<P> {
+        Data {
+            value: self.value,
+            _type: std::marker::PhantomData,
+        }
+    }
 }
 
 impl<W> Serialize for Data<W> {

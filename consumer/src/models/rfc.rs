@@ -14,6 +14,7 @@
 use super::model::Data;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// Arguments naming one row by the route's `pk` parameter (`todos/<pk>/`), read as `K`:
 /// a `pk` that does not parse as `K` is a 400.
@@ -31,18 +32,101 @@ pub struct RouteUpdate<K, W> {
     pub pk: K,
     /// The fields to write.
     pub data: Data<W>,
+    /// `update` only: write just the fields sent, as `partial_update` does (DRF's
+    /// `update(partial=True)`, which rest-framework-channels reaches with `"partial": true`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
 
 /// Arguments of a page-number paginated `list`: `page` (from the route's query string,
 /// `todos/?page=2`; default 1) and the filters (query fields, e.g. `todos/?done=true`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct PageNumberArgs<F> {
-    /// The page, from 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<u64>,
+    /// The page, from 1, or `"last"`.
+    #[serde(default, skip_serializing_if = "PageNumber::is_first")]
+    pub page: PageNumber,
     /// The filters.
     #[serde(flatten)]
     pub filter: F,
+}
+
+/// The `page` of a page-number paginated list, read as DRF's `PageNumberPagination` reads
+/// it: a number from 1 or `"last"`; absent, `null` or empty is the first page; anything else
+/// (`abc`, `0`, `-1`) is an invalid page, answered with 404 `Invalid page.` once the list
+/// runs. In the schema it is an integer (what typed clients send).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum PageNumber {
+    /// The first page.
+    #[default]
+    First,
+    /// Page `n` as sent (0 is invalid).
+    Number(u64),
+    /// The last page.
+    Last,
+    /// A value that names no page, as sent.
+    Invalid(Value),
+}
+
+impl PageNumber {
+    /// True for the first page (absent).
+    pub fn is_first(&self) -> bool {
+        *self == PageNumber::First
+    }
+}
+
+impl From<u64> for PageNumber {
+    fn from(page: u64) -> Self {
+        PageNumber::Number(page)
+    }
+}
+
+impl Serialize for PageNumber {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            PageNumber::First => serializer.serialize_u64(1),
+            PageNumber::Number(page) => serializer.serialize_u64(*page),
+            PageNumber::Last => serializer.serialize_str("last"),
+            PageNumber::Invalid(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PageNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        let text = match &value {
+            Value::Null => return Ok(PageNumber::First),
+            Value::Number(n) => {
+                return Ok(n
+                    .as_u64()
+                    .map_or(PageNumber::Invalid(value.clone()), PageNumber::Number))
+            }
+            Value::String(text) => text.trim(),
+            _ => return Ok(PageNumber::Invalid(value)),
+        };
+        Ok(match text {
+            "" => PageNumber::First,
+            "last" => PageNumber::Last,
+            // Python's int(): an optional `+`, digits.
+            digits => match digits.strip_prefix('+').unwrap_or(digits).parse::<u64>() {
+                Ok(page) => PageNumber::Number(page),
+                Err(_) => PageNumber::Invalid(value.clone()),
+            },
+        })
+    }
+}
+
+impl JsonSchema for PageNumber {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "PageNumber".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        // What typed clients send; the server also reads "last" and text.
+        <Option<u64>>::json_schema(generator)
+    }
 }
 
 /// One page of a page-number paginated list, in DRF's shape, with `next` and `previous` as
@@ -67,7 +151,7 @@ mod server {
     use super::super::dcrf::ModelHandler;
     use super::super::model::{Model, WriteMode};
     use super::super::query::Query;
-    use super::{NumberedPage, PageNumberArgs, RouteLookup, RouteUpdate};
+    use super::{NumberedPage, PageNumber, PageNumberArgs, RouteLookup, RouteUpdate};
     use crate::error::{ActionError, Result};
     use crate::session::Ctx;
     use async_trait::async_trait;
@@ -125,6 +209,14 @@ mod server {
         K: Serialize + Sync,
         H: RoutedModelHandler<M> + ?Sized,
     {
+        if args.partial {
+            let patch = RouteUpdate {
+                pk: args.pk,
+                data: args.data.retype::<M::Patch>(),
+                partial: true,
+            };
+            return partial_update(h, ctx, patch).await;
+        }
         let (scope, pk, _) = get_object(h, ctx, &args.pk).await?;
         super::super::dcrf::prepare(h, ctx, WriteMode::Update, &mut args.data).await?;
         h.store()
@@ -161,8 +253,9 @@ mod server {
         h.store().delete::<M>(&scope, &pk).await
     }
 
-    /// The route of page `page` of the list at `route`: its other query parameters kept,
-    /// `page` set (dropped for page 1, as DRF's previous link does).
+    /// The route of page `page` of the list at `route`, as DRF's `replace_query_param` and
+    /// `remove_query_param` write it: the other query parameters kept, sorted by name, `page`
+    /// set (dropped for page 1, as DRF's previous link does).
     pub fn page_route(route: &str, page: u64) -> String {
         let (path, query) = route.split_once('?').unwrap_or((route, ""));
         let mut pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
@@ -172,6 +265,8 @@ mod server {
         if page > 1 {
             pairs.push(("page".to_owned(), page.to_string()));
         }
+        // A stable sort: a repeated name keeps its values' order.
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
         if pairs.is_empty() {
             return path.to_owned();
         }
@@ -193,31 +288,34 @@ mod server {
         H: RoutedModelHandler<M> + ?Sized,
     {
         let size = h.page_size().max(1);
-        let page = args.page.unwrap_or(1);
-        let offset = page
-            .checked_sub(1)
-            .and_then(|p| p.checked_mul(size))
-            .ok_or(ActionError::InvalidPage)?;
+        let requested = args.page;
         let scope = h.queryset(ctx).await?.matching(&args.filter);
         let (count_scope, list_scope) = (scope.clone(), scope);
-        let (count, results) = h
+        let (count, page, results) = h
             .store()
             .atomic(move |tx| {
                 Box::pin(async move {
                     let count = tx.count::<M>(&count_scope).await?;
+                    let pages = count.div_ceil(size).max(1);
+                    let page = match requested {
+                        PageNumber::First => 1,
+                        PageNumber::Last => pages,
+                        PageNumber::Number(page) if (1..=pages).contains(&page) => page,
+                        PageNumber::Number(_) | PageNumber::Invalid(_) => {
+                            return Err(ActionError::InvalidPage)
+                        }
+                    };
+                    let offset = (page - 1).saturating_mul(size);
                     let results = if offset >= count {
                         Vec::new()
                     } else {
                         tx.list::<M>(&list_scope, Some(size), offset).await?
                     };
-                    Ok((count, results))
+                    Ok((count, page, results))
                 })
             })
             .await?;
         let pages = count.div_ceil(size).max(1);
-        if page > pages {
-            return Err(ActionError::InvalidPage);
-        }
         let route = ctx.route().unwrap_or("");
         Ok(NumberedPage {
             count,
@@ -238,6 +336,33 @@ mod server {
             assert_eq!(page_route("todos/", 2), "todos/?page=2");
             assert_eq!(page_route("todos/?done=true&page=2", 1), "todos/?done=true");
             assert_eq!(page_route("?page=4", 5), "?page=5");
+            // DRF sorts the parameters by name.
+            assert_eq!(
+                page_route("todos/?page_size=10", 2),
+                "todos/?page=2&page_size=10"
+            );
+            assert_eq!(
+                page_route("todos/?z=1&a=2&page=3&a=1", 2),
+                "todos/?a=2&a=1&page=2&z=1"
+            );
+        }
+
+        #[test]
+        fn page_numbers_read_as_drf_reads_them() {
+            use super::super::PageNumber;
+            let read = |v: serde_json::Value| serde_json::from_value::<PageNumber>(v).unwrap();
+            assert_eq!(read(serde_json::json!("")), PageNumber::First);
+            assert_eq!(read(serde_json::json!(null)), PageNumber::First);
+            assert_eq!(read(serde_json::json!("last")), PageNumber::Last);
+            assert_eq!(read(serde_json::json!(" 2 ")), PageNumber::Number(2));
+            assert_eq!(read(serde_json::json!(3)), PageNumber::Number(3));
+            for invalid in ["abc", "-1", "1.5"] {
+                assert!(matches!(
+                    read(serde_json::json!(invalid)),
+                    PageNumber::Invalid(_)
+                ));
+            }
+            assert_eq!(read(serde_json::json!("0")), PageNumber::Number(0));
         }
     }
 }

@@ -28,6 +28,10 @@ pub struct Reply {
     /// The RFC dialect's `route`, echoed as the client sent it (`""` when `None`); ignored
     /// by the DCRF dialect.
     pub route: Option<Arc<str>>,
+    /// The `action` as the client sent it, when it was not a string (echoed in its place).
+    pub action_as_sent: Option<Value>,
+    /// The `route` as the client sent it, when it was not a string (echoed in its place).
+    pub route_as_sent: Option<Value>,
 }
 
 impl Reply {
@@ -45,6 +49,8 @@ impl Reply {
             data: Some(data),
             errors: Vec::new(),
             route: None,
+            action_as_sent: None,
+            route_as_sent: None,
         }
     }
 
@@ -58,16 +64,36 @@ impl Reply {
         Reply {
             action,
             request_id,
-            status: err.status(),
+            status: err.status_in(dialect),
             data: None,
             errors: err.errors_in(dialect),
             route: None,
+            action_as_sent: None,
+            route_as_sent: None,
         }
     }
 
-    /// The reply for a frame that could not be taken as a request.
+    /// The reply for a frame that could not be taken as a request. In rest-framework-channels'
+    /// dialect a frame that is JSON but not an object is answered as a message without an
+    /// action, as that library does.
     pub fn bad_frame(dialect: Dialect, bad: &BadFrame) -> Self {
-        Reply::error(dialect, None, bad.request_id.clone(), &bad.error)
+        let error = match (&bad.error, dialect) {
+            (ActionError::NotAnObject, Dialect::Rfc) => &ActionError::ActionMissing,
+            (error, _) => error,
+        };
+        Reply::error(dialect, None, bad.request_id.clone(), error)
+    }
+
+    /// Echoes `action` as the client sent it (a value that is not a string).
+    pub fn with_action_as_sent(mut self, action: Option<Value>) -> Self {
+        self.action_as_sent = action;
+        self
+    }
+
+    /// Echoes `route` as the client sent it (a value that is not a string).
+    pub fn with_route_as_sent(mut self, route: Option<Value>) -> Self {
+        self.route_as_sent = route;
+        self
     }
 
     /// Sets the echoed `route` (RFC dialect).
@@ -108,7 +134,10 @@ impl Serialize for DialectReply<'_> {
                 let mut map = serializer.serialize_map(Some(5))?;
                 map.serialize_entry("errors", &r.errors)?;
                 map.serialize_entry("data", &r.data.as_deref())?;
-                map.serialize_entry("action", &r.action.as_deref())?;
+                match &r.action_as_sent {
+                    Some(sent) => map.serialize_entry("action", sent)?,
+                    None => map.serialize_entry("action", &r.action.as_deref())?,
+                }
                 map.serialize_entry("response_status", &r.status)?;
                 map.serialize_entry("request_id", &r.request_id)?;
                 map.end()
@@ -118,8 +147,14 @@ impl Serialize for DialectReply<'_> {
                 let mut map = serializer.serialize_map(Some(5))?;
                 map.serialize_entry("errors", &r.errors)?;
                 map.serialize_entry("data", &r.data.as_deref())?;
-                map.serialize_entry("action", &r.action.as_deref())?;
-                map.serialize_entry("route", r.route.as_deref().unwrap_or(""))?;
+                match &r.action_as_sent {
+                    Some(sent) => map.serialize_entry("action", sent)?,
+                    None => map.serialize_entry("action", &r.action.as_deref())?,
+                }
+                match &r.route_as_sent {
+                    Some(sent) => map.serialize_entry("route", sent)?,
+                    None => map.serialize_entry("route", r.route.as_deref().unwrap_or(""))?,
+                }
                 map.serialize_entry("status", &r.status)?;
                 map.end()
             }

@@ -96,6 +96,8 @@ pub struct Request {
     /// The `route` to echo (rest-framework-channels' dialect, `""` when absent); `None` in
     /// DCRF's.
     pub route: Option<Arc<str>>,
+    /// The `route` as sent when it was not a string (then `route` is `None`).
+    pub route_as_sent: Option<Value>,
     /// Every other key of the message.
     pub content: Map<String, Value>,
 }
@@ -113,19 +115,23 @@ impl Request {
             return Ok(Request {
                 request_id,
                 route: None,
+                route_as_sent: None,
                 content,
             });
         }
         if let Some(value) = request_id.take_value() {
             content.insert("request_id".to_owned(), value);
         }
+        // The route is this dialect's only correlation: one that is not a string (`null`
+        // included) is refused and echoed exactly as sent.
         let route = match content.remove("route") {
-            None | Some(Value::Null) => Arc::from(""),
+            None => Arc::from(""),
             Some(Value::String(text)) => Arc::from(text),
-            Some(_) => {
+            Some(other) => {
                 let request = Request {
                     request_id,
                     route: None,
+                    route_as_sent: Some(other),
                     content,
                 };
                 return Err((request, ActionError::RouteNotString));
@@ -134,16 +140,14 @@ impl Request {
         Ok(Request {
             request_id,
             route: Some(route),
+            route_as_sent: None,
             content,
         })
     }
 
-    /// The `action` key when it is a string (for echoing in an error reply).
-    pub fn action_text(&self) -> Option<Arc<str>> {
-        match self.content.get("action") {
-            Some(Value::String(name)) => Some(Arc::from(name.as_str())),
-            _ => None,
-        }
+    /// The `action` key as sent (for echoing in an error reply).
+    pub fn action_as_sent(&self) -> Option<&Value> {
+        self.content.get("action")
     }
 }
 

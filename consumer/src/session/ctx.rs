@@ -146,6 +146,14 @@ impl Ctx {
             .await
     }
 
+    /// Removes every subscription of this session to `group`, whatever its request id
+    /// (DCRF's `unsubscribe_instance` sent without a request id); a plain membership stays.
+    pub async fn drop_subscriptions(&self, group: &str) -> crate::error::Result<()> {
+        self.session
+            .update_membership(group, |m| m.request_ids.clear())
+            .await
+    }
+
     /// Removes this message's `request_id` from every group of this session (DCRF's
     /// `unsubscribe_instance` with a request id); unknown ids are ignored.
     pub async fn unsubscribe_all(&self) -> crate::error::Result<()> {
