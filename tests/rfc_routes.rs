@@ -1,13 +1,13 @@
-//! The rest-framework-channels dialect through real sockets: the envelope, routes with
-//! parameters and query strings, nested routes, the generic actions with page-number
-//! pagination and object permissions, custom actions on child handlers, and every error.
+//! The rest-framework-channels dialect's generic model consumers through real sockets, on the
+//! demo's `/ws/rfc/`: the generic actions on routes, page-number pagination with routes as
+//! links, object permissions and custom actions on child handlers, and the manifest's routes.
+//! The dialect and `RoutedConsumer` themselves (the envelope, routing, nested routes, routing
+//! errors) are tested in process at the framework, in `consumer/tests/routing.rs`.
 mod common;
 
-use chanrest::prelude::*;
-use chanrest::testkit::{TestClient, TestServer};
-use chanrest::RoutedConsumer;
+use chanrest::testkit::TestClient;
 use common::demo;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 /// Sends one RFC message and returns its reply, checking the RFC envelope's keys.
 async fn call(client: &mut TestClient, message: Value) -> Value {
@@ -38,37 +38,6 @@ fn assert_rfc_error(reply: &Value, status: u16, errors: Value) {
     assert_eq!(reply["status"], status, "{reply}");
     assert_eq!(reply["errors"], errors, "{reply}");
     assert_eq!(reply["data"], Value::Null, "{reply}");
-}
-
-#[tokio::test]
-async fn envelope_echoes_the_route_and_treats_request_id_as_an_argument() {
-    let (_demo, server) = demo().await;
-    let mut client = server.connect("/ws/rfc/").await;
-    // The exact wire text: RFC's key order.
-    client.send_text(r#"{"action": "ping"}"#).await;
-    let text = match futures_util::StreamExt::next(client.socket()).await {
-        Some(Ok(tokio_tungstenite::tungstenite::Message::Text(text))) => text.to_string(),
-        other => panic!("expected a text frame, got {other:?}"),
-    };
-    assert_eq!(
-        text,
-        r#"{"errors":[],"data":"pong","action":"ping","route":"","status":200}"#
-    );
-    // request_id is not echoed (there is no such key in the reply).
-    let reply = call(
-        &mut client,
-        json!({"action": "ping", "route": "", "request_id": 7}),
-    )
-    .await;
-    assert_status(&reply, 200, json!("pong"));
-    // A route that matches no pattern falls back to the consumer's own actions, echoed as sent.
-    let reply = call(
-        &mut client,
-        json!({"action": "ping", "route": "users/?x=1"}),
-    )
-    .await;
-    assert_status(&reply, 200, json!("pong"));
-    assert_eq!(reply["route"], "users/?x=1");
 }
 
 #[tokio::test]
@@ -124,13 +93,19 @@ async fn generic_actions_on_routes() {
         json!({"id": 1, "title": "Buy oat milk", "done": true, "owner": "bob"}),
     );
 
-    // A `pk` in the body does not override the route's.
+    // The generic create needs `data`; the detail route's `pk` is the model's integer.
+    let reply = call(&mut client, json!({"action": "create", "route": "todos/"})).await;
+    assert_rfc_error(&reply, 400, json!([{"data": ["This field is required."]}]));
     let reply = call(
         &mut client,
-        json!({"action": "retrieve", "route": "todos/1/", "pk": 99}),
+        json!({"action": "retrieve", "route": "todos/abc/"}),
     )
     .await;
-    assert_eq!(reply["data"]["id"], 1, "{reply}");
+    assert_rfc_error(
+        &reply,
+        400,
+        json!([{"pk": ["A valid integer is required."]}]),
+    );
 
     // Validation errors in DRF's shape.
     let reply = call(
@@ -325,57 +300,6 @@ async fn object_permissions_and_custom_actions() {
     assert_eq!(reply["data"]["title"], "theirs");
 }
 
-#[tokio::test]
-async fn bad_routes_and_parameters_get_error_replies() {
-    let (_demo, server) = demo().await;
-    let mut client = server.connect("/ws/rfc/").await;
-    // A parameter that does not parse as the declared type: 400, DRF's message.
-    let reply = call(
-        &mut client,
-        json!({"action": "retrieve", "route": "todos/abc/"}),
-    )
-    .await;
-    assert_rfc_error(
-        &reply,
-        400,
-        json!([{"pk": ["A valid integer is required."]}]),
-    );
-    // No route matches and the consumer has no such action: 404.
-    let reply = call(&mut client, json!({"action": "list", "route": "users/"})).await;
-    assert_rfc_error(&reply, 404, json!(["No route matches \"users/\"."]));
-    assert_eq!(reply["action"], "list");
-    assert_eq!(reply["route"], "users/");
-    // No route at all and no such action: RFC's 405.
-    let reply = call(&mut client, json!({"action": "list"})).await;
-    assert_rfc_error(
-        &reply,
-        405,
-        json!(["Action \"list\" not allowed in message body."]),
-    );
-    // The route matched but the child has no such action.
-    let reply = call(&mut client, json!({"action": "list", "route": "todos/1/"})).await;
-    assert_rfc_error(
-        &reply,
-        405,
-        json!(["Action \"list\" not allowed in message body."]),
-    );
-    let reply = call(&mut client, json!({"action": "ping", "route": 5})).await;
-    assert_rfc_error(&reply, 400, json!(["Route must be a string."]));
-    let reply = call(&mut client, json!({"route": "todos/"})).await;
-    assert_rfc_error(
-        &reply,
-        405,
-        json!(["Unable to find action in message body."]),
-    );
-    assert_eq!(reply["action"], Value::Null);
-    assert_eq!(reply["route"], "todos/");
-    let reply = call(&mut client, json!({"action": "create", "route": "todos/"})).await;
-    assert_rfc_error(&reply, 400, json!([{"data": ["This field is required."]}]));
-    // The connection is still serving.
-    let reply = call(&mut client, json!({"action": "ping"})).await;
-    assert_status(&reply, 200, json!("pong"));
-}
-
 #[test]
 fn the_manifest_types_the_route_parameters() {
     let manifest = chanrest_demo::api::manifest();
@@ -415,141 +339,4 @@ fn the_manifest_types_the_route_parameters() {
     // Consumers without routes keep their manifest shape: no `routes` key.
     let plain = serde_json::to_value(&manifest.consumers[0]).unwrap();
     assert!(plain.get("routes").is_none());
-}
-
-// ---- Nested routes, merged parameters, permissions at every level ---------------------------
-
-chanrest::consumer! {
-    #[dialect = rfc]
-    pub consumer Root: RootHandler {
-        action hello() -> String;
-    }
-
-    #[dialect = rfc]
-    pub consumer Users: UsersHandler {
-        action whoami(WhoArgs { user: String }) -> String;
-    }
-
-    #[dialect = rfc]
-    pub consumer Items: ItemsHandler {
-        action show(ShowArgs {
-            user: String,
-            pk: i64,
-            #[serde(default)]
-            tags: Vec<String>,
-            #[serde(default)]
-            request_id: Option<i64>,
-        }) -> Map<String, Value>;
-        action secret() -> ();
-    }
-}
-
-struct Api;
-
-#[chanrest::async_trait]
-impl RootHandler for Api {
-    async fn hello(&self, _: &Ctx, _: NoArgs) -> chanrest::Result<String> {
-        Ok("root".into())
-    }
-}
-
-#[chanrest::async_trait]
-impl UsersHandler for Api {
-    async fn whoami(&self, _: &Ctx, args: WhoArgs) -> chanrest::Result<String> {
-        Ok(args.user)
-    }
-}
-
-struct NoSecrets;
-
-#[chanrest::async_trait]
-impl chanrest::Permission for NoSecrets {
-    async fn has_permission(&self, _: &Scope, action: &str, _: &Map<String, Value>) -> bool {
-        action != "secret"
-    }
-}
-
-#[chanrest::async_trait]
-impl ItemsHandler for Api {
-    async fn show(&self, ctx: &Ctx, args: ShowArgs) -> chanrest::Result<Map<String, Value>> {
-        let mut out = Map::new();
-        out.insert("user".into(), args.user.into());
-        out.insert("pk".into(), args.pk.into());
-        out.insert("tags".into(), json!(args.tags));
-        out.insert("request_id".into(), json!(args.request_id));
-        out.insert("route".into(), json!(ctx.route()));
-        Ok(out)
-    }
-    async fn secret(&self, _: &Ctx, _: NoArgs) -> chanrest::Result<()> {
-        Ok(())
-    }
-    fn permissions(&self) -> Permissions {
-        Permissions::new(NoSecrets)
-    }
-}
-
-#[tokio::test]
-async fn nested_routes_merge_parameters_of_every_level() {
-    let consumer = RoutedConsumer::new(Root(Api)).route(
-        "users/<user>/",
-        RoutedConsumer::new(Users(Api)).route("items/<int:pk>/", Items(Api)),
-    );
-    let server = TestServer::start(App::new().consumer("/ws/nested/", consumer)).await;
-    let mut client = server.connect("/ws/nested/").await;
-
-    let route = "users/ada/items/4/?tags=a&tags=b";
-    let reply = call(
-        &mut client,
-        json!({"action": "show", "route": route, "request_id": 9}),
-    )
-    .await;
-    assert_status(
-        &reply,
-        200,
-        json!({"user": "ada", "pk": 4, "tags": ["a", "b"], "request_id": 9, "route": route}),
-    );
-    assert_eq!(reply["route"], route);
-    // The middle level handles what matches none of its patterns.
-    let reply = call(
-        &mut client,
-        json!({"action": "whoami", "route": "users/bob/"}),
-    )
-    .await;
-    assert_status(&reply, 200, json!("bob"));
-    let reply = call(
-        &mut client,
-        json!({"action": "whoami", "route": "users/bob/other/"}),
-    )
-    .await;
-    assert_status(&reply, 200, json!("bob"));
-    let reply = call(
-        &mut client,
-        json!({"action": "show", "route": "users/bob/other/"}),
-    )
-    .await;
-    assert_rfc_error(
-        &reply,
-        404,
-        json!(["No route matches \"users/bob/other/\"."]),
-    );
-    // `<int:pk>` does not match text, so the route falls through to the middle level.
-    let reply = call(
-        &mut client,
-        json!({"action": "show", "route": "users/bob/items/x/"}),
-    )
-    .await;
-    assert_eq!(reply["status"], 404, "{reply}");
-    // Each level's permission applies.
-    let reply = call(
-        &mut client,
-        json!({"action": "secret", "route": "users/bob/items/1/"}),
-    )
-    .await;
-    assert_rfc_error(
-        &reply,
-        403,
-        json!(["You do not have permission to perform this action."]),
-    );
-    let reply = call(&mut client, json!({"action": "hello"})).await;
-    assert_status(&reply, 200, json!("root"));
 }

@@ -1,15 +1,13 @@
-//! An HTTP view served over the socket (DCRF's `view_as_consumer`), through real sockets: the
-//! demo's `/api/todos/` endpoint over HTTP and over `/ws/view/`, the action → method mapping
-//! and its override, `query`/`parameters`/`data`, text bodies, permissions, and pushes for
-//! writes made over HTTP.
+//! The demo's todo endpoint (DCRF's `view_as_consumer`) through real sockets: `/api/todos/`
+//! over HTTP and over `/ws/view/`, and pushes for writes made over HTTP. How a wrapped view
+//! maps messages to requests and responses to replies is tested in process at the framework,
+//! in `consumer/tests/view.rs`.
 mod common;
 
-use chanrest::testkit::TestServer;
-use chanrest::{assert_error, assert_push, assert_reply, App, Permission, Permissions, Scope};
+use chanrest::{assert_push, assert_reply};
 use common::demo;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::net::SocketAddr;
-use warp::Filter;
 
 /// One HTTP request with a JSON body; returns the status and the body as JSON.
 async fn http(addr: SocketAddr, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
@@ -95,6 +93,10 @@ async fn the_http_endpoint_in_drf_shapes() {
         (400, json!({"title": ["This field is required."]}))
     );
     assert_eq!(
+        http(addr, "PUT", "/api/todos/", Some(json!({"title": ""}))).await,
+        (400, json!({"title": ["This field may not be blank."]}))
+    );
+    assert_eq!(
         http(addr, "PUT", "/api/todos/1/", Some(json!({"title": "x"}))).await,
         (405, json!({"detail": "Method \"PUT\" not allowed."}))
     );
@@ -166,59 +168,6 @@ async fn the_endpoint_over_the_socket() {
         json!({"id": 2, "title": "Walk", "done": true, "owner": "bob"})
     );
 
-    // The view's own errors: its body as `data`, its status, `errors: []`.
-    for (message, status, data) in [
-        (
-            json!({"action": "retrieve", "request_id": 1, "parameters": {"pk": 99}}),
-            404,
-            json!({"detail": "Not found."}),
-        ),
-        (
-            json!({"action": "create", "request_id": 1, "data": {"title": ""}}),
-            400,
-            json!({"title": ["This field may not be blank."]}),
-        ),
-        (
-            json!({"action": "create", "request_id": 1, "parameters": {"pk": 1}, "data": {"title": "x"}}),
-            405,
-            json!({"detail": "Method \"PUT\" not allowed."}),
-        ),
-    ] {
-        client.send_json(&message).await;
-        let reply = client.recv_json().await;
-        assert_eq!(reply["response_status"], status, "{reply}");
-        assert_eq!(reply["errors"], json!([]), "{reply}");
-        assert_eq!(reply["data"], data, "{reply}");
-        assert_eq!(reply["request_id"], 1);
-    }
-
-    // Unmapped actions and bad message keys: errors of the consumer itself.
-    assert_error!(
-        client
-            .request("destroy", json!({"parameters": {"pk": 1}}))
-            .await,
-        405,
-        json!(["Method \"destroy\" not allowed."])
-    );
-    assert_error!(
-        client
-            .request("retrieve", json!({"parameters": {"id": 1}}))
-            .await,
-        400,
-        json!([{"parameters": ["No path of this view takes the parameters [\"id\"]."]}])
-    );
-    assert_error!(
-        client.request("list", json!({"query": [1]})).await,
-        400,
-        json!([{"query": ["Must be an object."]}])
-    );
-    assert_error!(
-        client
-            .request("retrieve", json!({"parameters": {"pk": [1]}}))
-            .await,
-        400,
-        json!([{"parameters": ["`pk` must be a string or a number."]}])
-    );
     assert_reply!(client.request("list", json!({})).await, 200);
 }
 
@@ -261,95 +210,4 @@ async fn http_writes_reach_subscribers() {
     .await;
     let push = assert_push!(subscriber, "update", "sub");
     assert_eq!(push["data"]["title"], "Renamed");
-}
-
-struct ReadOnly;
-
-#[chanrest::async_trait]
-impl Permission for ReadOnly {
-    async fn has_permission(&self, _: &Scope, action: &str, _: &Map<String, Value>) -> bool {
-        action == "list" || action == "retrieve" || action == "destroy"
-    }
-}
-
-#[tokio::test]
-async fn mapping_override_text_bodies_and_permissions() {
-    // A view that describes the request it got, as text.
-    let echo = warp::path("echo")
-        .and(warp::path::full())
-        .and(warp::method())
-        .and(warp::query::raw().or(warp::any().map(String::new)).unify())
-        .and(warp::body::bytes())
-        .map(
-            |path: warp::path::FullPath,
-             method: warp::http::Method,
-             query: String,
-             body: warp::hyper::body::Bytes| {
-                format!(
-                    "{method} {} ?{query} {}",
-                    path.as_str(),
-                    String::from_utf8_lossy(&body)
-                )
-            },
-        );
-    let consumer = chanrest::view_as_consumer(echo, &["/echo/<name>/", "/echo/"])
-        .named("Echo")
-        .action("destroy", warp::http::Method::DELETE)
-        .action("list", warp::http::Method::HEAD)
-        .without_action("update")
-        .permissions(Permissions::new(ReadOnly));
-    let server = TestServer::start(App::new().consumer("/ws/echo/", consumer)).await;
-    let mut client = server.connect("/ws/echo/").await;
-
-    let reply = client
-        .request(
-            "destroy",
-            json!({"parameters": {"name": "a b"}, "query": {"x": [1, "two"]}, "data": {"k": true}}),
-        )
-        .await;
-    assert_reply!(
-        reply,
-        200,
-        json!("DELETE /echo/a%20b/ ?x=1&x=two {\"k\":true}")
-    );
-    let reply = client.request("retrieve", json!({})).await;
-    assert_reply!(reply, 200, json!("GET /echo/ ? "));
-    // The overridden mapping: `list` is a HEAD here.
-    let reply = client.request("list", json!({})).await;
-    assert_reply!(reply, 200, json!("HEAD /echo/ ? "));
-    // The permission runs first, as for any consumer.
-    assert_error!(
-        client.request("create", json!({})).await,
-        403,
-        json!(["You do not have permission to perform this action."])
-    );
-    assert_error!(
-        client.request("update", json!({})).await,
-        403,
-        json!(["You do not have permission to perform this action."])
-    );
-    // Allowed by the permission but no longer mapped: 405.
-    let open = chanrest::view_as_consumer(warp::any().map(|| "x"), &["/"]).without_action("update");
-    let server2 = TestServer::start(App::new().consumer("/ws/open/", open)).await;
-    let mut open_client = server2.connect("/ws/open/").await;
-    assert_error!(
-        open_client.request("update", json!({})).await,
-        405,
-        json!(["Method \"update\" not allowed."])
-    );
-    assert_reply!(
-        open_client.request("list", json!({})).await,
-        200,
-        json!("x")
-    );
-    assert_eq!(
-        App::new()
-            .consumer(
-                "/x/",
-                chanrest::view_as_consumer(warp::any().map(|| "x"), &["/"])
-            )
-            .routes()[0]
-            .1,
-        chanrest::RouteInfo::Consumer("View")
-    );
 }
