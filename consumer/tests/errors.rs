@@ -212,10 +212,12 @@ async fn an_unknown_action_is_405_worded_per_dialect() {
         next_text(&mut rfc).await,
         r#"{"errors":["Action \"nope\" not allowed in message body."],"data":null,"action":"nope","route":"","status":405}"#
     );
+    // rest-framework-channels' own reply: 404, a detail object, and `route: ""` whatever
+    // route was sent.
     rfc.send(r#"{"route": "x/"}"#).await;
     assert_eq!(
         next_text(&mut rfc).await,
-        r#"{"errors":["Unable to find action in message body."],"data":null,"action":null,"route":"x/","status":405}"#
+        r#"{"errors":[{"detail":"Unable to find action in message body."}],"data":null,"action":null,"route":"","status":404}"#
     );
 }
 
@@ -361,10 +363,22 @@ async fn every_error_a_handler_returns_reaches_the_client() {
         assert_eq!(reply["status"], status, "{reply}");
         assert_eq!(reply["data"], Value::Null, "{reply}");
         assert_eq!(reply["route"], "r", "{reply}");
-        let errors = if kind == "method_not_allowed" {
-            json!(["Action \"fly\" not allowed in message body."])
-        } else {
-            errors
+        // rest-framework-channels words 403 and 405 as strings and every other text as
+        // `{"detail": ...}`; a handler's own list stays as written.
+        let errors = match kind {
+            "method_not_allowed" => json!(["Action \"fly\" not allowed in message body."]),
+            "permission_denied" | "teapot" => errors,
+            _ => Value::Array(
+                errors
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|item| match item {
+                        Value::String(text) => json!({ "detail": text }),
+                        other => other.clone(),
+                    })
+                    .collect(),
+            ),
         };
         assert_eq!(reply["errors"], errors, "{reply}");
     }

@@ -201,8 +201,9 @@ async fn the_envelope_echoes_the_route_and_treats_request_id_as_an_argument() {
     let reply = call(&mut conn, json!({"action": "ping", "route": "users/?x=1"})).await;
     assert_status(&reply, 200, json!("pong"));
     assert_eq!(reply["route"], "users/?x=1");
-    // A null route is no route.
-    let reply = call(&mut conn, json!({"action": "ping", "route": null})).await;
+    // No route key at all is the empty route.
+    let reply = call(&mut conn, json!({"action": "ping"})).await;
+    assert_status(&reply, 200, json!("pong"));
     assert_eq!(reply["route"], "");
 }
 
@@ -282,7 +283,11 @@ async fn bad_routes_and_parameters_get_error_replies() {
     );
     // No route matches and the consumer has no such action: 404.
     let reply = call(&mut conn, json!({"action": "list", "route": "users/"})).await;
-    assert_rfc_error(&reply, 404, json!(["No route matches \"users/\"."]));
+    assert_rfc_error(
+        &reply,
+        404,
+        json!([{"detail": "No route matches \"users/\"."}]),
+    );
     assert_eq!(reply["action"], "list");
     assert_eq!(reply["route"], "users/");
     // No route at all and no such action: RFC's 405.
@@ -299,28 +304,43 @@ async fn bad_routes_and_parameters_get_error_replies() {
         405,
         json!(["Action \"list\" not allowed in message body."]),
     );
-    for route in [json!(5), json!(["todos/"]), json!({"path": "todos/"})] {
+    // The route is the only correlation: one that is not a string is refused and echoed
+    // exactly as sent.
+    for route in [
+        json!(5),
+        json!(["todos/"]),
+        json!({"path": "todos/"}),
+        json!(null),
+    ] {
         let reply = call(&mut conn, json!({"action": "ping", "route": route})).await;
-        assert_rfc_error(&reply, 400, json!(["Route must be a string."]));
+        assert_rfc_error(&reply, 400, json!([{"detail": "Route must be a string."}]));
         assert_eq!(reply["action"], "ping");
-        assert_eq!(reply["route"], "");
+        assert_eq!(reply["route"], route);
     }
+    // rest-framework-channels answers a missing action with 404 and `route: ""`.
     let reply = call(&mut conn, json!({"route": "todos/"})).await;
     assert_rfc_error(
         &reply,
-        405,
-        json!(["Unable to find action in message body."]),
+        404,
+        json!([{"detail": "Unable to find action in message body."}]),
     );
     assert_eq!(reply["action"], Value::Null);
-    assert_eq!(reply["route"], "todos/");
+    assert_eq!(reply["route"], "");
     let reply = call(&mut conn, json!({"action": "create", "route": "todos/"})).await;
     assert_rfc_error(&reply, 400, json!([{"data": ["This field is required."]}]));
-    // Bad frames are answered in the RFC envelope.
+    // Bad frames are answered in the RFC envelope; JSON that is not an object as a message
+    // without an action, as rest-framework-channels answers it.
     conn.send("[]").await;
     assert_eq!(
         next_text(&mut conn).await,
-        r#"{"errors":["Message must be a JSON object."],"data":null,"action":null,"route":"","status":400}"#
+        r#"{"errors":[{"detail":"Unable to find action in message body."}],"data":null,"action":null,"route":"","status":404}"#
     );
+    conn.send("{").await;
+    let reply: Value = serde_json::from_str(&next_text(&mut conn).await).unwrap();
+    assert_eq!(reply["status"], 400, "{reply}");
+    assert!(reply["errors"][0]["detail"]
+        .as_str()
+        .is_some_and(|e| e.starts_with("Invalid JSON")));
     // The connection is still serving.
     let reply = call(&mut conn, json!({"action": "ping"})).await;
     assert_status(&reply, 200, json!("pong"));
@@ -368,7 +388,7 @@ async fn nested_routes_merge_parameters_of_every_level() {
     assert_rfc_error(
         &reply,
         404,
-        json!(["No route matches \"users/bob/other/\"."]),
+        json!([{"detail": "No route matches \"users/bob/other/\"."}]),
     );
     // `<int:pk>` does not match text, so the route falls through to the middle level.
     let reply = call(
@@ -379,7 +399,7 @@ async fn nested_routes_merge_parameters_of_every_level() {
     assert_rfc_error(
         &reply,
         404,
-        json!(["No route matches \"users/bob/items/x/\"."]),
+        json!([{"detail": "No route matches \"users/bob/items/x/\"."}]),
     );
     // Each level's permission applies.
     let reply = call(
