@@ -54,9 +54,14 @@ pub(crate) async fn fresh_postgres() -> String {
     format!("{base}{separator}options=-c%20search_path%3D{schema}")
 }
 
-/// The database URLs a store test runs against: embedded SQLite and PostgreSQL.
+/// The database URLs a store test runs against: embedded SQLite in memory and in a file (WAL,
+/// several connections: what a deployment runs), and PostgreSQL.
 pub(crate) async fn every_backend() -> Vec<String> {
-    vec!["sqlite::memory:".to_owned(), fresh_postgres().await]
+    vec![
+        "sqlite::memory:".to_owned(),
+        temp_database("backend"),
+        fresh_postgres().await,
+    ]
 }
 
 /// A group member that records what it receives.

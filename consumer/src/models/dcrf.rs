@@ -146,7 +146,7 @@ async fn page<M: Model, H: ModelHandler<M> + ?Sized>(
     let store = h.store();
     let (scope2, scope3) = (scope.clone(), scope.clone());
     let (count, results) = store
-        .atomic(move |tx| {
+        .read(move |tx| {
             Box::pin(async move {
                 let count = tx.count::<M>(&scope2).await?;
                 let results = if offset >= count {

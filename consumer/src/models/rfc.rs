@@ -293,7 +293,7 @@ mod server {
         let (count_scope, list_scope) = (scope.clone(), scope);
         let (count, page, results) = h
             .store()
-            .atomic(move |tx| {
+            .read(move |tx| {
                 Box::pin(async move {
                     let count = tx.count::<M>(&count_scope).await?;
                     let pages = count.div_ceil(size).max(1);

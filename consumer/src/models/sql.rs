@@ -22,6 +22,13 @@ use sqlx::{Any, AnyPool, Row};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Whether a transaction may write (and so takes SQLite's write lock when it begins).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    Read,
+    Write,
+}
+
 /// A failure to open or prepare the database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreError(pub String);
@@ -194,7 +201,32 @@ impl Store {
     where
         F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, ActionError>>,
     {
-        let tx = self.inner.pool.begin().await.map_err(db_error)?;
+        self.transaction(Access::Write, work).await
+    }
+
+    /// Runs `work` in one transaction that only reads: on SQLite it does not take the write
+    /// lock, so reads go on beside a writer (WAL). A write made in it still commits and
+    /// publishes, but may wait for the lock or fail where [`Store::atomic`] would wait.
+    pub async fn read<T, F>(&self, work: F) -> Result<T, ActionError>
+    where
+        F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, ActionError>>,
+    {
+        self.transaction(Access::Read, work).await
+    }
+
+    async fn transaction<T, F>(&self, access: Access, work: F) -> Result<T, ActionError>
+    where
+        F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, ActionError>>,
+    {
+        let pool = &self.inner.pool;
+        let tx = match (access, self.inner.dialect) {
+            // SQLite refuses at once (no busy wait) to upgrade a deferred transaction that has
+            // read to a writing one while another connection writes: take the write lock up
+            // front, waiting up to the busy timeout for it, instead.
+            (Access::Write, SqlDialect::Sqlite) => pool.begin_with("BEGIN IMMEDIATE").await,
+            _ => pool.begin().await,
+        }
+        .map_err(db_error)?;
         let mut tx = Tx {
             store: self.clone(),
             tx: Some(tx),
@@ -228,7 +260,7 @@ impl Store {
     /// the wrong type).
     pub async fn get<M: Model>(&self, scope: &Query, pk: &Value) -> Result<M, ActionError> {
         let (scope, pk) = (scope.clone(), pk.clone());
-        self.atomic(move |tx| Box::pin(async move { tx.get::<M>(&scope, &pk).await }))
+        self.read(move |tx| Box::pin(async move { tx.get::<M>(&scope, &pk).await }))
             .await
     }
 
@@ -240,14 +272,14 @@ impl Store {
         offset: u64,
     ) -> Result<Vec<M>, ActionError> {
         let query = query.clone();
-        self.atomic(move |tx| Box::pin(async move { tx.list::<M>(&query, limit, offset).await }))
+        self.read(move |tx| Box::pin(async move { tx.list::<M>(&query, limit, offset).await }))
             .await
     }
 
     /// How many rows match `query`.
     pub async fn count<M: Model>(&self, query: &Query) -> Result<u64, ActionError> {
         let query = query.clone();
-        self.atomic(move |tx| Box::pin(async move { tx.count::<M>(&query).await }))
+        self.read(move |tx| Box::pin(async move { tx.count::<M>(&query).await }))
             .await
     }
 
