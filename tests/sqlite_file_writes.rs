@@ -28,7 +28,7 @@ struct Done {
 
 async fn worker(mut client: TestClient, me: usize, shared: i64) -> Done {
     let mut done = Done::default();
-    let mut check = |reply: &Value, done: &mut Done| -> bool {
+    let check = |reply: &Value, done: &mut Done| -> bool {
         let status = reply["response_status"].as_u64().unwrap_or(0);
         if (200..300).contains(&status) {
             true
