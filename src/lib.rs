@@ -31,6 +31,9 @@ pub struct Config {
     pub redis: Option<String>,
     /// Prefix of the Redis channels (processes of one deployment share it).
     pub redis_prefix: String,
+    /// Browser origins served besides pages of the server's own host
+    /// (`App::allowed_origins`).
+    pub allowed_origins: Vec<String>,
 }
 
 impl Default for Config {
@@ -40,6 +43,7 @@ impl Default for Config {
             database: DEFAULT_DATABASE.to_owned(),
             redis: None,
             redis_prefix: "chanrest:".to_owned(),
+            allowed_origins: Vec::new(),
         }
     }
 }
@@ -102,9 +106,13 @@ impl Demo {
             )
             .consumer(api::routes::PATH, rfc::consumer(&self.store))
             .consumer(api::routes::VIEW, view::consumer(&self.store));
-        match &self.config.limits {
+        let app = match &self.config.limits {
             Some(limits) => app.limits(limits.clone()),
             None => app,
+        };
+        match self.config.allowed_origins.as_slice() {
+            [] => app,
+            origins => app.allowed_origins(origins.iter().cloned()),
         }
     }
 

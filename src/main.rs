@@ -9,13 +9,17 @@ const USAGE: &str = "usage: chanrest-demo [--addr HOST:PORT] [--database URL]
   --database URL     sqlite::memory: (default, a fresh database), sqlite:FILE, or postgres://...
   --redis URL        share groups and subscriptions with other processes through Redis
                      (e.g. redis://127.0.0.1:6379); default: this process only
-  --redis-prefix P   prefix of the Redis channels (default chanrest:)";
+  --redis-prefix P   prefix of the Redis channels (default chanrest:)
+  --allowed-origin O a browser origin served besides pages of this server's own host
+                     (https://app.example.com, or https://*.example.com); repeatable.
+                     Any other Origin is refused with HTTP 403";
 
 struct Args {
     addr: SocketAddr,
     database: String,
     redis: Option<String>,
     redis_prefix: Option<String>,
+    allowed_origins: Vec<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -24,6 +28,7 @@ fn parse_args() -> Result<Args, String> {
         database: chanrest_demo::DEFAULT_DATABASE.to_owned(),
         redis: None,
         redis_prefix: None,
+        allowed_origins: Vec::new(),
     };
     let mut argv = std::env::args().skip(1);
     while let Some(arg) = argv.next() {
@@ -45,6 +50,7 @@ fn parse_args() -> Result<Args, String> {
             "--database" => args.database = value("--database")?,
             "--redis" => args.redis = Some(value("--redis")?),
             "--redis-prefix" => args.redis_prefix = Some(value("--redis-prefix")?),
+            "--allowed-origin" => args.allowed_origins.push(value("--allowed-origin")?),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),
         }
@@ -78,6 +84,7 @@ async fn main() -> ExitCode {
     let mut config = chanrest_demo::Config {
         database: args.database,
         redis: args.redis,
+        allowed_origins: args.allowed_origins,
         ..Default::default()
     };
     if let Some(prefix) = args.redis_prefix {

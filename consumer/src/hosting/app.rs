@@ -2,6 +2,7 @@
 //! served on warp as a filter, or entered in process with [`App::connect_local`].
 
 use super::handshake::{Handshake, Shared};
+use super::origin::OriginPolicy;
 use super::serve::{serve, PeerAddr, DEFAULT_HANDSHAKE_TIMEOUT};
 use crate::auth::{Authenticator, Scope};
 use crate::dispatch::{
@@ -47,7 +48,7 @@ pub struct App {
     layer: Arc<dyn ChannelLayer>,
     authenticator: Option<Arc<dyn Authenticator>>,
     limits: Limits,
-    allowed_origins: Option<Vec<String>>,
+    origins: OriginPolicy,
     metrics: Arc<Metrics>,
 }
 
@@ -59,7 +60,7 @@ impl Default for App {
             layer: Arc::new(InMemoryChannelLayer::new()),
             authenticator: None,
             limits: Limits::default(),
-            allowed_origins: None,
+            origins: OriginPolicy::SameHost,
             metrics: Arc::new(Metrics::default()),
         }
     }
@@ -113,15 +114,23 @@ impl App {
         self
     }
 
-    /// Accepts browser handshakes only from these origins (exact `Origin` header values, e.g.
-    /// `https://app.example.com`); others are refused with HTTP 403 before any consumer code
-    /// runs. Handshakes without an `Origin` header (non-browser clients) are accepted. Default:
-    /// any origin.
+    /// Accepts browser handshakes from these origins too, besides pages of the host the
+    /// request was sent to (the default, which refuses every other `Origin` with HTTP 403
+    /// before any consumer code runs): exact origins (`https://app.example.com`) or subdomain
+    /// patterns (`https://*.example.com`). Handshakes without an `Origin` header (clients
+    /// that are not browsers) are accepted either way.
     pub fn allowed_origins<S: Into<String>>(
         mut self,
         origins: impl IntoIterator<Item = S>,
     ) -> Self {
-        self.allowed_origins = Some(origins.into_iter().map(Into::into).collect());
+        self.origins = OriginPolicy::List(origins.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets the origin policy ([`OriginPolicy::Any`] accepts every origin: only for apps that
+    /// authenticate no browser with cookies).
+    pub fn origin_policy(mut self, policy: OriginPolicy) -> Self {
+        self.origins = policy;
         self
     }
 
@@ -219,7 +228,7 @@ impl App {
     /// What the handshakes of this app share.
     fn shared(&self) -> Shared {
         Shared {
-            allowed_origins: self.allowed_origins.clone(),
+            origins: self.origins.clone(),
             metrics: self.metrics.clone(),
             connections: Arc::new(Semaphore::new(self.limits.max_connections)),
             routes: self.routes.clone(),
@@ -315,7 +324,7 @@ impl std::fmt::Debug for App {
         f.debug_struct("App")
             .field("paths", &self.order)
             .field("limits", &self.limits)
-            .field("allowed_origins", &self.allowed_origins)
+            .field("origins", &self.origins)
             .field("authenticator", &self.authenticator.is_some())
             .finish_non_exhaustive()
     }

@@ -3,6 +3,7 @@
 //! Origin, connection limit, authentication and `can_connect` are checked here, before any
 //! consumer code runs.
 
+use super::origin::OriginPolicy;
 use crate::auth::{Authenticator, Scope};
 use crate::dispatch::{ConnectionSetup, Endpoint};
 use crate::error::HandshakeError;
@@ -21,7 +22,7 @@ use warp::hyper::body::Bytes;
 
 /// What every handshake of an app needs, shared by its routes.
 pub(crate) struct Shared {
-    pub(crate) allowed_origins: Option<Vec<String>>,
+    pub(crate) origins: OriginPolicy,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) routes: HashMap<String, Arc<Endpoint>>,
     pub(crate) layer: Arc<dyn ChannelLayer>,
@@ -155,12 +156,11 @@ impl Shared {
         let Some(upgrade) = upgrade else {
             return refusal(HandshakeError::CannotUpgrade);
         };
-        if let (Some(allowed), Some(origin)) = (&self.allowed_origins, headers.get(header::ORIGIN))
-        {
-            if !allowed.iter().any(|a| a.as_bytes() == origin.as_bytes()) {
-                tracing::info!(origin = ?origin, "handshake from a disallowed origin");
-                return refusal(HandshakeError::OriginNotAllowed);
-            }
+        let origin = headers.get(header::ORIGIN).map(|o| o.as_bytes());
+        let host = headers.get(header::HOST).map(|h| h.as_bytes());
+        if !self.origins.allows(origin, host) {
+            tracing::info!(origin = ?headers.get(header::ORIGIN), "handshake from a disallowed origin");
+            return refusal(HandshakeError::OriginNotAllowed);
         }
         let Ok(permit) = self.connections.clone().try_acquire_owned() else {
             tracing::warn!("connection limit reached, refusing a handshake");

@@ -3,8 +3,10 @@
 
 mod app;
 mod handshake;
+mod origin;
 mod serve;
 mod socket;
 
 pub use app::App;
+pub use origin::OriginPolicy;
 pub use serve::{serve, PeerAddr, ServerHandle, DEFAULT_HANDSHAKE_TIMEOUT};
