@@ -372,3 +372,48 @@ async fn closing_a_connection_leaves_its_groups() {
     assert_eq!(layer.local().group_count(), 0);
     assert_eq!(metrics.memberships(), 0);
 }
+
+#[tokio::test]
+async fn subscriptions_to_one_group_count_against_the_cap_and_leaving_frees_room() {
+    let mut limits = chanrest::Limits::default();
+    limits.max_groups_per_consumer = 5;
+    let (app, layer) = app();
+    let app = app.limits(limits);
+    let mut conn = connect(&app, "/room/").await;
+    // One plain membership and four request ids on one group: five, the cap.
+    assert_ok(
+        &request(&mut conn, "join", json!({"group": "g"})).await,
+        200,
+        json!(["g"]),
+    );
+    for id in 1..=4 {
+        let reply = request_with_id(&mut conn, "subscribe", json!(id), json!({"group": "g"})).await;
+        assert_ok(&reply, 201, Value::Null);
+    }
+    // A fifth request id on the same group is one too many, as another group would be.
+    for (id, group) in [(5, "g"), (6, "h")] {
+        let reply =
+            request_with_id(&mut conn, "subscribe", json!(id), json!({"group": group})).await;
+        assert_error(
+            &reply,
+            429,
+            json!(["Too many groups and subscriptions on this connection (at most 5)."]),
+        );
+    }
+    // Subscribing an id again costs nothing; it is already counted.
+    let reply = request_with_id(&mut conn, "subscribe", json!(4), json!({"group": "g"})).await;
+    assert_ok(&reply, 201, Value::Null);
+    // The refused ids receive nothing.
+    publish(&layer, "g", json!("one")).await;
+    let mut ids: Vec<Value> = drain_json(&mut conn)
+        .iter()
+        .map(|p| p["request_id"].clone())
+        .collect();
+    ids.sort_by_key(|id| id.as_i64().unwrap_or(0));
+    assert_eq!(ids, [Value::Null, json!(1), json!(2), json!(3), json!(4)]);
+    // Unsubscribing one id frees room for another.
+    let reply = request_with_id(&mut conn, "unsubscribe", json!(2), json!({"group": "g"})).await;
+    assert_ok(&reply, 204, Value::Null);
+    let reply = request_with_id(&mut conn, "subscribe", json!(6), json!({"group": "h"})).await;
+    assert_ok(&reply, 201, Value::Null);
+}

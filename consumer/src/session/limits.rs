@@ -26,8 +26,9 @@ pub struct Limits {
     /// Detached actions in flight per consumer on a connection; one more gets a 429 reply.
     /// Default 64.
     pub max_detached_per_consumer: usize,
-    /// Groups (plain or subscribed) per consumer on a connection; joining one more gets a 429
-    /// reply. Default 1,000.
+    /// Groups and subscriptions per consumer on a connection: each plain group membership
+    /// and each subscribing request id counts one (a thousand request ids subscribed to one
+    /// group count a thousand). One more gets a 429 reply. Default 1,000.
     pub max_groups_per_consumer: usize,
     /// How often the server pings. Default 20 s.
     pub ping_interval: Duration,

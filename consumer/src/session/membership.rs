@@ -19,6 +19,12 @@ pub(crate) struct Targets {
 }
 
 impl Targets {
+    /// What the targets count against `Limits::max_groups_per_consumer`: the plain
+    /// membership and each subscribing request id.
+    pub(crate) fn count(&self) -> usize {
+        usize::from(self.plain) + self.request_ids.len()
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         !self.plain && self.request_ids.is_empty()
     }

@@ -13,7 +13,7 @@ use crate::protocol::{self, Reply};
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::task::JoinSet;
 
@@ -36,6 +36,9 @@ pub(crate) struct Session {
     pub(crate) out: Arc<Outbound>,
     pub(crate) layer: Arc<dyn ChannelLayer>,
     groups: Mutex<HashMap<String, Arc<Membership>>>,
+    /// Plain memberships and subscribing request ids held in `groups`, all groups together
+    /// (what `max_groups` bounds); changed only while `groups` is locked.
+    held: AtomicUsize,
     /// Held across a membership change, layer call included, so the layer gets a session's
     /// changes in the order they were made.
     membership_changes: tokio::sync::Mutex<()>,
@@ -96,6 +99,7 @@ impl Session {
             out: connection.out.clone(),
             layer: connection.layer.clone(),
             groups: Mutex::new(HashMap::new()),
+            held: AtomicUsize::new(0),
             membership_changes: tokio::sync::Mutex::new(()),
             detached: Mutex::new(JoinSet::new()),
             max_detached: limits.max_detached_per_consumer,
@@ -135,12 +139,18 @@ impl Session {
                 .get(group)
                 .map(|m| m.targets.clone())
                 .unwrap_or_default();
+            let before = targets.count();
             change(&mut targets);
-            targets.refresh();
-            // Only joining counts against the bound: leaving is always allowed.
-            if !was_member && !targets.is_empty() && groups.len() >= self.max_groups {
+            let after = targets.count();
+            // Each plain membership and each subscribing request id counts; only growing is
+            // bounded (leaving is always allowed), so a flood of subscriptions to one group
+            // is refused like a flood of groups.
+            let held = self.held.load(Ordering::Relaxed);
+            if after > before && held - before + after > self.max_groups {
                 return Err(ActionError::TooManyGroups(self.max_groups));
             }
+            self.held.store(held - before + after, Ordering::Relaxed);
+            targets.refresh();
             if targets.is_empty() {
                 // Left in the map until the layer has let go (below): if this future is
                 // cancelled in between, shut_down still finds the group and leaves it.
@@ -266,7 +276,11 @@ impl Session {
 
     /// Leaves every group (on the way out).
     pub(crate) async fn leave_all_groups(&self) {
-        let groups: Vec<String> = self.lock_groups().drain().map(|(g, _)| g).collect();
+        let groups: Vec<String> = {
+            let mut locked = self.lock_groups();
+            self.held.store(0, Ordering::Relaxed);
+            locked.drain().map(|(g, _)| g).collect()
+        };
         for group in groups {
             self.metrics.memberships.fetch_sub(1, Ordering::Relaxed);
             if let Err(err) = self.layer.group_discard(&group, self.id).await {
