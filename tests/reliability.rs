@@ -104,7 +104,18 @@ async fn a_flood_of_subscriptions_is_capped() {
         429,
         json!(["Too many groups and subscriptions on this connection (at most 50)."])
     );
-    // Subscribing another request id to a group already joined costs nothing.
+    // Another request id on a group already joined counts too: ids cannot pile up unbounded.
+    let reply = client
+        .request("subscribe_list", json!({"owner": "user 0"}))
+        .await;
+    assert_eq!(reply["response_status"], 429, "{reply}");
+    // Ending a subscription frees room for one more.
+    assert_reply!(
+        client
+            .request_with_id("unsubscribe_list", json!(1), json!({}))
+            .await,
+        204
+    );
     assert_reply!(
         client
             .request("subscribe_list", json!({"owner": "user 0"}))
