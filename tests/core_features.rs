@@ -453,3 +453,30 @@ async fn a_vanished_client_is_released_after_the_ping_timeout() {
     assert_eq!(layer.local().group_count(), 0);
     drop(client);
 }
+
+#[tokio::test]
+async fn a_silent_client_is_released_when_its_silence_passes_the_bound_not_at_the_next_ping() {
+    let state = Arc::new(KitState::default());
+    let mut limits = Limits::default();
+    limits.ping_interval = Duration::from_secs(2);
+    limits.ping_timeout = Duration::from_millis(300);
+    let app = App::new()
+        .consumer("/k/", kit(&state, Permissions::allow_any()))
+        .limits(limits);
+    let server = TestServer::start(app).await;
+    let started = std::time::Instant::now();
+    // Connects and never reads nor writes again: it answers no ping.
+    let client = server.connect("/k/").await;
+    eventually("the silent client is released", || {
+        state.disconnects.load(Ordering::SeqCst) == 1
+    })
+    .await;
+    // The bound is 2.3 s of silence; the next ping after it would come at 4 s. (A correctness
+    // bound, with a second of slack for a loaded machine, not a speed measurement.)
+    let released = started.elapsed();
+    assert!(
+        released >= Duration::from_millis(2_300) && released < Duration::from_millis(3_400),
+        "released after {released:?}"
+    );
+    drop(client);
+}

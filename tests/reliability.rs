@@ -233,3 +233,93 @@ async fn concurrent_writes_to_one_row_push_once_per_commit() {
         "the row holds the last committed write"
     );
 }
+
+/// Opens a WebSocket by hand (so the test can break the protocol) and returns the socket
+/// after the 101.
+fn raw_websocket(addr: std::net::SocketAddr, key: &str) -> Result<std::net::TcpStream, String> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let request = format!(
+        "GET /ws/plain/ HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: {key}\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte).unwrap() == 0 {
+            break;
+        }
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head).into_owned();
+    if head.starts_with("HTTP/1.1 101") {
+        Ok(stream)
+    } else {
+        Err(head)
+    }
+}
+
+/// Reads frames until a close frame; returns its status code (`None`: no code in it).
+fn read_close_code(stream: &mut std::net::TcpStream) -> Option<u16> {
+    use std::io::Read;
+    loop {
+        let mut header = [0u8; 2];
+        stream
+            .read_exact(&mut header)
+            .expect("a frame, then a close frame");
+        let opcode = header[0] & 0x0f;
+        let mut len = u64::from(header[1] & 0x7f);
+        if len == 126 {
+            let mut ext = [0u8; 2];
+            stream.read_exact(&mut ext).unwrap();
+            len = u64::from(u16::from_be_bytes(ext));
+        } else if len == 127 {
+            let mut ext = [0u8; 8];
+            stream.read_exact(&mut ext).unwrap();
+            len = u64::from_be_bytes(ext);
+        }
+        let mut payload = vec![0u8; len as usize];
+        stream.read_exact(&mut payload).unwrap();
+        if opcode == 0x8 {
+            return (payload.len() >= 2).then(|| u16::from_be_bytes([payload[0], payload[1]]));
+        }
+    }
+}
+
+#[tokio::test]
+async fn protocol_violations_are_closed_with_1002_and_bad_keys_refused() {
+    use std::io::Write;
+    let (_demo, server) = common::demo().await;
+    let addr = server.addr();
+    let key = "dGhlIHNhbXBsZSBub25jZQ==";
+    tokio::task::spawn_blocking(move || {
+        // A client frame must be masked; this one is not.
+        let unmasked: &[u8] = &[0x81, 0x02, b'{', b'}'];
+        // Reserved bits set (no extension negotiated), masked.
+        let reserved: &[u8] = &[0xC1, 0x82, 0, 0, 0, 0, b'{', b'}'];
+        // Opcode 0x3 is reserved, masked.
+        let opcode: &[u8] = &[0x83, 0x82, 0, 0, 0, 0, b'{', b'}'];
+        for (name, frame) in [
+            ("unmasked", unmasked),
+            ("reserved bits", reserved),
+            ("bad opcode", opcode),
+        ] {
+            let mut stream = raw_websocket(addr, key).unwrap();
+            stream.write_all(frame).unwrap();
+            assert_eq!(read_close_code(&mut stream), Some(1002), "{name}");
+        }
+        for bad in ["", "not base64!", "dGhlIHNhbXBsZQ=="] {
+            let refused = raw_websocket(addr, bad).unwrap_err();
+            assert!(
+                refused.starts_with("HTTP/1.1 400"),
+                "key {bad:?}: {refused}"
+            );
+        }
+    })
+    .await
+    .unwrap();
+}

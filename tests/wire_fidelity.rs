@@ -315,3 +315,47 @@ async fn rfc_extra_keys_reach_the_action_partial_update() {
     .await;
     assert_eq!(reply["status"], 400, "{reply}");
 }
+
+#[tokio::test]
+async fn rfc_text_after_a_full_match_is_no_route() {
+    let (_demo, server) = demo().await;
+    let mut client = server.connect("/ws/rfc/").await;
+    for n in 1..=2 {
+        rfc(
+            &mut client,
+            json!({"action": "create", "route": "todos/", "data": {"title": format!("t{n}")}}),
+        )
+        .await;
+    }
+    let reply = rfc(
+        &mut client,
+        json!({"action": "retrieve", "route": "todos/1/../2/"}),
+    )
+    .await;
+    assert_eq!(reply["status"], 404, "{reply}");
+    assert_eq!(
+        reply["errors"],
+        json!([{"detail": "No route matches \"todos/1/../2/\"."}])
+    );
+    let reply = rfc(
+        &mut client,
+        json!({"action": "retrieve", "route": "todos/1/"}),
+    )
+    .await;
+    assert_eq!(reply["data"]["title"], "t1", "{reply}");
+}
+
+#[tokio::test]
+async fn a_number_out_of_range_is_answered_with_the_request_id_already_read() {
+    let (_demo, server) = demo().await;
+    let mut client = server.connect("/ws/plain/").await;
+    client
+        .send_text(r#"{"action": "add", "request_id": 7, "a": 1e400, "b": 1}"#)
+        .await;
+    let reply = client.recv_json().await;
+    assert_eq!(reply["response_status"], 400, "{reply}");
+    assert_eq!(reply["request_id"], 7, "{reply}");
+    assert!(reply["errors"][0]
+        .as_str()
+        .is_some_and(|e| e.starts_with("Invalid JSON")));
+}

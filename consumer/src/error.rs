@@ -450,6 +450,8 @@ pub enum HandshakeError {
     UnsupportedVersion,
     /// 400: the HTTP connection cannot be upgraded.
     CannotUpgrade,
+    /// 400: a `Sec-WebSocket-Key` that is not 16 bytes of base64.
+    BadKey,
     /// 403: a browser `Origin` the app does not allow.
     OriginNotAllowed,
     /// 503: `Limits::max_connections` are open.
@@ -467,7 +469,9 @@ impl HandshakeError {
     pub fn status(self) -> u16 {
         match self {
             HandshakeError::NotWebSocket => 426,
-            HandshakeError::UnsupportedVersion | HandshakeError::CannotUpgrade => 400,
+            HandshakeError::UnsupportedVersion
+            | HandshakeError::CannotUpgrade
+            | HandshakeError::BadKey => 400,
             HandshakeError::OriginNotAllowed | HandshakeError::AccessDenied => 403,
             HandshakeError::TooManyConnections | HandshakeError::ChecksTimedOut => 503,
             HandshakeError::AuthenticationFailed => 401,
@@ -480,6 +484,7 @@ impl HandshakeError {
             HandshakeError::NotWebSocket => "This endpoint speaks WebSocket only.",
             HandshakeError::UnsupportedVersion => "Unsupported WebSocket version.",
             HandshakeError::CannotUpgrade => "This connection cannot be upgraded.",
+            HandshakeError::BadKey => "Invalid Sec-WebSocket-Key.",
             HandshakeError::OriginNotAllowed => "Origin not allowed.",
             HandshakeError::TooManyConnections => "Too many connections.",
             HandshakeError::AuthenticationFailed => "Authentication failed.",

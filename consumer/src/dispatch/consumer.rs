@@ -79,6 +79,12 @@ pub trait Consumer: Send + Sync + 'static {
         let result = started.ok_or_else(|| ActionError::MethodNotAllowed(action.to_owned()));
         Box::pin(std::future::ready(result))
     }
+    /// True for a consumer that routes the rest of a route further (a
+    /// [`crate::RoutedConsumer`]): a pattern leading to it matches a route's start; a pattern
+    /// leading to any other consumer must match the whole path, as Django's `path()` does.
+    fn routes_further(&self) -> bool {
+        false
+    }
     /// Runs after the socket is accepted; an error closes it.
     fn on_connect(self: Arc<Self>, ctx: Ctx) -> BoxFuture<'static, Result<(), ActionError>>;
     /// Runs after the socket is gone, once detached tasks are cancelled and groups left.

@@ -6,10 +6,11 @@
 //!   parameters, with the converters `str` (default: no `/`), `int` (digits, passed on as a
 //!   JSON number), `slug` (`[-a-zA-Z0-9_]+`) and `path` (anything). Regular expressions
 //!   (`re_path`) are not supported.
-//! - Matching is by prefix, first match wins, in declaration order (so `todos/<pk>/` must
-//!   come before `todos/`, which would also match `todos/7/`). The unmatched remainder goes
-//!   to the child, which may itself be a [`RoutedConsumer`] with its own patterns; the
-//!   parameters of every level merge.
+//! - First match wins, in declaration order. A pattern leading to another
+//!   [`RoutedConsumer`] matches the start of the route and hands it the remainder (nesting,
+//!   as Django's `include()`); the parameters of every level merge. A pattern leading to any
+//!   other consumer must match the whole path, as Django's `path()` does: `todos/<pk>/`
+//!   does not take `todos/1/../2/`.
 //! - The route's query string (`todos/?page=2`) and the parameters become arguments of the
 //!   action, under their own names: the message's keys first, then the query parameters
 //!   (a repeated name becomes an array), then the route parameters, each overriding the
@@ -190,6 +191,11 @@ impl Consumer for RoutedConsumer {
                 let Some((params, rest)) = node.pattern.match_prefix(&routing.rest) else {
                     continue;
                 };
+                // Text after a full match only goes on to a router (`todos/1/../2/` is not
+                // todo 1).
+                if !rest.is_empty() && !node.consumer.routes_further() {
+                    continue;
+                }
                 let mut text_args = routing.text_args.to_vec();
                 for (name, value) in params {
                     args.insert(name.clone(), value);
@@ -217,6 +223,10 @@ impl Consumer for RoutedConsumer {
             ctx.set_routing(routing);
             self.root.clone().resolve(ctx, &action, args).await
         })
+    }
+
+    fn routes_further(&self) -> bool {
+        true
     }
 
     fn on_connect(self: Arc<Self>, ctx: Ctx) -> BoxFuture<'static, Result<(), ActionError>> {

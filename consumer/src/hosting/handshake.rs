@@ -70,6 +70,13 @@ fn owned_headers(headers: &HeaderMap) -> HeaderMap {
     owned
 }
 
+/// A `Sec-WebSocket-Key` as RFC 6455 has it: 16 bytes in base64 (24 characters, the last
+/// two `=`).
+fn is_websocket_key(key: &[u8]) -> bool {
+    let base64 = |c: &u8| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/';
+    key.len() == 24 && key[..22].iter().all(base64) && &key[22..] == b"=="
+}
+
 fn header_has_token(headers: &HeaderMap, name: header::HeaderName, token: &str) -> bool {
     headers
         .get_all(name)
@@ -152,6 +159,9 @@ impl Shared {
                 header::HeaderValue::from_static("13"),
             );
             return response;
+        }
+        if !is_websocket_key(&key) {
+            return refusal(HandshakeError::BadKey);
         }
         let Some(upgrade) = upgrade else {
             return refusal(HandshakeError::CannotUpgrade);
@@ -236,6 +246,21 @@ fn websocket_config(limits: &Limits) -> WebSocketConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn websocket_keys_are_sixteen_bytes_of_base64() {
+        assert!(is_websocket_key(b"dGhlIHNhbXBsZSBub25jZQ=="));
+        for bad in [
+            &b""[..],
+            b"x",
+            b"dGhlIHNhbXBsZSBub25jZQ",
+            b"dGhlIHNhbXBsZSBub25jZQ=x",
+            b"dGhlIHNhbXBsZSBub25j*Q==",
+            b"dGhlIHNhbXBsZSBub25jZQ===",
+        ] {
+            assert!(!is_websocket_key(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn owned_headers_copy_every_value_and_keep_sensitivity() {

@@ -66,17 +66,35 @@ async fn read_loop<S>(
         let mut ping = tokio::time::interval(limits.ping_interval);
         ping.tick().await;
         let mut last_seen = Instant::now();
+        let silence = limits.ping_interval + limits.ping_timeout;
+        // Armed at each ping for the moment the client's silence would pass `silence`, so a
+        // vanished client is released on time, not at the next ping; a frame is only a
+        // timestamp (no timer work per frame).
+        let mut deadline: Option<std::pin::Pin<Box<tokio::time::Sleep>>> = None;
         loop {
             tokio::select! {
                 biased;
                 _ = close_rx.changed() => break,
+                _ = async { deadline.as_mut().expect("armed").await }, if deadline.is_some() => {
+                    if last_seen.elapsed() >= silence {
+                        tracing::info!("no pong in time, closing");
+                        out.close(close_code::PING_TIMEOUT, "ping timeout");
+                        break;
+                    }
+                    deadline = None;
+                }
                 _ = ping.tick() => {
-                    if last_seen.elapsed() > limits.ping_interval + limits.ping_timeout {
+                    if last_seen.elapsed() >= silence {
                         tracing::info!("no pong in time, closing");
                         out.close(close_code::PING_TIMEOUT, "ping timeout");
                         break;
                     }
                     out.send_ping();
+                    let due = tokio::time::Instant::from_std(last_seen + silence);
+                    match &mut deadline {
+                        Some(sleep) => sleep.as_mut().reset(due),
+                        None => deadline = Some(Box::pin(tokio::time::sleep_until(due))),
+                    }
                 }
                 frame = stream.next() => {
                     match frame {
@@ -93,6 +111,10 @@ async fn read_loop<S>(
                             match err {
                                 WsError::Capacity(_) => out.close(close_code::MESSAGE_TOO_BIG, "message too big"),
                                 WsError::Utf8(_) => out.close(close_code::INVALID_UTF8, "invalid UTF-8"),
+                                WsError::Protocol(violation) => {
+                                    tracing::debug!(%violation, "protocol violation");
+                                    out.close(close_code::PROTOCOL_ERROR, "protocol error");
+                                }
                                 other => tracing::debug!(error = %other, "read failed"),
                             }
                             break;

@@ -5,6 +5,9 @@
 pub const NORMAL: u16 = 1000;
 /// The server is shutting down (standard "going away").
 pub const GOING_AWAY: u16 = 1001;
+/// A frame that breaks the WebSocket protocol: unmasked, reserved bits set, an unknown
+/// opcode (standard "protocol error").
+pub const PROTOCOL_ERROR: u16 = 1002;
 /// A text frame that is not UTF-8 (standard).
 pub const INVALID_UTF8: u16 = 1007;
 /// `on_connect` refused the connection (standard "policy violation").

@@ -385,4 +385,16 @@ mod tests {
             assert_eq!(push_len(Some(&stream), &prefix, id), wrapped.len());
         }
     }
+
+    #[test]
+    fn a_frame_failing_after_its_request_id_keeps_it() {
+        let bad = decode(r#"{"action": "a", "request_id": 7, "x": 1e400}"#).unwrap_err();
+        assert_eq!(bad.request_id.as_json(), "7");
+        let bad = decode_mux(r#"{"stream": "s", "payload": {"request_id": "r", "x": 1e400}}"#)
+            .unwrap_err();
+        assert_eq!(bad.request_id.as_json(), "\"r\"");
+        // Before the id is read, there is none.
+        let bad = decode(r#"{"x": 1e400, "request_id": 7}"#).unwrap_err();
+        assert!(bad.request_id.is_none());
+    }
 }

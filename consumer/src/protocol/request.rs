@@ -180,13 +180,22 @@ enum Decoded {
 /// Decodes one DCRF message from frame text.
 pub fn decode(text: &str) -> Result<Envelope, BadFrame> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let decoded = EnvelopeSeed
+    // Kept apart from the envelope so that a frame failing after its `request_id` (a number
+    // out of range further on, say) is still answered with that id.
+    let mut request_id = RequestId::none();
+    let decoded = EnvelopeSeed(&mut request_id)
         .deserialize(&mut de)
         .and_then(|d| de.end().map(|()| d));
     match decoded {
-        Ok(Decoded::Object(envelope)) => Ok(envelope),
+        Ok(Decoded::Object(mut envelope)) => {
+            envelope.request_id = request_id;
+            Ok(envelope)
+        }
         Ok(Decoded::NotObject) => Err(BadFrame::new(ActionError::NotAnObject)),
-        Err(err) => Err(BadFrame::new(ActionError::InvalidJson(err.to_string()))),
+        Err(err) => Err(BadFrame {
+            error: ActionError::InvalidJson(err.to_string()),
+            request_id,
+        }),
     }
 }
 
@@ -202,26 +211,36 @@ pub struct MuxFrame {
 /// Decodes one multiplexer frame, `{"stream": name, "payload": message}`.
 pub fn decode_mux(text: &str) -> Result<MuxFrame, BadFrame> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let decoded = MuxSeed
+    let mut request_id = RequestId::none();
+    let decoded = MuxSeed(&mut request_id)
         .deserialize(&mut de)
         .and_then(|d| de.end().map(|()| d));
     match decoded {
-        Ok(Some(frame)) => Ok(frame),
+        Ok(Some(mut frame)) => {
+            if let Ok(envelope) = &mut frame.payload {
+                envelope.request_id = request_id;
+            }
+            Ok(frame)
+        }
         Ok(None) => Err(BadFrame::new(ActionError::NotAnObject)),
-        Err(err) => Err(BadFrame::new(ActionError::InvalidJson(err.to_string()))),
+        Err(err) => Err(BadFrame {
+            error: ActionError::InvalidJson(err.to_string()),
+            request_id,
+        }),
     }
 }
 
-struct EnvelopeSeed;
+/// Decodes an envelope, writing its `request_id` into the slot as soon as it is read.
+struct EnvelopeSeed<'a>(&'a mut RequestId);
 
-impl<'de> DeserializeSeed<'de> for EnvelopeSeed {
+impl<'de> DeserializeSeed<'de> for EnvelopeSeed<'_> {
     type Value = Decoded;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Decoded, D::Error> {
-        d.deserialize_any(EnvelopeVisitor)
+        d.deserialize_any(EnvelopeVisitor(self.0))
     }
 }
 
-struct EnvelopeVisitor;
+struct EnvelopeVisitor<'a>(&'a mut RequestId);
 
 /// Implements the non-object cases of a visitor that only wants objects: each is consumed and
 /// reported as `$other`.
@@ -252,7 +271,7 @@ macro_rules! non_object_visits {
     };
 }
 
-impl<'de> Visitor<'de> for EnvelopeVisitor {
+impl<'de> Visitor<'de> for EnvelopeVisitor<'_> {
     type Value = Decoded;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -266,7 +285,7 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
         while let Some(key) = map.next_key::<String>()? {
             if key == "request_id" {
                 let raw: Box<RawValue> = map.next_value()?;
-                envelope.request_id = RequestId(Some(Arc::from(raw)));
+                *self.0 = RequestId(Some(Arc::from(raw)));
             } else {
                 let value: Value = map.next_value()?;
                 envelope.content.insert(key, value);
@@ -276,18 +295,19 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
     }
 }
 
-struct MuxSeed;
+/// Decodes a multiplexer frame, writing its payload's `request_id` into the slot.
+struct MuxSeed<'a>(&'a mut RequestId);
 
-impl<'de> DeserializeSeed<'de> for MuxSeed {
+impl<'de> DeserializeSeed<'de> for MuxSeed<'_> {
     type Value = Option<MuxFrame>;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(MuxVisitor)
+        d.deserialize_any(MuxVisitor(self.0))
     }
 }
 
-struct MuxVisitor;
+struct MuxVisitor<'a>(&'a mut RequestId);
 
-impl<'de> Visitor<'de> for MuxVisitor {
+impl<'de> Visitor<'de> for MuxVisitor<'_> {
     type Value = Option<MuxFrame>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -302,7 +322,7 @@ impl<'de> Visitor<'de> for MuxVisitor {
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "stream" => stream = map.next_value()?,
-                "payload" => payload = Some(map.next_value_seed(EnvelopeSeed)?),
+                "payload" => payload = Some(map.next_value_seed(EnvelopeSeed(&mut *self.0))?),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
