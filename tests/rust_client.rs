@@ -5,8 +5,9 @@
 mod common;
 
 use chanrest_client::types::{
-    AddArgs, BenchEchoArgs, CreateArgs, Deleted, ListArgs, Lookup, PageArgs, Pk, Slept, SlowArgs,
-    Todo, TodoPatch, TodoWrite, UpdateArgs, UpdateArgs2,
+    AddArgs, BenchEchoArgs, Deleted, Lookup, Pk, Slept, SlowArgs, Todo, TodoPatch, TodoWrite,
+    TodosCreateArgs, TodosListArgs, TodosPagedListArgs, TodosPatchArgs, TodosSubscribeListArgs,
+    TodosUpdateArgs,
 };
 use chanrest_client::{
     bench, plain, todos, todos_paged, ws_multiplexer, Error, ErrorDetail, Options, Reconnect,
@@ -37,8 +38,8 @@ fn api_error(err: Error) -> chanrest_client::ApiError {
     }
 }
 
-fn write(title: &str, owner: &str) -> CreateArgs {
-    CreateArgs {
+fn write(title: &str, owner: &str) -> TodosCreateArgs {
+    TodosCreateArgs {
         data: TodoWrite {
             title: title.to_owned(),
             done: None,
@@ -232,10 +233,10 @@ async fn todos_crud_and_pages() {
         todos.retrieve(&Lookup { pk: pk(&first) }).await.unwrap(),
         first
     );
-    let all = todos.list(&ListArgs::default()).await.unwrap();
+    let all = todos.list(&TodosListArgs::default()).await.unwrap();
     assert!(all.contains(&first) && all.contains(&second), "{all:?}");
     let bobs = todos
-        .list(&ListArgs {
+        .list(&TodosListArgs {
             owner: Some("bob".into()),
             done: None,
         })
@@ -244,7 +245,7 @@ async fn todos_crud_and_pages() {
     assert_eq!(bobs, std::slice::from_ref(&second));
 
     let updated = todos
-        .update(&UpdateArgs {
+        .update(&TodosUpdateArgs {
             pk: pk(&first),
             data: TodoWrite {
                 title: "write more tests".into(),
@@ -257,7 +258,7 @@ async fn todos_crud_and_pages() {
     assert_eq!(updated.title, "write more tests");
     assert!(updated.done);
     let patched = todos
-        .patch(&UpdateArgs2 {
+        .patch(&TodosPatchArgs {
             pk: pk(&first),
             data: TodoPatch {
                 done: Some(false),
@@ -286,7 +287,7 @@ async fn todos_crud_and_pages() {
         .unwrap();
     todos.create(&write("third", "bob")).await.unwrap();
     let page = paged
-        .list(&PageArgs {
+        .list(&TodosPagedListArgs {
             limit: Some(1),
             offset: Some(1),
             ..Default::default()
@@ -319,7 +320,7 @@ async fn instance_and_list_subscriptions_push_typed_values() {
     assert_ne!(on_a.request_id(), on_b.request_id());
 
     let changed = writer
-        .patch(&UpdateArgs2 {
+        .patch(&TodosPatchArgs {
             pk: pk(&a),
             data: TodoPatch {
                 title: Some("a, changed".into()),
@@ -343,7 +344,7 @@ async fn instance_and_list_subscriptions_push_typed_values() {
 
     // A query subscription: rows entering, changing in and leaving the filtered set.
     let mut bobs = watcher
-        .subscribe_list(&ListArgs {
+        .subscribe_list(&TodosSubscribeListArgs {
             owner: Some("bob".into()),
             done: None,
         })
@@ -411,7 +412,7 @@ async fn the_multiplexer_carries_calls_errors_and_pushes() {
         .await
         .unwrap();
     let changed = direct
-        .patch(&UpdateArgs2 {
+        .patch(&TodosPatchArgs {
             pk: pk(&todo),
             data: TodoPatch {
                 done: Some(true),
@@ -655,7 +656,7 @@ async fn a_refused_renewal_ends_the_subscription() {
     assert_eq!(err.status(), Some(404), "{err:?}");
     assert!(next(&mut sub).await.is_none());
     // The client itself is fine.
-    assert!(watcher.list(&ListArgs::default()).await.is_ok());
+    assert!(watcher.list(&TodosListArgs::default()).await.is_ok());
 }
 
 #[tokio::test]

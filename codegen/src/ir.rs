@@ -1,6 +1,6 @@
 //! The intermediate form: a manifest, checked and resolved, ready for any renderer.
 
-use crate::{names, schema, Error};
+use crate::{names, naming, schema, Error};
 use serde_json::{Map, Value};
 
 /// A whole API, as the renderers see it.
@@ -137,6 +137,7 @@ impl Api {
             ));
         }
         let defs = manifest.definitions;
+        let unstable = naming::unstable_names(&defs);
         let mut skipped = Vec::new();
         let mut consumers = Vec::new();
         let mut consumer_names: Vec<(String, String)> = Vec::new();
@@ -234,14 +235,50 @@ impl Api {
                 streams,
             });
         }
+        let definitions = Self::name_types(&mut consumers, &defs, unstable)?;
         Ok(Api {
             title: manifest.title,
             version: manifest.version,
             consumers,
             multiplexers,
-            definitions: defs,
+            definitions,
             skipped,
         })
+    }
+
+    /// Gives every type a stable name (see [`crate::naming`]): rewrites the schemas of every
+    /// action and push, and returns the definitions they refer to.
+    fn name_types(
+        consumers: &mut [Consumer],
+        defs: &Map<String, Value>,
+        unstable: std::collections::BTreeSet<String>,
+    ) -> Result<Map<String, Value>, Error> {
+        let mut namer = naming::Namer::new(defs, unstable);
+        for consumer in consumers.iter_mut() {
+            let prefix = names::pascal(&consumer.name).expect("checked");
+            let here = format!("consumer `{}`", consumer.name);
+            for action in &mut consumer.actions {
+                let base = format!("{prefix}{}", naming::part(&action.name));
+                let at = format!("{here}, action `{}`", action.name);
+                if let Args::Object(args) = &mut action.args {
+                    *args =
+                        namer.root(args, &format!("{base}Args"), &format!("{at}, arguments"))?;
+                }
+                action.response = namer.root(
+                    &action.response,
+                    &format!("{base}Response"),
+                    &format!("{at}, response"),
+                )?;
+            }
+            for push in &mut consumer.pushes {
+                push.data = namer.root(
+                    &push.data,
+                    &format!("{prefix}{}Data", naming::part(&push.name)),
+                    &format!("{here}, push `{}`, data", push.name),
+                )?;
+            }
+        }
+        namer.finish()
     }
 
     fn consumer(

@@ -13,6 +13,10 @@
 //! - an **AsyncAPI 3.0** document ([`render_asyncapi`]): a channel per consumer path and
 //!   multiplexer stream, `send` operations with their `reply`, `receive` operations for pushes.
 //!
+//! Generated types keep the manifest's names except where schemars made them up (chanrest's
+//! generic types, numbered names): those are named after their use (`TodosPatchArgs`), so
+//! declaring a consumer never renames another's types.
+//!
 //! The pipeline is manifest → [`Api`] (one intermediate form, checked once) → one renderer
 //! per output ([`render_rust`], [`render_typescript`], [`render_asyncapi`]). A schema the generated clients
 //! cannot express is an [`Error`] naming the consumer, the action and the field, never a
@@ -42,6 +46,7 @@
 mod asyncapi;
 mod ir;
 mod names;
+mod naming;
 mod output;
 mod rust;
 mod schema;

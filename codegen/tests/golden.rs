@@ -1,7 +1,8 @@
 //! Golden-file tests: the clients generated from `tests/fixtures/shop.json` (a small API with a
 //! subscription, broadcasts, a detached action, a keyword-named action, a consumer reachable
-//! only through a multiplexer, enums, unions, nullable fields and maps) must equal the files
-//! under `tests/golden/`. The TypeScript runtime is a verbatim copy of its template and is
+//! only through a multiplexer, enums, unions, nullable fields, maps, and chanrest's generic
+//! types with schemars' numbered names) must equal the files under `tests/golden/`. The
+//! TypeScript runtime is a verbatim copy of its template and is
 //! checked as such rather than stored twice; the Rust client has no runtime file, it depends
 //! on the `chanrest-client-runtime` crate.
 //!
@@ -202,8 +203,37 @@ fn the_fixture_exercises_what_it_claims() {
         "{api}"
     );
 
+    // Generic types are named after their use, never by schemars' counter; the user's own
+    // names stay.
+    let types = rust.get("src/types.rs").unwrap();
+    for name in [
+        "OrdersRecentResponse",
+        "SummaryLatest",
+        "Summary",
+        "PlaceArgs",
+    ] {
+        assert!(
+            types.contains(&format!("pub struct {name} {{")),
+            "{name}: {types}"
+        );
+    }
+    for gone in ["Page", "Page2", "PageNumberArgs", "RouteLookup"] {
+        assert!(
+            !types.contains(&format!("pub struct {gone} ")),
+            "{gone}: {types}"
+        );
+    }
+    assert!(
+        api.contains("pub async fn recent(&self) -> Result<types::OrdersRecentResponse, Error>"),
+        "{api}"
+    );
+
     let ts = render_typescript(&fixture(), &Default::default()).unwrap();
     let api = ts.get("src/api.ts").unwrap();
+    assert!(
+        api.contains("recent(options?: rt.CallOptions): Promise<OrdersRecentResponse>"),
+        "{api}"
+    );
     assert!(
         api.contains("export type Status = \"open\" | \"shipped\" | {"),
         "{api}"

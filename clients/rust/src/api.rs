@@ -376,7 +376,7 @@ pub mod todos {
         /// Action `list`.
         pub async fn list(
             &self,
-            args: &types::ListArgs,
+            args: &types::TodosListArgs,
         ) -> Result<::std::vec::Vec<types::Todo>, Error> {
             self.endpoint.call("list", args).await
         }
@@ -394,7 +394,7 @@ pub mod todos {
         /// Action `create`; succeeds with status 201.
         pub async fn create(
             &self,
-            args: &types::CreateArgs,
+            args: &types::TodosCreateArgs,
         ) -> Result<types::Todo, Error> {
             self.endpoint.call("create", args).await
         }
@@ -403,7 +403,7 @@ pub mod todos {
         /// Action `update`.
         pub async fn update(
             &self,
-            args: &types::UpdateArgs,
+            args: &types::TodosUpdateArgs,
         ) -> Result<types::Todo, Error> {
             self.endpoint.call("update", args).await
         }
@@ -412,7 +412,7 @@ pub mod todos {
         /// Action `patch`.
         pub async fn patch(
             &self,
-            args: &types::UpdateArgs2,
+            args: &types::TodosPatchArgs,
         ) -> Result<types::Todo, Error> {
             self.endpoint.call("patch", args).await
         }
@@ -447,7 +447,7 @@ pub mod todos {
         /// Action `subscribe_list`; succeeds with status 201; a subscription: pushes `create`, `update`, `delete`; ended by `unsubscribe_list`.
         pub async fn subscribe_list(
             &self,
-            args: &types::ListArgs,
+            args: &types::TodosSubscribeListArgs,
         ) -> Result<runtime::Subscription<SubscribeListPush, (), ()>, Error> {
             self.endpoint.subscribe("subscribe_list", "unsubscribe_list", args).await
         }
@@ -456,7 +456,7 @@ pub mod todos {
         /// Action `unsubscribe_list`; succeeds with status 204.
         pub async fn unsubscribe_list(
             &self,
-            args: &types::ListArgs,
+            args: &types::TodosUnsubscribeListArgs,
         ) -> Result<(), Error> {
             self.endpoint.call("unsubscribe_list", args).await
         }
@@ -600,7 +600,10 @@ pub mod todos_paged {
         /// One page of the rows matching the filters (`limit`, `offset`).
         ///
         /// Action `list`.
-        pub async fn list(&self, args: &types::PageArgs) -> Result<types::Page, Error> {
+        pub async fn list(
+            &self,
+            args: &types::TodosPagedListArgs,
+        ) -> Result<types::TodosPagedListResponse, Error> {
             self.endpoint.call("list", args).await
         }
     }

@@ -48,16 +48,6 @@ export interface BenchPublishArgs {
 }
 
 /**
- * Arguments of `create`.
- */
-export interface CreateArgs {
-  /**
-   * The new row's fields.
-   */
-  data: TodoWrite;
-}
-
-/**
  * The data of a `delete` push: the deleted row's primary key.
  */
 export interface Deleted {
@@ -65,21 +55,6 @@ export interface Deleted {
    * The deleted row's primary key.
    */
   pk: Pk;
-}
-
-/**
- * Arguments of `list` and query subscriptions: equality filters on the model's query fields,
- * as top-level keys (other keys, such as dcrf-client's `data: {}`, are ignored).
- */
-export interface ListArgs {
-  /**
-   * Done yet?
-   */
-  done?: boolean;
-  /**
-   * Who owns it (may be empty).
-   */
-  owner?: string;
 }
 
 /**
@@ -99,137 +74,9 @@ export interface Lookup {
 export type NoArgs = { [key: string]: unknown };
 
 /**
- * One page of a page-number paginated list, in DRF's shape, with `next` and `previous` as
- * routes (`todos/?page=3`), `null` at the ends.
- */
-export interface NumberedPage {
-  /**
-   * Rows matching the filters, over all pages.
-   */
-  count: number;
-  /**
-   * The route of the next page.
-   */
-  next: string | null;
-  /**
-   * The route of the previous page.
-   */
-  previous: string | null;
-  /**
-   * This page's rows.
-   */
-  results: Array<Todo>;
-}
-
-/**
- * One page of a paginated list, in DCRF's shape.
- */
-export interface Page {
-  /**
-   * Rows matching the filters, over all pages.
-   */
-  count: number;
-  /**
-   * The page size used.
-   */
-  limit: number;
-  /**
-   * The offset used.
-   */
-  offset: number;
-  /**
-   * This page's rows.
-   */
-  results: Array<Todo>;
-}
-
-/**
- * Arguments of a paginated `list`: DCRF's `limit` and `offset` (a bad or non-positive limit
- * falls back to the default, a bad offset to 0) and the filters.
- */
-export interface PageArgs {
-  /**
-   * Done yet?
-   */
-  done?: boolean;
-  /**
-   * Rows per page (default and maximum set by the consumer).
-   */
-  limit?: number;
-  /**
-   * Rows to skip.
-   */
-  offset?: number;
-  /**
-   * Who owns it (may be empty).
-   */
-  owner?: string;
-}
-
-/**
- * Arguments of a page-number paginated `list`: `page` (from the route's query string,
- * `todos/?page=2`; default 1) and the filters (query fields, e.g. `todos/?done=true`).
- */
-export interface PageNumberArgs {
-  /**
-   * Done yet?
-   */
-  done?: boolean;
-  /**
-   * Who owns it (may be empty).
-   */
-  owner?: string;
-  /**
-   * The page, from 1.
-   */
-  page?: number | null;
-}
-
-/**
  * A primary key: an integer, or a string for text keys.
  */
 export type Pk = number | string;
-
-/**
- * Arguments naming one row by the route's `pk` parameter (`todos/<pk>/`), read as `K`:
- * a `pk` that does not parse as `K` is a 400.
- */
-export interface RouteLookup {
-  /**
-   * The row's primary key, from the route.
-   */
-  pk: number;
-}
-
-/**
- * Arguments of `update` (the required fields and any others) and `partial_update` (only the
- * fields sent).
- */
-export interface RouteUpdate {
-  /**
-   * The fields to write.
-   */
-  data: TodoWrite;
-  /**
-   * The row's primary key, from the route.
-   */
-  pk: number;
-}
-
-/**
- * Arguments of `update` (the required fields and any others) and `partial_update` (only the
- * fields sent).
- */
-export interface RouteUpdate2 {
-  /**
-   * The fields to write.
-   */
-  data: TodoPatch;
-  /**
-   * The row's primary key, from the route.
-   */
-  pk: number;
-}
 
 /**
  * The reply of `slow`.
@@ -311,14 +158,84 @@ export interface TodoWrite {
 }
 
 /**
+ * Arguments of `create`.
+ */
+export interface TodosCreateArgs {
+  /**
+   * The new row's fields.
+   */
+  data: TodoWrite;
+}
+
+/**
+ * Arguments of `list` and query subscriptions: equality filters on the model's query fields,
+ * as top-level keys (other keys, such as dcrf-client's `data: {}`, are ignored).
+ */
+export interface TodosListArgs {
+  /**
+   * Done yet?
+   */
+  done?: boolean;
+  /**
+   * Who owns it (may be empty).
+   */
+  owner?: string;
+}
+
+/**
+ * Arguments of a paginated `list`: DCRF's `limit` and `offset` (a bad or non-positive limit
+ * falls back to the default, a bad offset to 0) and the filters.
+ */
+export interface TodosPagedListArgs {
+  /**
+   * Done yet?
+   */
+  done?: boolean;
+  /**
+   * Rows per page (default and maximum set by the consumer).
+   */
+  limit?: number;
+  /**
+   * Rows to skip.
+   */
+  offset?: number;
+  /**
+   * Who owns it (may be empty).
+   */
+  owner?: string;
+}
+
+/**
+ * One page of a paginated list, in DCRF's shape.
+ */
+export interface TodosPagedListResponse {
+  /**
+   * Rows matching the filters, over all pages.
+   */
+  count: number;
+  /**
+   * The page size used.
+   */
+  limit: number;
+  /**
+   * The offset used.
+   */
+  offset: number;
+  /**
+   * This page's rows.
+   */
+  results: Array<Todo>;
+}
+
+/**
  * Arguments of `update` (the required fields and any others) and `patch` (only the fields
  * sent).
  */
-export interface UpdateArgs {
+export interface TodosPatchArgs {
   /**
    * The fields to write.
    */
-  data: TodoWrite;
+  data: TodoPatch;
   /**
    * The row's primary key.
    */
@@ -326,14 +243,44 @@ export interface UpdateArgs {
 }
 
 /**
+ * Arguments of `list` and query subscriptions: equality filters on the model's query fields,
+ * as top-level keys (other keys, such as dcrf-client's `data: {}`, are ignored).
+ */
+export interface TodosSubscribeListArgs {
+  /**
+   * Done yet?
+   */
+  done?: boolean;
+  /**
+   * Who owns it (may be empty).
+   */
+  owner?: string;
+}
+
+/**
+ * Arguments of `list` and query subscriptions: equality filters on the model's query fields,
+ * as top-level keys (other keys, such as dcrf-client's `data: {}`, are ignored).
+ */
+export interface TodosUnsubscribeListArgs {
+  /**
+   * Done yet?
+   */
+  done?: boolean;
+  /**
+   * Who owns it (may be empty).
+   */
+  owner?: string;
+}
+
+/**
  * Arguments of `update` (the required fields and any others) and `patch` (only the fields
  * sent).
  */
-export interface UpdateArgs2 {
+export interface TodosUpdateArgs {
   /**
    * The fields to write.
    */
-  data: TodoPatch;
+  data: TodoWrite;
   /**
    * The row's primary key.
    */
@@ -780,7 +727,7 @@ export class TodosClient {
    *
    * Action `list`.
    */
-  list(args: ListArgs, options?: rt.CallOptions): Promise<Array<Todo>> {
+  list(args: TodosListArgs, options?: rt.CallOptions): Promise<Array<Todo>> {
     return this.endpoint.call("list", args, options);
   }
 
@@ -798,7 +745,7 @@ export class TodosClient {
    *
    * Action `create`; succeeds with status 201.
    */
-  create(args: CreateArgs, options?: rt.CallOptions): Promise<Todo> {
+  create(args: TodosCreateArgs, options?: rt.CallOptions): Promise<Todo> {
     return this.endpoint.call("create", args, options);
   }
 
@@ -807,7 +754,7 @@ export class TodosClient {
    *
    * Action `update`.
    */
-  update(args: UpdateArgs, options?: rt.CallOptions): Promise<Todo> {
+  update(args: TodosUpdateArgs, options?: rt.CallOptions): Promise<Todo> {
     return this.endpoint.call("update", args, options);
   }
 
@@ -816,7 +763,7 @@ export class TodosClient {
    *
    * Action `patch`.
    */
-  patch(args: UpdateArgs2, options?: rt.CallOptions): Promise<Todo> {
+  patch(args: TodosPatchArgs, options?: rt.CallOptions): Promise<Todo> {
     return this.endpoint.call("patch", args, options);
   }
 
@@ -852,7 +799,7 @@ export class TodosClient {
    *
    * Action `subscribe_list`; succeeds with status 201; a subscription: pushes `create`, `update`, `delete`; ended by `unsubscribe_list`.
    */
-  subscribeList(args: ListArgs, options?: rt.CallOptions): Promise<rt.Subscription<TodosSubscribeListPush, null, null>> {
+  subscribeList(args: TodosSubscribeListArgs, options?: rt.CallOptions): Promise<rt.Subscription<TodosSubscribeListPush, null, null>> {
     return this.endpoint.subscribe("subscribe_list", "unsubscribe_list", ["create", "update", "delete"], args, options);
   }
 
@@ -861,7 +808,7 @@ export class TodosClient {
    *
    * Action `unsubscribe_list`; succeeds with status 204.
    */
-  unsubscribeList(args: ListArgs, options?: rt.CallOptions): Promise<null> {
+  unsubscribeList(args: TodosUnsubscribeListArgs, options?: rt.CallOptions): Promise<null> {
     return this.endpoint.call("unsubscribe_list", args, options);
   }
 }
@@ -899,7 +846,7 @@ export class TodosPagedClient {
    *
    * Action `list`.
    */
-  list(args: PageArgs, options?: rt.CallOptions): Promise<Page> {
+  list(args: TodosPagedListArgs, options?: rt.CallOptions): Promise<TodosPagedListResponse> {
     return this.endpoint.call("list", args, options);
   }
 }

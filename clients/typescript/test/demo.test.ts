@@ -27,6 +27,10 @@ import {
   DEFAULT_TIMEOUT_MS,
   type ConnectionOptions,
   type Todo,
+  type TodosCreateArgs,
+  type TodosPagedListArgs,
+  type TodosPatchArgs,
+  type TodosUpdateArgs,
   type TodosSubscribeInstancePush,
   type TodosSubscribeListPush,
   type PlainSubscribeTodosPush,
@@ -102,7 +106,7 @@ async function apiError(promise: Promise<unknown>): Promise<ApiError> {
   return error;
 }
 
-const write = (title: string, owner: string) => ({ data: { title, owner } });
+const write = (title: string, owner: string): TodosCreateArgs => ({ data: { title, owner } });
 
 /** A TCP proxy in front of the demo whose connections the test can cut. */
 class Proxy {
@@ -253,9 +257,11 @@ describe("the generated TypeScript client", () => {
       const second = await todos.create(write("review", owner));
       assert.deepEqual(await todos.retrieve({ pk: first.id }), first);
       assert.deepEqual(await todos.list({ owner }), [first, second]);
-      const updated = await todos.update({ pk: first.id, data: { title: "write more tests", done: true, owner } });
+      const update: TodosUpdateArgs = { pk: first.id, data: { title: "write more tests", done: true, owner } };
+      const updated = await todos.update(update);
       assert.equal(updated.done, true);
-      const patched = await todos.patch({ pk: first.id, data: { done: false } });
+      const patch: TodosPatchArgs = { pk: first.id, data: { done: false } };
+      const patched = await todos.patch(patch);
       assert.equal(patched.title, "write more tests");
       assert.equal(patched.done, false);
       assert.equal(await todos.delete({ pk: first.id }), null);
@@ -265,7 +271,8 @@ describe("the generated TypeScript client", () => {
       assert.ok(invalid.fieldErrors() !== undefined);
 
       await todos.create(write("third", owner));
-      const page = await paged.list({ owner, limit: 1, offset: 1 });
+      const pageArgs: TodosPagedListArgs = { owner, limit: 1, offset: 1 };
+      const page = await paged.list(pageArgs);
       assert.equal(page.count, 2);
       assert.equal(page.limit, 1);
       assert.equal(page.offset, 1);

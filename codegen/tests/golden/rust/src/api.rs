@@ -75,6 +75,18 @@ pub mod orders {
         ) -> Result<::serde_json::Value, Error> {
             self.endpoint.call("type", args).await
         }
+        /// The latest orders (chanrest's generic `Page`: renamed after its use).
+        ///
+        /// Action `recent`.
+        pub async fn recent(&self) -> Result<types::OrdersRecentResponse, Error> {
+            self.endpoint.call("recent", &runtime::NoArgs {}).await
+        }
+        /// A summary: a type of its own holding a generic one.
+        ///
+        /// Action `summary`.
+        pub async fn summary(&self) -> Result<types::Summary, Error> {
+            self.endpoint.call("summary", &runtime::NoArgs {}).await
+        }
         /// Pushes changes of one order.
         ///
         /// Action `watch-order`; succeeds with status 201; a subscription: pushes `changed`, `cancelled`; ended by `unwatch-order`.

@@ -113,6 +113,12 @@ impl ::std::convert::TryFrom<::std::string::String> for OrdersExportArgsFormat {
         value.parse()
     }
 }
+///A page of orders.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct OrdersRecentResponse {
+    pub count: i64,
+    pub results: ::std::vec::Vec<Order>,
+}
 ///`PlaceArgs`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct PlaceArgs {
@@ -136,6 +142,18 @@ pub enum Status {
 pub struct StockLevelsArgs {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub items: ::std::vec::Vec<::std::string::String>,
+}
+///What the shop did lately.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Summary {
+    ///The latest orders.
+    pub latest: SummaryLatest,
+}
+///A page of orders.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct SummaryLatest {
+    pub count: i64,
+    pub results: ::std::vec::Vec<Order>,
 }
 /// Error types.
 pub mod error {

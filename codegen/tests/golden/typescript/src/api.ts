@@ -34,6 +34,14 @@ export interface Order {
   total: number;
 }
 
+/**
+ * A page of orders.
+ */
+export interface OrdersRecentResponse {
+  count: number;
+  results: Array<Order>;
+}
+
 export interface PlaceArgs {
   express?: boolean;
   lines: Array<Line>;
@@ -45,6 +53,24 @@ export interface PlaceArgs {
 export type Status = "open" | "shipped" | {
   cancelled: string;
 };
+
+/**
+ * What the shop did lately.
+ */
+export interface Summary {
+  /**
+   * The latest orders.
+   */
+  latest: SummaryLatest;
+}
+
+/**
+ * A page of orders.
+ */
+export interface SummaryLatest {
+  count: number;
+  results: Array<Order>;
+}
 
 /**
  * Every push of consumer `Orders`.
@@ -153,6 +179,24 @@ export class OrdersClient {
    */
   type(args: { [key: string]: unknown }, options?: rt.CallOptions): Promise<unknown> {
     return this.endpoint.call("type", args, options);
+  }
+
+  /**
+   * The latest orders (chanrest's generic `Page`: renamed after its use).
+   *
+   * Action `recent`.
+   */
+  recent(options?: rt.CallOptions): Promise<OrdersRecentResponse> {
+    return this.endpoint.call("recent", {}, options);
+  }
+
+  /**
+   * A summary: a type of its own holding a generic one.
+   *
+   * Action `summary`.
+   */
+  summary(options?: rt.CallOptions): Promise<Summary> {
+    return this.endpoint.call("summary", {}, options);
   }
 
   /**
