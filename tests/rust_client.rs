@@ -1,17 +1,18 @@
 //! The generated Rust client (`clients/rust`) against a real demo server: every action, an
 //! error reply of each kind, the detached `slow`, timeouts, subscriptions and their pushes,
-//! the multiplexer, and reconnection (through a TCP proxy the test can cut).
+//! the multiplexer, reconnection (through a TCP proxy the test can cut), and fields with a
+//! server default left out.
 
 mod common;
 
 use chanrest_client::types::{
     AddArgs, BenchEchoArgs, Deleted, Lookup, Pk, Slept, SlowArgs, Todo, TodoPatch, TodoWrite,
     TodosCreateArgs, TodosListArgs, TodosPagedListArgs, TodosPatchArgs, TodosSubscribeListArgs,
-    TodosUpdateArgs,
+    TodosUpdateArgs, ViewListArgs, ViewQuery,
 };
 use chanrest_client::{
-    bench, plain, todos, todos_paged, ws_multiplexer, Error, ErrorDetail, Options, Reconnect,
-    Status, DEFAULT_TIMEOUT,
+    bench, plain, todo_view, todos, todos_paged, ws_multiplexer, Error, ErrorDetail, Options,
+    Reconnect, Status, DEFAULT_TIMEOUT,
 };
 use common::demo;
 use futures_util::StreamExt;
@@ -73,12 +74,30 @@ async fn plain_actions_return_typed_data() {
         .unwrap();
     let data = json!({"any": ["json", 1, 2.5, true, null]});
     let echoed = bench
-        .echo(&BenchEchoArgs { data: data.clone() })
+        .echo(&BenchEchoArgs {
+            data: Some(data.clone()),
+        })
         .await
         .unwrap();
     assert_eq!(echoed, data);
+    // `data` has a server default (`#[serde(default)]`): it may be left out, and then is not
+    // sent at all (the server answers its default, `null`)...
     assert_eq!(
-        bench.echo(&BenchEchoArgs::default()).await.unwrap(),
+        bench.echo(&BenchEchoArgs { data: None }).await.unwrap(),
+        Value::Null
+    );
+    assert_eq!(
+        serde_json::to_value(BenchEchoArgs::default()).unwrap(),
+        json!({})
+    );
+    // ...while an explicit null is sent as one.
+    assert_eq!(
+        bench
+            .echo(&BenchEchoArgs {
+                data: Some(Value::Null)
+            })
+            .await
+            .unwrap(),
         Value::Null
     );
 }
@@ -749,4 +768,54 @@ async fn close_ends_calls_and_subscriptions() {
         plain.add(&AddArgs { a: 1, b: 1 }).await.unwrap_err(),
         Error::Closed
     );
+}
+
+fn todo_write(title: &str, owner: Option<&str>) -> TodoWrite {
+    TodoWrite {
+        title: title.to_owned(),
+        done: None,
+        owner: owner.map(str::to_owned),
+    }
+}
+
+#[tokio::test]
+async fn a_struct_field_with_a_server_default_may_be_left_out() {
+    let (_demo, server) = demo().await;
+    let todos = todos::Client::connect(&server.url(todos::PATH))
+        .await
+        .unwrap();
+    let view = todo_view::Client::connect(&server.url(todo_view::PATH))
+        .await
+        .unwrap();
+    let open = todos.create(&write("open", "ann")).await.unwrap();
+    let done = todos
+        .create(&TodosCreateArgs {
+            data: TodoWrite {
+                done: Some(true),
+                ..todo_write("done", Some("bob"))
+            },
+        })
+        .await
+        .unwrap();
+    // `query` (`#[serde(default)]`) left out: no filter.
+    let all = view.list(&ViewListArgs { query: None }).await.unwrap();
+    let ids = |list: &Value| -> Vec<i64> {
+        let items = list.as_array().unwrap_or_else(|| panic!("a list: {list}"));
+        items.iter().map(|t| t["id"].as_i64().unwrap()).collect()
+    };
+    assert_eq!(ids(&all), [open.id, done.id]);
+    assert_eq!(
+        serde_json::to_value(ViewListArgs::default()).unwrap(),
+        json!({})
+    );
+    let only_done = view
+        .list(&ViewListArgs {
+            query: Some(ViewQuery {
+                done: Some(true),
+                owner: Vec::new(),
+            }),
+        })
+        .await
+        .unwrap();
+    assert_eq!(ids(&only_done), [done.id]);
 }

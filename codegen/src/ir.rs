@@ -235,7 +235,19 @@ impl Api {
                 streams,
             });
         }
-        let definitions = Self::name_types(&mut consumers, &defs, unstable)?;
+        let mut definitions = Self::name_types(&mut consumers, &defs, unstable)?;
+        definitions.values_mut().for_each(schema::describe_defaults);
+        for consumer in &mut consumers {
+            for action in &mut consumer.actions {
+                if let Args::Object(args) = &mut action.args {
+                    schema::describe_defaults(args);
+                }
+                schema::describe_defaults(&mut action.response);
+            }
+            for push in &mut consumer.pushes {
+                schema::describe_defaults(&mut push.data);
+            }
+        }
         Ok(Api {
             title: manifest.title,
             version: manifest.version,

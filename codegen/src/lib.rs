@@ -15,7 +15,8 @@
 //!
 //! Generated types keep the manifest's names except where schemars made them up (chanrest's
 //! generic types, numbered names): those are named after their use (`TodosPatchArgs`), so
-//! declaring a consumer never renames another's types.
+//! declaring a consumer never renames another's types. A field with a server default is
+//! optional in both clients.
 //!
 //! The pipeline is manifest → [`Api`] (one intermediate form, checked once) → one renderer
 //! per output ([`render_rust`], [`render_typescript`], [`render_asyncapi`]). A schema the generated clients

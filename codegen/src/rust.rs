@@ -4,7 +4,7 @@
 
 use crate::ir::{Action, Api, Args, Consumer};
 use crate::output::Files;
-use crate::{names, Error};
+use crate::{names, schema, Error};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use serde_json::Value;
@@ -115,10 +115,11 @@ pub fn render_rust(api: &Api, options: &RustOptions) -> Result<Files, Error> {
         .with_derive("PartialEq".to_owned())
         .with_struct_builder(false);
     let mut space = TypeSpace::new(&settings);
-    let root = serde_json::json!({
+    let mut root = serde_json::json!({
         "$schema": "http://json-schema.org/draft-07/schema#",
         "definitions": api.definitions,
     });
+    schema::drop_property_defaults(&mut root);
     let root: schemars08::schema::RootSchema = serde_json::from_value(root)
         .map_err(|err| Error::new("definitions", format!("not a draft-07 schema: {err}")))?;
     space
@@ -360,7 +361,9 @@ fn rust_type(
     hint: String,
     location: &str,
 ) -> Result<TokenStream, Error> {
-    let schema: schemars08::schema::Schema = serde_json::from_value(schema.clone())
+    let mut schema = schema.clone();
+    schema::drop_property_defaults(&mut schema);
+    let schema: schemars08::schema::Schema = serde_json::from_value(schema)
         .map_err(|err| Error::new(location, format!("not a draft-07 schema: {err}")))?;
     let id = space
         .add_type_with_name(&schema, Some(hint))

@@ -9,33 +9,23 @@ pub struct AddArgs {
     pub b: i64,
 }
 ///Returns its `data` argument verbatim (`null` when absent).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct BenchEchoArgs {
-    ///Any JSON value.
-    #[serde(default = "defaults::bench_echo_args_data")]
-    pub data: ::serde_json::Value,
-}
-impl ::std::default::Default for BenchEchoArgs {
-    fn default() -> Self {
-        Self {
-            data: defaults::bench_echo_args_data(),
-        }
-    }
+    /**Any JSON value.
+
+Optional: the server takes `null` when it is omitted.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub data: ::std::option::Option<::serde_json::Value>,
 }
 /**Sends `data` to every subscriber of the feed as a `message` push (one group send,
 no database), then answers.*/
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct BenchPublishArgs {
-    ///Any JSON value.
-    #[serde(default = "defaults::bench_publish_args_data")]
-    pub data: ::serde_json::Value,
-}
-impl ::std::default::Default for BenchPublishArgs {
-    fn default() -> Self {
-        Self {
-            data: defaults::bench_publish_args_data(),
-        }
-    }
+    /**Any JSON value.
+
+Optional: the server takes `null` when it is omitted.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub data: ::std::option::Option<::serde_json::Value>,
 }
 ///The data of a `delete` push: the deleted row's primary key.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -237,18 +227,13 @@ pub struct ViewCreateArgs {
     pub data: TodoWrite,
 }
 ///`GET /api/todos/`: the todos, filtered.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ViewListArgs {
-    ///The filters.
-    #[serde(default = "defaults::view_list_args_query")]
-    pub query: ViewQuery,
-}
-impl ::std::default::Default for ViewListArgs {
-    fn default() -> Self {
-        Self {
-            query: defaults::view_list_args_query(),
-        }
-    }
+    /**The filters.
+
+Optional: the server takes `{}` when it is omitted.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub query: ::std::option::Option<ViewQuery>,
 }
 ///The `parameters` of [`TodoView`]'s detail actions: the path's `<pk>`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -279,21 +264,6 @@ pub struct ViewUpdateArgs {
     pub data: TodoPatch,
     ///The path parameters.
     pub parameters: ViewPk,
-}
-/// Generation of default values for serde.
-pub mod defaults {
-    pub(super) fn bench_echo_args_data() -> ::serde_json::Value {
-        ::serde_json::from_str::<::serde_json::Value>("null").unwrap()
-    }
-    pub(super) fn bench_publish_args_data() -> ::serde_json::Value {
-        ::serde_json::from_str::<::serde_json::Value>("null").unwrap()
-    }
-    pub(super) fn view_list_args_query() -> super::ViewQuery {
-        super::ViewQuery {
-            done: Default::default(),
-            owner: Default::default(),
-        }
-    }
 }
 /// Error types.
 pub mod error {

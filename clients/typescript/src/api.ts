@@ -32,6 +32,8 @@ export interface AddArgs {
 export interface BenchEchoArgs {
   /**
    * Any JSON value.
+   *
+   * Optional: the server takes `null` when it is omitted.
    */
   data?: unknown;
 }
@@ -43,6 +45,8 @@ export interface BenchEchoArgs {
 export interface BenchPublishArgs {
   /**
    * Any JSON value.
+   *
+   * Optional: the server takes `null` when it is omitted.
    */
   data?: unknown;
 }
@@ -303,6 +307,8 @@ export interface ViewCreateArgs {
 export interface ViewListArgs {
   /**
    * The filters.
+   *
+   * Optional: the server takes `{}` when it is omitted.
    */
   query?: ViewQuery;
 }

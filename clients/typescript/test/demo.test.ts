@@ -1,7 +1,7 @@
 // The generated TypeScript client against a real demo server (the `chanrest-demo` binary,
 // started here): every action, an error reply of each kind, the detached `slow`, timeouts,
-// subscriptions and their pushes, the multiplexer, and reconnection through a TCP proxy the
-// test can cut. Run with `npm test` (after `cargo build`); CHANREST_DEMO_BIN overrides the
+// subscriptions and their pushes, the multiplexer, reconnection through a TCP proxy the test
+// can cut, and fields with a server default left out. Run with `npm test` (after `cargo build`); CHANREST_DEMO_BIN overrides the
 // binary's path.
 
 import { after, before, describe, test } from "node:test";
@@ -21,16 +21,19 @@ import {
   ConnectionLostError,
   PlainClient,
   TimeoutError,
+  TodoViewClient,
   TodosClient,
   TodosPagedClient,
   WsMultiplexer,
   DEFAULT_TIMEOUT_MS,
+  type BenchEchoArgs,
   type ConnectionOptions,
   type Todo,
   type TodosCreateArgs,
   type TodosPagedListArgs,
   type TodosPatchArgs,
   type TodosUpdateArgs,
+  type ViewListArgs,
   type TodosSubscribeInstancePush,
   type TodosSubscribeListPush,
   type PlainSubscribeTodosPush,
@@ -170,7 +173,9 @@ describe("the generated TypeScript client", () => {
       assert.equal(await plain.add({ a: -7, b: 3 }), -4);
       const bench = await BenchClient.connect(base + BenchClient.path, options);
       assert.deepEqual(await bench.echo({ data: { any: ["json", 1, true, null] } }), { any: ["json", 1, true, null] });
-      assert.equal(await bench.echo({}), null);
+      // `data` has a server default (`#[serde(default)]`): it may be left out.
+      const omitted: BenchEchoArgs = {};
+      assert.equal(await bench.echo(omitted), null);
       await bench.endpoint.connection.close();
     } finally {
       await plain.endpoint.connection.close();
@@ -483,5 +488,23 @@ describe("the generated TypeScript client", () => {
     assert.ok((await within(rejection(pushes.next()))) instanceof ClosedError);
     assert.equal((await next(pushes)).done, true);
     assert.ok((await rejection(plain.add({ a: 1, b: 1 }))) instanceof ClosedError);
+  });
+
+  test("a struct field with a server default may be left out", async () => {
+    const todos = await TodosClient.connect(base + TodosClient.path, options);
+    const view = await TodoViewClient.connect(base + TodoViewClient.path, options);
+    try {
+      const owner = `ts-view-${Date.now()}`;
+      const open = await todos.create(write("open", owner));
+      const done = await todos.create({ data: { title: "done", owner, done: true } });
+      // `query` (`#[serde(default)]`) left out: no filter.
+      const all: ViewListArgs = {};
+      const ids = (list: unknown): number[] => (list as Todo[]).filter((t) => t.owner === owner).map((t) => t.id);
+      assert.deepEqual(ids(await view.list(all)), [open.id, done.id]);
+      assert.deepEqual(ids(await view.list({ query: { done: true, owner: [owner] } })), [done.id]);
+    } finally {
+      await todos.endpoint.connection.close();
+      await view.endpoint.connection.close();
+    }
   });
 });

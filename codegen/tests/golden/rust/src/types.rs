@@ -122,8 +122,9 @@ pub struct OrdersRecentResponse {
 ///`PlaceArgs`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct PlaceArgs {
-    #[serde(default)]
-    pub express: bool,
+    ///Optional: the server takes `false` when it is omitted.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub express: ::std::option::Option<bool>,
     pub lines: ::std::vec::Vec<Line>,
 }
 ///Where an order is.

@@ -43,6 +43,9 @@ export interface OrdersRecentResponse {
 }
 
 export interface PlaceArgs {
+  /**
+   * Optional: the server takes `false` when it is omitted.
+   */
   express?: boolean;
   lines: Array<Line>;
 }
