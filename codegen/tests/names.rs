@@ -246,6 +246,8 @@ fn declaring_a_consumer_first_renames_no_type_of_another() {
         "TodosCreateArgs",
         "TodosListArgs",
         "TodosPagedListResponse",
+        "TodoDetailPartialUpdateArgs",
+        "TodoListListResponse",
         "Todo",
         "TodoWrite",
         "Lookup",

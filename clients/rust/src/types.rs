@@ -109,6 +109,55 @@ pub struct Todo {
     ///What to do.
     pub title: ::std::string::String,
 }
+/**Arguments of `update` (the required fields and any others) and `partial_update` (only the
+fields sent).*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct TodoDetailPartialUpdateArgs {
+    ///The fields to write.
+    pub data: TodoPatch,
+}
+/**Arguments of `update` (the required fields and any others) and `partial_update` (only the
+fields sent).*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct TodoDetailUpdateArgs {
+    ///The fields to write.
+    pub data: TodoWrite,
+}
+///Arguments of `create`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct TodoListCreateArgs {
+    ///The new row's fields.
+    pub data: TodoWrite,
+}
+/**Arguments of a page-number paginated `list`: `page` (from the route's query string,
+`todos/?page=2`; default 1) and the filters (query fields, e.g. `todos/?done=true`).*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct TodoListListArgs {
+    ///Done yet?
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub done: ::std::option::Option<bool>,
+    ///Who owns it (may be empty).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub owner: ::std::option::Option<::std::string::String>,
+    ///The page, from 1.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<u64>,
+}
+/**One page of a page-number paginated list, in DRF's shape, with `next` and `previous` as
+routes (`todos/?page=3`), `null` at the ends.*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct TodoListListResponse {
+    ///Rows matching the filters, over all pages.
+    pub count: u64,
+    ///The route of the next page.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub next: ::std::option::Option<::std::string::String>,
+    ///The route of the previous page.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub previous: ::std::option::Option<::std::string::String>,
+    ///This page's rows.
+    pub results: ::std::vec::Vec<Todo>,
+}
 ///What `patch` takes for [`Todo`]: only the fields sent change.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct TodoPatch {

@@ -4,11 +4,6 @@
 // One class per consumer with one method per action, and one class per multiplexer. Integers
 // are JavaScript numbers: exact up to 2^53. `unknown` appears only where the schema allows
 // any JSON value (`true`, `{}`, or an object schema without properties).
-//
-// Consumers without a client:
-// - `RfcTodos` at `/ws/rfc/`: it speaks rest-framework-channels' `rfc` dialect, whose replies carry no `request_id` to correlate.
-// - `TodoDetail`: it speaks rest-framework-channels' `rfc` dialect, whose replies carry no `request_id` to correlate.
-// - `TodoList`: it speaks rest-framework-channels' `rfc` dialect, whose replies carry no `request_id` to correlate.
 
 import * as rt from "./runtime.js";
 
@@ -123,6 +118,80 @@ export interface Todo {
    * What to do.
    */
   title: string;
+}
+
+/**
+ * Arguments of `update` (the required fields and any others) and `partial_update` (only the
+ * fields sent).
+ */
+export interface TodoDetailPartialUpdateArgs {
+  /**
+   * The fields to write.
+   */
+  data: TodoPatch;
+}
+
+/**
+ * Arguments of `update` (the required fields and any others) and `partial_update` (only the
+ * fields sent).
+ */
+export interface TodoDetailUpdateArgs {
+  /**
+   * The fields to write.
+   */
+  data: TodoWrite;
+}
+
+/**
+ * Arguments of `create`.
+ */
+export interface TodoListCreateArgs {
+  /**
+   * The new row's fields.
+   */
+  data: TodoWrite;
+}
+
+/**
+ * Arguments of a page-number paginated `list`: `page` (from the route's query string,
+ * `todos/?page=2`; default 1) and the filters (query fields, e.g. `todos/?done=true`).
+ */
+export interface TodoListListArgs {
+  /**
+   * Done yet?
+   */
+  done?: boolean;
+  /**
+   * Who owns it (may be empty).
+   */
+  owner?: string;
+  /**
+   * The page, from 1.
+   */
+  page?: number | null;
+}
+
+/**
+ * One page of a page-number paginated list, in DRF's shape, with `next` and `previous` as
+ * routes (`todos/?page=3`), `null` at the ends.
+ */
+export interface TodoListListResponse {
+  /**
+   * Rows matching the filters, over all pages.
+   */
+  count: number;
+  /**
+   * The route of the next page.
+   */
+  next: string | null;
+  /**
+   * The route of the previous page.
+   */
+  previous: string | null;
+  /**
+   * This page's rows.
+   */
+  results: Array<Todo>;
 }
 
 /**
@@ -921,6 +990,177 @@ export class TodoViewClient {
    */
   update(args: ViewUpdateArgs, options?: rt.CallOptions): Promise<unknown> {
     return this.endpoint.call("update", args, options);
+  }
+}
+
+/**
+ * Todos in rest-framework-channels' dialect: `{"action", "route", ...}`; the routes
+ * `todos/` and `todos/<pk>/` lead to [`TodoList`] and [`TodoDetail`].
+ *
+ * A typed client of consumer `RfcTodos` at one route (rest-framework-channels' dialect): one method per action, one per route of its own.
+ */
+export class RfcTodosClient {
+  /** The consumer's name in the manifest. */
+  static readonly consumer = "RfcTodos";
+  /** Where the consumer is mounted. */
+  static readonly path = "/ws/rfc/";
+  /** Where calls go: a connection in rest-framework-channels' dialect. */
+  readonly endpoint: rt.RfcEndpoint;
+  /** The route every call of this client carries. */
+  readonly route: rt.Route;
+
+  /** A client on an endpoint (`connection.rfcEndpoint()`) at `route` (the empty route for the consumer's own actions). */
+  constructor(endpoint: rt.RfcEndpoint, route: rt.Route = rt.Route.root()) {
+    this.endpoint = endpoint;
+    this.route = route;
+  }
+
+  /** Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by the path). */
+  static async connect(url: string, options?: rt.ConnectionOptions): Promise<RfcTodosClient> {
+    return new RfcTodosClient((await rt.Connection.open(url, options)).rfcEndpoint());
+  }
+
+  /** The same client with another call timeout. */
+  withTimeout(timeoutMs: number): RfcTodosClient {
+    return new RfcTodosClient(this.endpoint.withTimeout(timeoutMs), this.route);
+  }
+
+  /**
+   * The consumer's own action, for messages whose route matches no pattern.
+   *
+   * Action `ping` on the client's route.
+   */
+  ping(options?: rt.CallOptions): Promise<string> {
+    return this.endpoint.call(this.route, "ping", {}, options);
+  }
+
+  /**
+   * Route `todos/<pk>/`: consumer `TodoDetail`, with `pk`.
+   */
+  todosPk(pk: number): TodoDetailClient {
+    return new TodoDetailClient(this.endpoint, this.route.literal("todos/").param("pk", "str", pk).literal("/"));
+  }
+
+  /**
+   * Route `todos/`: consumer `TodoList`.
+   */
+  todos(): TodoListClient {
+    return new TodoListClient(this.endpoint, this.route.literal("todos/"));
+  }
+}
+
+/**
+ * One todo (route `todos/<pk>/`). A todo owned by `locked` can be retrieved but not
+ * changed (403).
+ *
+ * A typed client of consumer `TodoDetail` at one route (rest-framework-channels' dialect): one method per action.
+ */
+export class TodoDetailClient {
+  /** The consumer's name in the manifest. */
+  static readonly consumer = "TodoDetail";
+  /** Where calls go: a connection in rest-framework-channels' dialect. */
+  readonly endpoint: rt.RfcEndpoint;
+  /** The route every call of this client carries. */
+  readonly route: rt.Route;
+
+  /** A client on an endpoint (`connection.rfcEndpoint()`) at `route` (the empty route for the consumer's own actions). */
+  constructor(endpoint: rt.RfcEndpoint, route: rt.Route = rt.Route.root()) {
+    this.endpoint = endpoint;
+    this.route = route;
+  }
+
+  /** The same client with another call timeout. */
+  withTimeout(timeoutMs: number): TodoDetailClient {
+    return new TodoDetailClient(this.endpoint.withTimeout(timeoutMs), this.route);
+  }
+
+  /**
+   * The row named by the route's `pk`.
+   *
+   * Action `retrieve` on the client's route.
+   */
+  retrieve(options?: rt.CallOptions): Promise<Todo> {
+    return this.endpoint.call(this.route, "retrieve", {}, options);
+  }
+
+  /**
+   * Writes the row named by the route's `pk` from `data`: every required field must be sent; an omitted field with a default keeps its value.
+   *
+   * Action `update` on the client's route.
+   */
+  update(args: TodoDetailUpdateArgs, options?: rt.CallOptions): Promise<Todo> {
+    return this.endpoint.call(this.route, "update", args, options);
+  }
+
+  /**
+   * Changes the fields `data` sets of the row named by the route's `pk`.
+   *
+   * Action `partial_update` on the client's route.
+   */
+  partialUpdate(args: TodoDetailPartialUpdateArgs, options?: rt.CallOptions): Promise<Todo> {
+    return this.endpoint.call(this.route, "partial_update", args, options);
+  }
+
+  /**
+   * Deletes the row named by the route's `pk`.
+   *
+   * Action `destroy` on the client's route; succeeds with status 204.
+   */
+  destroy(options?: rt.CallOptions): Promise<null> {
+    return this.endpoint.call(this.route, "destroy", {}, options);
+  }
+
+  /**
+   * Flips `done` and returns the todo.
+   *
+   * Action `toggle` on the client's route.
+   */
+  toggle(options?: rt.CallOptions): Promise<Todo> {
+    return this.endpoint.call(this.route, "toggle", {}, options);
+  }
+}
+
+/**
+ * The todo list (route `todos/`): pages of 2 (`todos/?page=2`), filters on the query
+ * fields (`todos/?done=true`), and `create`.
+ *
+ * A typed client of consumer `TodoList` at one route (rest-framework-channels' dialect): one method per action.
+ */
+export class TodoListClient {
+  /** The consumer's name in the manifest. */
+  static readonly consumer = "TodoList";
+  /** Where calls go: a connection in rest-framework-channels' dialect. */
+  readonly endpoint: rt.RfcEndpoint;
+  /** The route every call of this client carries. */
+  readonly route: rt.Route;
+
+  /** A client on an endpoint (`connection.rfcEndpoint()`) at `route` (the empty route for the consumer's own actions). */
+  constructor(endpoint: rt.RfcEndpoint, route: rt.Route = rt.Route.root()) {
+    this.endpoint = endpoint;
+    this.route = route;
+  }
+
+  /** The same client with another call timeout. */
+  withTimeout(timeoutMs: number): TodoListClient {
+    return new TodoListClient(this.endpoint.withTimeout(timeoutMs), this.route);
+  }
+
+  /**
+   * One page of the rows matching the filters (`?page=N` on the route); `next` and `previous` are routes.
+   *
+   * Action `list` on the client's route.
+   */
+  list(args: TodoListListArgs, options?: rt.CallOptions): Promise<TodoListListResponse> {
+    return this.endpoint.call(this.route, "list", args, options);
+  }
+
+  /**
+   * Creates a row from `data`.
+   *
+   * Action `create` on the client's route; succeeds with status 201.
+   */
+  create(args: TodoListCreateArgs, options?: rt.CallOptions): Promise<Todo> {
+    return this.endpoint.call(this.route, "create", args, options);
   }
 }
 

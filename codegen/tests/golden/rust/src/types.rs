@@ -1,5 +1,22 @@
 //! The API's types, generated from the manifest's JSON Schemas by typify. Do not edit.
 
+///`ItemListListArgs`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct ItemListListArgs {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<::std::num::NonZeroU64>,
+}
+///A page of lines.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ItemListListResponse {
+    pub count: i64,
+    pub results: ::std::vec::Vec<Line>,
+}
+///`ItemRenameArgs`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ItemRenameArgs {
+    pub name: ::std::string::String,
+}
 ///One line of an order.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Line {
