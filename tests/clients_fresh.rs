@@ -97,6 +97,45 @@ fn every_generated_file_is_written_by_the_generator() {
     }
 }
 
+#[test]
+fn the_generated_type_names_are_not_numbered() {
+    // schemars numbers the definitions of generic types (`UpdateArgs2`) in the order the
+    // manifest builder meets them; the clients name them after their use instead, so that no
+    // type is renamed when a consumer is declared before another (see codegen/tests/names.rs).
+    let api = Api::from_json(chanrest_demo::MANIFEST_JSON).expect("manifest");
+    let rust = render_rust(&api, &in_repo_rust()).expect("renders");
+    let typescript = render_typescript(&api, &TypeScriptOptions::default()).expect("renders");
+    let declared = |text: &str, keywords: &[&str]| -> Vec<String> {
+        text.lines()
+            .filter_map(|line| {
+                let rest = keywords
+                    .iter()
+                    .find_map(|k| line.trim_start().strip_prefix(k))?;
+                let end = rest
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(rest.len());
+                Some(rest[..end].to_owned())
+            })
+            .collect()
+    };
+    let rust_types = declared(
+        rust.get("src/types.rs").unwrap(),
+        &["pub struct ", "pub enum ", "pub type "],
+    );
+    let ts_types = declared(
+        typescript.get("src/api.ts").unwrap(),
+        &["export interface ", "export type ", "export class "],
+    );
+    for names in [&rust_types, &ts_types] {
+        assert!(names.iter().any(|n| n == "TodosPatchArgs"), "{names:?}");
+        let numbered: Vec<&String> = names
+            .iter()
+            .filter(|n| n.ends_with(|c: char| c.is_ascii_digit()))
+            .collect();
+        assert!(numbered.is_empty(), "numbered type names: {numbered:?}");
+    }
+}
+
 /// The options of the in-repo client: its runtime is the crate in this checkout.
 fn in_repo_rust() -> RustOptions {
     RustOptions {

@@ -1,16 +1,20 @@
 //! The generated Rust client (`clients/rust`) against a real demo server: every action, an
 //! error reply of each kind, the detached `slow`, timeouts, subscriptions and their pushes,
-//! the multiplexer, and reconnection (through a TCP proxy the test can cut).
+//! the multiplexer, reconnection (through a TCP proxy the test can cut), fields with a server
+//! default left out, and the routed consumer in rest-framework-channels' dialect through its
+//! typed routes.
 
 mod common;
 
 use chanrest_client::types::{
-    AddArgs, BenchEchoArgs, CreateArgs, Deleted, ListArgs, Lookup, PageArgs, Pk, Slept, SlowArgs,
-    Todo, TodoPatch, TodoWrite, UpdateArgs, UpdateArgs2,
+    AddArgs, BenchEchoArgs, Deleted, Lookup, Pk, Slept, SlowArgs, Todo,
+    TodoDetailPartialUpdateArgs, TodoDetailUpdateArgs, TodoListCreateArgs, TodoListListArgs,
+    TodoPatch, TodoWrite, TodosCreateArgs, TodosListArgs, TodosPagedListArgs, TodosPatchArgs,
+    TodosSubscribeListArgs, TodosUpdateArgs, ViewListArgs, ViewQuery,
 };
 use chanrest_client::{
-    bench, plain, todos, todos_paged, ws_multiplexer, Error, ErrorDetail, Options, Reconnect,
-    Status, DEFAULT_TIMEOUT,
+    bench, plain, rfc_todos, todo_view, todos, todos_paged, ws_multiplexer, Error, ErrorDetail,
+    Options, Reconnect, Route, Status, DEFAULT_TIMEOUT,
 };
 use common::demo;
 use futures_util::StreamExt;
@@ -37,8 +41,8 @@ fn api_error(err: Error) -> chanrest_client::ApiError {
     }
 }
 
-fn write(title: &str, owner: &str) -> CreateArgs {
-    CreateArgs {
+fn write(title: &str, owner: &str) -> TodosCreateArgs {
+    TodosCreateArgs {
         data: TodoWrite {
             title: title.to_owned(),
             done: None,
@@ -72,12 +76,30 @@ async fn plain_actions_return_typed_data() {
         .unwrap();
     let data = json!({"any": ["json", 1, 2.5, true, null]});
     let echoed = bench
-        .echo(&BenchEchoArgs { data: data.clone() })
+        .echo(&BenchEchoArgs {
+            data: Some(data.clone()),
+        })
         .await
         .unwrap();
     assert_eq!(echoed, data);
+    // `data` has a server default (`#[serde(default)]`): it may be left out, and then is not
+    // sent at all (the server answers its default, `null`)...
     assert_eq!(
-        bench.echo(&BenchEchoArgs::default()).await.unwrap(),
+        bench.echo(&BenchEchoArgs { data: None }).await.unwrap(),
+        Value::Null
+    );
+    assert_eq!(
+        serde_json::to_value(BenchEchoArgs::default()).unwrap(),
+        json!({})
+    );
+    // ...while an explicit null is sent as one.
+    assert_eq!(
+        bench
+            .echo(&BenchEchoArgs {
+                data: Some(Value::Null)
+            })
+            .await
+            .unwrap(),
         Value::Null
     );
 }
@@ -232,10 +254,10 @@ async fn todos_crud_and_pages() {
         todos.retrieve(&Lookup { pk: pk(&first) }).await.unwrap(),
         first
     );
-    let all = todos.list(&ListArgs::default()).await.unwrap();
+    let all = todos.list(&TodosListArgs::default()).await.unwrap();
     assert!(all.contains(&first) && all.contains(&second), "{all:?}");
     let bobs = todos
-        .list(&ListArgs {
+        .list(&TodosListArgs {
             owner: Some("bob".into()),
             done: None,
         })
@@ -244,7 +266,7 @@ async fn todos_crud_and_pages() {
     assert_eq!(bobs, std::slice::from_ref(&second));
 
     let updated = todos
-        .update(&UpdateArgs {
+        .update(&TodosUpdateArgs {
             pk: pk(&first),
             data: TodoWrite {
                 title: "write more tests".into(),
@@ -257,7 +279,7 @@ async fn todos_crud_and_pages() {
     assert_eq!(updated.title, "write more tests");
     assert!(updated.done);
     let patched = todos
-        .patch(&UpdateArgs2 {
+        .patch(&TodosPatchArgs {
             pk: pk(&first),
             data: TodoPatch {
                 done: Some(false),
@@ -286,7 +308,7 @@ async fn todos_crud_and_pages() {
         .unwrap();
     todos.create(&write("third", "bob")).await.unwrap();
     let page = paged
-        .list(&PageArgs {
+        .list(&TodosPagedListArgs {
             limit: Some(1),
             offset: Some(1),
             ..Default::default()
@@ -319,7 +341,7 @@ async fn instance_and_list_subscriptions_push_typed_values() {
     assert_ne!(on_a.request_id(), on_b.request_id());
 
     let changed = writer
-        .patch(&UpdateArgs2 {
+        .patch(&TodosPatchArgs {
             pk: pk(&a),
             data: TodoPatch {
                 title: Some("a, changed".into()),
@@ -343,7 +365,7 @@ async fn instance_and_list_subscriptions_push_typed_values() {
 
     // A query subscription: rows entering, changing in and leaving the filtered set.
     let mut bobs = watcher
-        .subscribe_list(&ListArgs {
+        .subscribe_list(&TodosSubscribeListArgs {
             owner: Some("bob".into()),
             done: None,
         })
@@ -411,7 +433,7 @@ async fn the_multiplexer_carries_calls_errors_and_pushes() {
         .await
         .unwrap();
     let changed = direct
-        .patch(&UpdateArgs2 {
+        .patch(&TodosPatchArgs {
             pk: pk(&todo),
             data: TodoPatch {
                 done: Some(true),
@@ -655,7 +677,7 @@ async fn a_refused_renewal_ends_the_subscription() {
     assert_eq!(err.status(), Some(404), "{err:?}");
     assert!(next(&mut sub).await.is_none());
     // The client itself is fine.
-    assert!(watcher.list(&ListArgs::default()).await.is_ok());
+    assert!(watcher.list(&TodosListArgs::default()).await.is_ok());
 }
 
 #[tokio::test]
@@ -748,4 +770,231 @@ async fn close_ends_calls_and_subscriptions() {
         plain.add(&AddArgs { a: 1, b: 1 }).await.unwrap_err(),
         Error::Closed
     );
+}
+
+fn todo_write(title: &str, owner: Option<&str>) -> TodoWrite {
+    TodoWrite {
+        title: title.to_owned(),
+        done: None,
+        owner: owner.map(str::to_owned),
+    }
+}
+
+#[tokio::test]
+async fn a_struct_field_with_a_server_default_may_be_left_out() {
+    let (_demo, server) = demo().await;
+    let todos = todos::Client::connect(&server.url(todos::PATH))
+        .await
+        .unwrap();
+    let view = todo_view::Client::connect(&server.url(todo_view::PATH))
+        .await
+        .unwrap();
+    let open = todos.create(&write("open", "ann")).await.unwrap();
+    let done = todos
+        .create(&TodosCreateArgs {
+            data: TodoWrite {
+                done: Some(true),
+                ..todo_write("done", Some("bob"))
+            },
+        })
+        .await
+        .unwrap();
+    // `query` (`#[serde(default)]`) left out: no filter.
+    let all = view.list(&ViewListArgs { query: None }).await.unwrap();
+    let ids = |list: &Value| -> Vec<i64> {
+        let items = list.as_array().unwrap_or_else(|| panic!("a list: {list}"));
+        items.iter().map(|t| t["id"].as_i64().unwrap()).collect()
+    };
+    assert_eq!(ids(&all), [open.id, done.id]);
+    assert_eq!(
+        serde_json::to_value(ViewListArgs::default()).unwrap(),
+        json!({})
+    );
+    let only_done = view
+        .list(&ViewListArgs {
+            query: Some(ViewQuery {
+                done: Some(true),
+                owner: Vec::new(),
+            }),
+        })
+        .await
+        .unwrap();
+    assert_eq!(ids(&only_done), [done.id]);
+}
+
+#[tokio::test]
+async fn rfc_generic_actions_through_typed_routes() {
+    let (_demo, server) = demo().await;
+    let rfc = rfc_todos::Client::connect(&server.url(rfc_todos::PATH))
+        .await
+        .unwrap();
+    assert_eq!(rfc.ping().await.unwrap(), "pong");
+    assert_eq!(rfc.route().as_str(), "");
+
+    // create (201) on `todos/`.
+    let list = rfc.todos();
+    assert_eq!(list.route().as_str(), "todos/");
+    let milk = list
+        .create(&TodoListCreateArgs {
+            data: todo_write("Buy milk", Some("ada")),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        milk,
+        Todo {
+            id: milk.id,
+            title: "Buy milk".into(),
+            done: false,
+            owner: "ada".into(),
+        }
+    );
+    for title in ["Bake bread", "Call mum"] {
+        list.create(&TodoListCreateArgs {
+            data: todo_write(title, None),
+        })
+        .await
+        .unwrap();
+    }
+
+    // retrieve, update, partial_update and the custom toggle on `todos/<pk>/`: `pk` is the
+    // route's typed parameter, not an argument.
+    let detail = rfc.todos_pk(milk.id);
+    assert_eq!(detail.route().as_str(), format!("todos/{}/", milk.id));
+    assert_eq!(detail.retrieve().await.unwrap(), milk);
+    let updated = detail
+        .update(&TodoDetailUpdateArgs {
+            partial: None,
+            data: TodoWrite {
+                done: Some(true),
+                ..todo_write("Buy oat milk", None)
+            },
+        })
+        .await
+        .unwrap();
+    // `owner` was not sent: it keeps its value, as in DRF's PUT.
+    assert_eq!(
+        (updated.title.as_str(), updated.done, updated.owner.as_str()),
+        ("Buy oat milk", true, "ada")
+    );
+    let patched = detail
+        .partial_update(&TodoDetailPartialUpdateArgs {
+            data: TodoPatch {
+                owner: Some("bob".into()),
+                ..Default::default()
+            },
+        })
+        .await
+        .unwrap();
+    assert_eq!((patched.done, patched.owner.as_str()), (true, "bob"));
+    assert!(!detail.toggle().await.unwrap().done);
+
+    // list with a page (page size 2): the second page holds the third todo.
+    let first = list.list(&TodoListListArgs::default()).await.unwrap();
+    assert_eq!((first.count, first.results.len()), (3, 2));
+    assert_eq!(first.previous, None);
+    let second = list
+        .list(&TodoListListArgs {
+            page: Some(2),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(second.count, 3);
+    assert_eq!(second.results.len(), 1);
+    assert_eq!(second.next, None);
+    // `next` and `previous` are routes: a raw call follows one.
+    let next = first.next.expect("a second page");
+    let followed: serde_json::Value = list
+        .endpoint()
+        .call(&Route::new(next), "list", &Map::new())
+        .await
+        .unwrap();
+    assert_eq!(
+        followed["results"],
+        serde_json::to_value(&second.results).unwrap()
+    );
+    // Filters are arguments too.
+    let open = list
+        .list(&TodoListListArgs {
+            done: Some(false),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(open.count, 3);
+
+    // destroy (204); then the route's todo is gone: a typed 404.
+    detail.destroy().await.unwrap();
+    let err = api_error(detail.retrieve().await.unwrap_err());
+    assert_eq!((err.status, err.action.as_deref()), (404, Some("retrieve")));
+    assert_eq!(err.messages().collect::<Vec<_>>(), ["Not found"]);
+
+    // A validation error in DRF's shape, and the object permission's 403.
+    let err = api_error(
+        list.create(&TodoListCreateArgs {
+            data: todo_write("", None),
+        })
+        .await
+        .unwrap_err(),
+    );
+    assert_eq!(err.status, 400);
+    assert!(!err.field("title").is_empty(), "{err:?}");
+    let locked = list
+        .create(&TodoListCreateArgs {
+            data: todo_write("theirs", Some("locked")),
+        })
+        .await
+        .unwrap();
+    let err = rfc.todos_pk(locked.id).toggle().await.unwrap_err();
+    assert_eq!(err.status(), Some(403));
+}
+
+#[tokio::test]
+async fn rfc_replies_are_matched_to_concurrent_calls_by_order() {
+    let (_demo, server) = demo().await;
+    let rfc = rfc_todos::Client::connect(&server.url(rfc_todos::PATH))
+        .await
+        .unwrap();
+    let mut created = Vec::new();
+    for title in ["a", "b", "c", "d"] {
+        let args = TodoListCreateArgs {
+            data: todo_write(title, None),
+        };
+        created.push(rfc.todos().create(&args).await.unwrap());
+    }
+    // Many calls in flight at once on one socket, to several routes and actions: each gets
+    // its own reply.
+    let details: Vec<_> = created.iter().map(|t| rfc.todos_pk(t.id)).collect();
+    let pages = [1, 2].map(|page| TodoListListArgs {
+        page: Some(page),
+        ..Default::default()
+    });
+    let list = rfc.todos();
+    let (a, b, c, d, ping, page_one, page_two) = tokio::join!(
+        details[0].retrieve(),
+        details[1].retrieve(),
+        details[2].retrieve(),
+        details[3].retrieve(),
+        rfc.ping(),
+        list.list(&pages[0]),
+        list.list(&pages[1]),
+    );
+    assert_eq!(
+        [a.unwrap(), b.unwrap(), c.unwrap(), d.unwrap()].as_slice(),
+        created.as_slice()
+    );
+    assert_eq!(ping.unwrap(), "pong");
+    assert_eq!(page_one.unwrap().results, created[..2]);
+    assert_eq!(page_two.unwrap().results, created[2..]);
+    // A route the server does not know: its typed 404, and the connection goes on.
+    let err = api_error(
+        rfc.todos_pk(created[0].id)
+            .endpoint()
+            .call::<_, Value>(&Route::new("nowhere/"), "retrieve", &Map::new())
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(err.status, 404);
+    assert_eq!(rfc.ping().await.unwrap(), "pong");
 }

@@ -10,10 +10,10 @@
 //! - the manifest's definitions under `components.schemas` (`#/definitions/X` references
 //!   rewritten to `#/components/schemas/X`).
 //!
-//! Consumers the clients skip (rest-framework-channels' dialect) are listed in the document's
-//! description instead.
+//! Consumers in rest-framework-channels' dialect, and consumers the clients skip, are listed
+//! in the document's description instead.
 
-use crate::ir::{Action, Api, Args, Consumer, Push};
+use crate::ir::{Action, Api, Args, Consumer, Dialect, Push};
 use crate::{names, Error, Files};
 use serde_json::{json, Map, Value};
 
@@ -27,6 +27,9 @@ pub fn render_asyncapi(api: &Api) -> Result<Files, Error> {
     let mut messages = Map::new();
 
     for consumer in &api.consumers {
+        if consumer.dialect != Dialect::Dcrf {
+            continue;
+        }
         if let Some(path) = &consumer.path {
             let channel = Channel {
                 id: consumer.name.clone(),
@@ -70,6 +73,16 @@ pub fn render_asyncapi(api: &Api) -> Result<Files, Error> {
          to. Multiplexed channels wrap each message as `{{\"stream\": ..., \"payload\": ...}}`.",
         api.title
     );
+    for consumer in &api.consumers {
+        if let (Dialect::Rfc, Some(path)) = (consumer.dialect, &consumer.path) {
+            description.push_str(&format!(
+                "\n\nNot described: consumer `{}` at `{path}` and the consumers its routes lead \
+                 to: they speak rest-framework-channels' dialect, whose replies carry no \
+                 correlation id (they answer in order, echoing `action` and `route`).",
+                consumer.name
+            ));
+        }
+    }
     for skipped in &api.skipped {
         description.push_str(&format!(
             "\n\nNot described: consumer `{}`{}: {}.",

@@ -13,6 +13,14 @@
 //! - an **AsyncAPI 3.0** document ([`render_asyncapi`]): a channel per consumer path and
 //!   multiplexer stream, `send` operations with their `reply`, `receive` operations for pushes.
 //!
+//! A consumer in rest-framework-channels' dialect gets, in both clients, one more method per
+//! route, taking the route's parameters and returning the client of the consumer the route
+//! leads to; its calls are correlated by order, action and route (that dialect has no request
+//! ids; the AsyncAPI document leaves it out). Generated types keep the manifest's names except
+//! where schemars made them up (chanrest's generic types, numbered names): those are named
+//! after their use (`TodosPatchArgs`), so declaring a consumer never renames another's types.
+//! A field with a server default is optional in both clients.
+//!
 //! The pipeline is manifest → [`Api`] (one intermediate form, checked once) → one renderer
 //! per output ([`render_rust`], [`render_typescript`], [`render_asyncapi`]). A schema the generated clients
 //! cannot express is an [`Error`] naming the consumer, the action and the field, never a
@@ -42,13 +50,17 @@
 mod asyncapi;
 mod ir;
 mod names;
+mod naming;
 mod output;
 mod rust;
 mod schema;
 mod ts;
 
 pub use asyncapi::{render_asyncapi, ASYNCAPI_FILE};
-pub use ir::{Action, Api, Args, Consumer, Multiplexer, Push, Skipped, Stream, Subscription};
+pub use ir::{
+    Action, Api, Args, Consumer, Converter, Dialect, Multiplexer, Push, Route, RouteParam, Segment,
+    Skipped, Stream, Subscription,
+};
 pub use output::{Files, Stale};
 pub use rust::{render_rust, RuntimeDependency, RustOptions, IN_REPO_RUNTIME};
 pub use ts::{render_typescript, TypeScriptOptions};

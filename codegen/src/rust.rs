@@ -2,9 +2,9 @@
 //! and per multiplexer (quote + prettyplease), depending on the client runtime crate
 //! (`chanrest-client-runtime`, in `codegen/runtime`) for everything that is not API-specific.
 
-use crate::ir::{Action, Api, Args, Consumer};
+use crate::ir::{Action, Api, Args, Consumer, Converter, Dialect, Segment};
 use crate::output::Files;
-use crate::{names, Error};
+use crate::{names, schema, Error};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use serde_json::Value;
@@ -115,10 +115,11 @@ pub fn render_rust(api: &Api, options: &RustOptions) -> Result<Files, Error> {
         .with_derive("PartialEq".to_owned())
         .with_struct_builder(false);
     let mut space = TypeSpace::new(&settings);
-    let root = serde_json::json!({
+    let mut root = serde_json::json!({
         "$schema": "http://json-schema.org/draft-07/schema#",
         "definitions": api.definitions,
     });
+    schema::drop_property_defaults(&mut root);
     let root: schemars08::schema::RootSchema = serde_json::from_value(root)
         .map_err(|err| Error::new("definitions", format!("not a draft-07 schema: {err}")))?;
     space
@@ -127,20 +128,37 @@ pub fn render_rust(api: &Api, options: &RustOptions) -> Result<Files, Error> {
     let mut hints = Hints::new(api);
 
     let mut modules = Vec::new();
-    let mut module_names: Vec<(String, String)> = Vec::new();
-    for consumer in &api.consumers {
-        let module = names::rust_ident(
-            &names::snake(&consumer.name).expect("checked"),
-            &["runtime", "types", "api"],
-        );
-        module_names.push((
-            module.clone(),
-            match &consumer.path {
-                Some(path) => format!("consumer `{}` at `{path}`", consumer.name),
-                None => format!("consumer `{}` (on a multiplexer only)", consumer.name),
-            },
-        ));
-        modules.push(consumer_module(consumer, &module, &mut space, &mut hints)?);
+    let mut module_names: Vec<(String, String)> = api
+        .consumers
+        .iter()
+        .map(|consumer| {
+            let module = names::rust_ident(
+                &names::snake(&consumer.name).expect("checked"),
+                &["runtime", "types", "api"],
+            );
+            let what = match (&consumer.path, consumer.dialect) {
+                (Some(path), Dialect::Dcrf) => format!("consumer `{}` at `{path}`", consumer.name),
+                (None, Dialect::Dcrf) => {
+                    format!("consumer `{}` (on a multiplexer only)", consumer.name)
+                }
+                (Some(path), Dialect::Rfc) => format!(
+                    "consumer `{}` at `{path}` (rest-framework-channels' dialect)",
+                    consumer.name
+                ),
+                (None, Dialect::Rfc) => format!(
+                    "consumer `{}` (rest-framework-channels' dialect, through routes only)",
+                    consumer.name
+                ),
+            };
+            (module, what)
+        })
+        .collect();
+    let modules_of: Vec<String> = module_names.iter().map(|(m, _)| m.clone()).collect();
+    for (consumer, module) in api.consumers.iter().zip(&modules_of) {
+        modules.push(match consumer.dialect {
+            Dialect::Dcrf => consumer_module(consumer, module, &mut space, &mut hints)?,
+            Dialect::Rfc => rfc_module(api, consumer, module, &modules_of, &mut space, &mut hints)?,
+        });
     }
     for multiplexer in &api.multiplexers {
         let base = names::snake(&multiplexer.path).unwrap_or_else(|| "root".to_owned());
@@ -299,8 +317,10 @@ fn lib_rs(api: &Api, modules: &[(String, String)]) -> String {
     text.push_str(
         "//!\n\
          //! Each module has a `Client`: a consumer's has one async method per action, a\n\
-         //! multiplexer's has one consumer client per stream. [`runtime`] explains timeouts,\n\
-         //! errors, subscriptions and reconnection.\n\
+         //! multiplexer's has one consumer client per stream. A consumer in\n\
+         //! rest-framework-channels' dialect has one more method per route, leading to the\n\
+         //! route's consumer's client with the route's parameters filled in. [`runtime`]\n\
+         //! explains timeouts, errors, subscriptions and reconnection.\n\
          \n\
          #[rustfmt::skip]\n\
          mod api;\n\
@@ -312,7 +332,7 @@ fn lib_rs(api: &Api, modules: &[(String, String)]) -> String {
          pub use chanrest_client_runtime as runtime;\n\
          pub use runtime::{\n    \
          ApiError, Broadcasts, Connection, Endpoint, Error, ErrorDetail, Options, RawPush, Reconnect,\n    \
-         Reply, Status, Subscription, DEFAULT_TIMEOUT,\n\
+         Reply, RfcEndpoint, Route, Status, Subscription, DEFAULT_TIMEOUT,\n\
          };\n",
     );
     text
@@ -360,7 +380,9 @@ fn rust_type(
     hint: String,
     location: &str,
 ) -> Result<TokenStream, Error> {
-    let schema: schemars08::schema::Schema = serde_json::from_value(schema.clone())
+    let mut schema = schema.clone();
+    schema::drop_property_defaults(&mut schema);
+    let schema: schemars08::schema::Schema = serde_json::from_value(schema)
         .map_err(|err| Error::new(location, format!("not a draft-07 schema: {err}")))?;
     let id = space
         .add_type_with_name(&schema, Some(hint))
@@ -628,6 +650,260 @@ fn method_doc(action: &Action) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
+    }
+    if !doc.is_empty() {
+        doc.push_str("\n\n");
+    }
+    doc.push_str(&notes.join("; "));
+    doc.push('.');
+    doc
+}
+
+/// Method names of a generated client in the `rfc` dialect that actions and routes must not
+/// take.
+const RFC_CLIENT_METHODS: &[&str] = &[
+    "new",
+    "connect",
+    "connect_with",
+    "endpoint",
+    "route",
+    "with_timeout",
+    "clone",
+    "fmt",
+];
+
+fn converter_tokens(converter: Converter) -> TokenStream {
+    match converter {
+        Converter::Str => quote! { runtime::Converter::Str },
+        Converter::Int => quote! { runtime::Converter::Int },
+        Converter::Slug => quote! { runtime::Converter::Slug },
+        Converter::Path => quote! { runtime::Converter::Path },
+    }
+}
+
+/// The module of a consumer in rest-framework-channels' dialect: a `Client` at one route of
+/// a connection (the consumer's own path at the empty route, or a route another consumer's
+/// client leads to), with one method per action and one per route of its own.
+fn rfc_module(
+    api: &Api,
+    consumer: &Consumer,
+    module: &str,
+    modules: &[String],
+    space: &mut TypeSpace,
+    hints: &mut Hints,
+) -> Result<TokenStream, Error> {
+    let here = format!("consumer `{}`", consumer.name);
+    let name = &consumer.name;
+    let module_ident = ident(module);
+    let module_doc = doc_attr(if consumer.doc.is_empty() {
+        "A consumer of the API (rest-framework-channels' dialect)."
+    } else {
+        &consumer.doc
+    });
+
+    let mut methods = Vec::new();
+    let mut taken: Vec<String> = RFC_CLIENT_METHODS.iter().map(|m| m.to_string()).collect();
+    for action in &consumer.actions {
+        let at = format!("{here}, action `{}`", action.name);
+        let method_name = names::rust_ident(
+            &names::snake(&action.name).expect("checked"),
+            RFC_CLIENT_METHODS,
+        );
+        taken.push(method_name.clone());
+        let method = ident(&method_name);
+        let response_hint = hints.get(&[&consumer.name, &action.name, "response"]);
+        let response = rust_type(
+            space,
+            &action.response,
+            response_hint,
+            &format!("{at}, response"),
+        )?;
+        let wire = &action.name;
+        let (param, args_expr) = match &action.args {
+            Args::None => (quote! {}, quote! { &runtime::NoArgs {} }),
+            Args::Object(schema) => {
+                let hint = hints.get(&[&consumer.name, &action.name, "args"]);
+                let ty = rust_type(space, schema, hint, &format!("{at}, arguments"))?;
+                (quote! { args: &#ty, }, quote! { args })
+            }
+        };
+        let doc = doc_attr(&rfc_method_doc(action));
+        methods.push(quote! {
+            #doc
+            pub async fn #method(&self, #param) -> Result<#response, Error> {
+                self.endpoint.call(&self.route, #wire, #args_expr).await
+            }
+        });
+    }
+
+    let taken_refs: Vec<&str> = taken.iter().map(String::as_str).collect();
+    let mut route_methods: Vec<String> = Vec::new();
+    for route in &consumer.routes {
+        let target = &api.consumers[route.consumer];
+        let at = format!("{here}, route `{}`", route.pattern);
+        let method_name = names::rust_ident(&route.method_words(target), &taken_refs);
+        if route_methods.contains(&method_name) {
+            return Err(Error::new(
+                at,
+                format!("its method `{method_name}` is the same as another route's"),
+            ));
+        }
+        route_methods.push(method_name.clone());
+        let method = ident(&method_name);
+        let mut params = Vec::new();
+        let mut steps = Vec::new();
+        for segment in &route.segments {
+            match segment {
+                Segment::Literal(text) => steps.push(quote! { .literal(#text) }),
+                Segment::Param(param_name) => {
+                    let param = route
+                        .params
+                        .iter()
+                        .find(|p| &p.name == param_name)
+                        .expect("checked");
+                    let hint = hints.get(&[&consumer.name, &param.name, "param"]);
+                    let ty = rust_type(
+                        space,
+                        &param.schema,
+                        hint,
+                        &format!("{at}, parameter `{}`", param.name),
+                    )?;
+                    let arg = ident(&names::rust_ident(
+                        &names::snake(&param.name).expect("checked"),
+                        &["self"],
+                    ));
+                    let converter = converter_tokens(param.converter);
+                    // Text is taken by reference, everything else by value.
+                    if ty.to_string().replace(' ', "") == "::std::string::String" {
+                        params.push(quote! { #arg: &str });
+                        steps.push(quote! { .param(#param_name, #converter, #arg) });
+                    } else {
+                        params.push(quote! { #arg: #ty });
+                        steps.push(quote! { .param(#param_name, #converter, &#arg) });
+                    }
+                }
+            }
+        }
+        let target_module = ident(&modules[route.consumer]);
+        let doc = doc_attr(&format!(
+            "Route `{}`: consumer `{}`{}.",
+            route.pattern,
+            target.name,
+            if route.params.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", with {}",
+                    route
+                        .params
+                        .iter()
+                        .map(|p| format!("`{}`", p.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        ));
+        methods.push(quote! {
+            #doc
+            pub fn #method(&self, #(#params),*) -> super::#target_module::Client {
+                super::#target_module::Client::new(
+                    self.endpoint.clone(),
+                    self.route.clone() #(#steps)*,
+                )
+            }
+        });
+    }
+
+    let path_items = consumer.path.as_ref().map(|path| {
+        quote! {
+            /// Where the consumer is mounted.
+            pub const PATH: &str = #path;
+        }
+    });
+    let connect = consumer.path.as_ref().map(|_| {
+        quote! {
+            /// Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by [`PATH`]).
+            pub async fn connect(url: &str) -> Result<Client, Error> {
+                Client::connect_with(url, Options::default()).await
+            }
+
+            /// Connects with `options`.
+            pub async fn connect_with(url: &str, options: Options) -> Result<Client, Error> {
+                let connection = Connection::connect_with(url, options).await?;
+                Ok(Client::new(connection.rfc_endpoint(), Route::root()))
+            }
+        }
+    });
+    let client_doc = format!(
+        " A typed client of consumer `{name}` at one route (rest-framework-channels' dialect): \
+         one method per action{}.",
+        if consumer.routes.is_empty() {
+            ""
+        } else {
+            ", one per route of its own"
+        }
+    );
+    Ok(quote! {
+        #module_doc
+        pub mod #module_ident {
+            #[allow(unused_imports)]
+            use crate::runtime::{self, Connection, Error, Options, RfcEndpoint, Route};
+            #[allow(unused_imports)]
+            use crate::types;
+
+            /// The consumer's name in the manifest.
+            pub const NAME: &str = #name;
+            #path_items
+
+            #[doc = #client_doc]
+            #[derive(Clone, Debug)]
+            pub struct Client {
+                endpoint: RfcEndpoint,
+                route: Route,
+            }
+
+            impl Client {
+                #connect
+
+                /// A client on a connection's endpoint (`connection.rfc_endpoint()`) at
+                /// `route` (`Route::root()` for the consumer's own actions).
+                pub fn new(endpoint: RfcEndpoint, route: Route) -> Client {
+                    Client { endpoint, route }
+                }
+
+                /// The endpoint, for raw calls (`endpoint().request(..)`).
+                pub fn endpoint(&self) -> &RfcEndpoint {
+                    &self.endpoint
+                }
+
+                /// The route every call of this client carries.
+                pub fn route(&self) -> &Route {
+                    &self.route
+                }
+
+                /// The same client with another call timeout.
+                pub fn with_timeout(&self, timeout: std::time::Duration) -> Client {
+                    Client { endpoint: self.endpoint.with_timeout(timeout), route: self.route.clone() }
+                }
+
+                #(#methods)*
+            }
+        }
+    })
+}
+
+/// An action's doc comment in the `rfc` dialect, with what the wire adds to it.
+fn rfc_method_doc(action: &Action) -> String {
+    let mut doc = action.doc.clone();
+    let mut notes = vec![format!("Action `{}` on the client's route", action.name)];
+    if action.status != 200 {
+        notes.push(format!("succeeds with status {}", action.status));
+    }
+    if action.detached {
+        notes.push(
+            "runs detached: its reply may come after later calls' (matched by action and route)"
+                .to_owned(),
+        );
     }
     if !doc.is_empty() {
         doc.push_str("\n\n");

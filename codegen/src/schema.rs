@@ -292,6 +292,85 @@ pub(crate) fn property_names(schema: &Value, defs: &Map<String, Value>) -> Vec<S
     names
 }
 
+/// Calls `visit` on `schema` and on every schema inside it (properties, items, map values,
+/// branches and definitions), outermost first; data (`default`, `enum`, `const`) is left
+/// alone.
+fn each_schema(schema: &mut Value, visit: &mut impl FnMut(&mut Map<String, Value>)) {
+    let Value::Object(object) = schema else {
+        return;
+    };
+    visit(object);
+    for keyword in ["properties", "definitions"] {
+        if let Some(Value::Object(children)) = object.get_mut(keyword) {
+            children.values_mut().for_each(|c| each_schema(c, visit));
+        }
+    }
+    for keyword in ["items", "additionalProperties"] {
+        match object.get_mut(keyword) {
+            Some(Value::Array(children)) => children.iter_mut().for_each(|c| each_schema(c, visit)),
+            Some(child) => each_schema(child, visit),
+            None => {}
+        }
+    }
+    for keyword in ["oneOf", "anyOf", "allOf"] {
+        if let Some(Value::Array(children)) = object.get_mut(keyword) {
+            children.iter_mut().for_each(|c| each_schema(c, visit));
+        }
+    }
+}
+
+/// The properties of an object schema that it does not require, with their schemas.
+fn optional_properties(
+    object: &mut Map<String, Value>,
+) -> impl Iterator<Item = &mut Map<String, Value>> {
+    let required: Vec<String> = object
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| {
+            r.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    object
+        .get_mut("properties")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(|properties| properties.iter_mut())
+        .filter(move |(name, _)| !required.contains(name))
+        .filter_map(|(_, property)| property.as_object_mut())
+}
+
+/// Says in its description what a property the server defaults (`#[serde(default)]`: a
+/// `default`, not required) is when omitted.
+pub(crate) fn describe_defaults(schema: &mut Value) {
+    each_schema(schema, &mut |object| {
+        for property in optional_properties(object) {
+            let Some(default) = property.get("default") else {
+                continue;
+            };
+            let note = format!("Optional: the server takes `{default}` when it is omitted.");
+            let description = match property.get("description").and_then(Value::as_str) {
+                Some(text) if !text.trim().is_empty() => format!("{}\n\n{note}", text.trim_end()),
+                _ => note,
+            };
+            property.insert("description".to_owned(), Value::String(description));
+        }
+    });
+}
+
+/// Drops the `default` of properties that are not required, so that the Rust types make them
+/// optional (`Option<T>`, omitted when `None`) as the TypeScript ones are (`name?: T`): typify
+/// would otherwise make them required fields filled in with the default when decoding.
+pub(crate) fn drop_property_defaults(schema: &mut Value) {
+    each_schema(schema, &mut |object| {
+        for property in optional_properties(object) {
+            property.remove("default");
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -349,5 +428,34 @@ mod tests {
         assert!(is_any(&json!(true)));
         assert!(is_any(&json!({"description": "anything"})));
         assert!(!is_any(&json!({"type": "null"})));
+    }
+
+    #[test]
+    fn defaults_of_optional_properties() {
+        let mut schema = json!({"definitions": {"A": {
+            "type": "object", "required": ["a"],
+            "properties": {
+                "a": {"type": "integer", "default": 1},
+                "b": {"description": "The b.", "default": null},
+                "c": {"type": "object", "default": {"properties": {"x": {"default": 2}}},
+                      "properties": {"x": {"type": "integer", "default": 3}}}
+            }
+        }}});
+        describe_defaults(&mut schema);
+        let a = &schema["definitions"]["A"]["properties"];
+        assert_eq!(
+            a["b"]["description"],
+            "The b.\n\nOptional: the server takes `null` when it is omitted."
+        );
+        assert_eq!(a["a"].get("description"), None, "required: no note");
+        drop_property_defaults(&mut schema);
+        let a = &schema["definitions"]["A"]["properties"];
+        assert_eq!(
+            a["a"]["default"], 1,
+            "a required property keeps its default"
+        );
+        assert_eq!(a["b"].get("default"), None);
+        assert_eq!(a["c"].get("default"), None);
+        assert_eq!(a["c"]["properties"]["x"].get("default"), None);
     }
 }

@@ -1,7 +1,7 @@
 //! The TypeScript renderer: an ES module package (askama templates) whose types come from a
 //! small JSON Schema → TypeScript translator for the draft-07 subset of [`crate::schema`].
 
-use crate::ir::{Action, Api, Args, Consumer};
+use crate::ir::{Action, Api, Args, Consumer, Dialect, Segment};
 use crate::output::Files;
 use crate::{names, schema, Error};
 use serde_json::{Map, Value};
@@ -56,7 +56,17 @@ struct ApiTs {
     skipped: Vec<String>,
     definitions: Vec<String>,
     consumers: Vec<ConsumerTs>,
+    rfc_consumers: Vec<RfcConsumerTs>,
     multiplexers: Vec<MultiplexerTs>,
+}
+
+struct RfcConsumerTs {
+    doc: String,
+    class: String,
+    name: String,
+    path: Option<String>,
+    /// Each method, written out.
+    methods: Vec<String>,
 }
 
 struct ConsumerTs {
@@ -146,13 +156,32 @@ pub fn render_typescript(api: &Api, options: &TypeScriptOptions) -> Result<Files
     }
 
     let mut consumers = Vec::new();
+    let mut rfc_consumers = Vec::new();
     let mut classes = Vec::new();
     for consumer in &api.consumers {
         let prefix = names::pascal(&consumer.name).expect("checked");
         let class = format!("{prefix}Client");
         claim(&class, format!("consumer `{}`'s client", consumer.name))?;
-        classes.push(class.clone());
-        consumers.push(consumer_ts(consumer, &prefix, class, defs, &mut claim)?);
+        classes.push(class);
+    }
+    for (consumer, class) in api.consumers.iter().zip(&classes) {
+        let prefix = names::pascal(&consumer.name).expect("checked");
+        match consumer.dialect {
+            Dialect::Dcrf => consumers.push(consumer_ts(
+                consumer,
+                &prefix,
+                class.clone(),
+                defs,
+                &mut claim,
+            )?),
+            Dialect::Rfc => rfc_consumers.push(rfc_consumer_ts(
+                api,
+                consumer,
+                class.clone(),
+                &classes,
+                defs,
+            )?),
+        }
     }
 
     let mut multiplexers = Vec::new();
@@ -199,6 +228,7 @@ pub fn render_typescript(api: &Api, options: &TypeScriptOptions) -> Result<Files
             .collect(),
         definitions,
         consumers,
+        rfc_consumers,
         multiplexers,
     };
     let render = |file: &str, template: &dyn askama::DynTemplate| {
@@ -374,6 +404,154 @@ fn consumer_ts(
         broadcasts,
         methods,
     })
+}
+
+/// Instance members of a generated client class in the `rfc` dialect that actions and routes
+/// must not take.
+const RFC_CLIENT_MEMBERS: &[&str] = &["constructor", "endpoint", "route", "withTimeout"];
+
+/// The class of a consumer in rest-framework-channels' dialect: a client at one route, with
+/// one method per action and one per route of its own.
+fn rfc_consumer_ts(
+    api: &Api,
+    consumer: &Consumer,
+    class: String,
+    classes: &[String],
+    defs: &Map<String, Value>,
+) -> Result<RfcConsumerTs, Error> {
+    let here = format!("consumer `{}`", consumer.name);
+    let mut methods = Vec::new();
+    let mut taken: Vec<String> = RFC_CLIENT_MEMBERS.iter().map(|m| m.to_string()).collect();
+    for action in &consumer.actions {
+        let name = names::ts_member(
+            &names::camel(&action.name).expect("checked"),
+            RFC_CLIENT_MEMBERS,
+        );
+        taken.push(name.clone());
+        let (params, args) = match &action.args {
+            Args::None => ("options?: rt.CallOptions".to_owned(), "{}".to_owned()),
+            Args::Object(schema) => (
+                format!(
+                    "args: {}, options?: rt.CallOptions",
+                    ts_type(schema, defs, 1)
+                ),
+                "args".to_owned(),
+            ),
+        };
+        methods.push(format!(
+            "{}  {name}({params}): Promise<{}> {{\n    return this.endpoint.call(this.route, {}, {args}, options);\n  }}",
+            jsdoc(&rfc_method_doc(action), 1),
+            ts_type(&action.response, defs, 1),
+            json(&action.name),
+        ));
+    }
+    let taken_refs: Vec<&str> = taken.iter().map(String::as_str).collect();
+    let mut route_names: Vec<String> = Vec::new();
+    for route in &consumer.routes {
+        let target = &api.consumers[route.consumer];
+        let words = route.method_words(target);
+        let name = names::ts_member(&names::camel(&words).expect("checked"), &taken_refs);
+        if route_names.contains(&name) {
+            return Err(Error::new(
+                format!("{here}, route `{}`", route.pattern),
+                format!("its method `{name}` is the same as another route's"),
+            ));
+        }
+        route_names.push(name.clone());
+        let mut params = Vec::new();
+        let mut steps = String::new();
+        for segment in &route.segments {
+            match segment {
+                Segment::Literal(text) => steps.push_str(&format!(".literal({})", json(text))),
+                Segment::Param(param_name) => {
+                    let param = route
+                        .params
+                        .iter()
+                        .find(|p| &p.name == param_name)
+                        .expect("checked");
+                    let arg = names::ts_member(
+                        &names::camel(&param.name).expect("checked"),
+                        &["this", "options"],
+                    );
+                    let arg = if names::ts_type_ident(&arg) == arg {
+                        arg
+                    } else {
+                        format!("{arg}_")
+                    };
+                    params.push(format!("{arg}: {}", ts_type(&param.schema, defs, 1)));
+                    steps.push_str(&format!(
+                        ".param({}, {}, {arg})",
+                        json(&param.name),
+                        json(param.converter.name())
+                    ));
+                }
+            }
+        }
+        let with = if route.params.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ", with {}",
+                route
+                    .params
+                    .iter()
+                    .map(|p| format!("`{}`", p.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let target_class = &classes[route.consumer];
+        methods.push(format!(
+            "{}  {name}({}): {target_class} {{\n    return new {target_class}(this.endpoint, this.route{steps});\n  }}",
+            jsdoc(
+                &format!("Route `{}`: consumer `{}`{with}.", route.pattern, target.name),
+                1
+            ),
+            params.join(", "),
+        ));
+    }
+    Ok(RfcConsumerTs {
+        doc: jsdoc(
+            &format!(
+                "{}{}A typed client of consumer `{}` at one route (rest-framework-channels' \
+                 dialect): one method per action{}.",
+                consumer.doc,
+                if consumer.doc.is_empty() { "" } else { "\n\n" },
+                consumer.name,
+                if consumer.routes.is_empty() {
+                    ""
+                } else {
+                    ", one per route of its own"
+                }
+            ),
+            0,
+        ),
+        class,
+        name: json(&consumer.name),
+        path: consumer.path.as_deref().map(json),
+        methods,
+    })
+}
+
+/// An action's doc comment in the `rfc` dialect, with what the wire adds to it.
+fn rfc_method_doc(action: &Action) -> String {
+    let mut doc = action.doc.clone();
+    let mut notes = vec![format!("Action `{}` on the client's route", action.name)];
+    if action.status != 200 {
+        notes.push(format!("succeeds with status {}", action.status));
+    }
+    if action.detached {
+        notes.push(
+            "runs detached: its reply may come after later calls' (matched by action and route)"
+                .to_owned(),
+        );
+    }
+    if !doc.is_empty() {
+        doc.push_str("\n\n");
+    }
+    doc.push_str(&notes.join("; "));
+    doc.push('.');
+    doc
 }
 
 /// An action's doc comment, with what the wire adds to it.

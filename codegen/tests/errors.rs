@@ -194,40 +194,142 @@ fn a_definition_that_takes_a_generated_name_is_refused_in_typescript() {
     assert!(err.message.contains("`ShopClient`"), "{err}");
 }
 
-#[test]
-fn an_rfc_consumer_gets_no_client_and_the_output_says_why() {
-    let mut base: Value = serde_json::from_str(&manifest(
+/// `base` with a routed consumer `Routed` at `/ws/rfc/` whose route `pattern` (with
+/// `params`) leads to consumer `Child` (actions `child_actions`), both in the `rfc` dialect.
+fn routed(base: &mut Value, pattern: &str, params: Value, child_actions: Value) {
+    let root = json!({
+        "name": "Routed", "path": "/ws/rfc/", "dialect": "rfc", "doc": "",
+        "actions": [], "pushes": [],
+        "routes": [{"pattern": pattern, "params": params, "consumer": "Child"}]
+    });
+    let child = json!({
+        "name": "Child", "path": null, "dialect": "rfc", "doc": "",
+        "actions": child_actions, "pushes": []
+    });
+    let consumers = base["consumers"].as_array_mut().unwrap();
+    consumers.push(root);
+    consumers.push(child);
+}
+
+fn action(name: &str, args: Value) -> Value {
+    json!({"name": name, "doc": "", "args": args, "response": {"type": "null"},
+           "status": 200, "detached": false, "pushes": []})
+}
+
+fn base() -> Value {
+    serde_json::from_str(&manifest(
         json!({"type": "object"}),
         json!({"type": "null"}),
         json!({}),
     ))
-    .unwrap();
-    let mut rfc = base["consumers"][0].clone();
-    rfc["name"] = json!("Routed");
-    rfc["path"] = json!("/ws/rfc/");
-    rfc["dialect"] = json!("rfc");
-    base["consumers"].as_array_mut().unwrap().push(rfc);
-    let api = Api::from_json(&base.to_string()).unwrap();
-    assert_eq!(api.consumers.len(), 1);
-    assert_eq!(api.skipped.len(), 1);
-    let rust = render_rust(&api, &Default::default()).unwrap();
-    let lib = rust.get("src/lib.rs").unwrap();
-    assert!(lib.contains("`Routed` at `/ws/rfc/`"), "{lib}");
-    assert!(
-        lib.contains("no\n//! `request_id`") || lib.contains("no `request_id`"),
-        "{lib}"
+    .unwrap()
+}
+
+#[test]
+fn an_rfc_consumer_gets_a_client_and_no_multiplexer_stream() {
+    let mut base = base();
+    let pk = json!({"type": "integer"});
+    routed(
+        &mut base,
+        "things/<int:pk>/",
+        json!([{"name": "pk", "schema": pk}]),
+        json!([action(
+            "show",
+            json!({"type": "object", "properties": {"pk": pk}, "required": ["pk"]})
+        )]),
     );
-    assert!(!rust.get("src/api.rs").unwrap().contains("pub mod routed"));
+    let api = Api::from_json(&base.to_string()).unwrap();
+    assert!(api.skipped.is_empty(), "{:?}", api.skipped);
+    let rust = render_rust(&api, &Default::default()).unwrap();
+    let code = rust.get("src/api.rs").unwrap();
+    assert!(code.contains("pub mod routed {"), "{code}");
+    assert!(
+        code.contains("pub fn things_pk(&self, pk: i64) -> super::child::Client"),
+        "{code}"
+    );
+    // `pk` comes from the route: `show` takes no arguments.
+    assert!(
+        code.contains("pub async fn show(&self) -> Result<(), Error>"),
+        "{code}"
+    );
     let ts = render_typescript(&api, &Default::default()).unwrap();
-    assert!(ts
-        .get("src/api.ts")
-        .unwrap()
-        .contains("// - `Routed` at `/ws/rfc/`"));
+    let code = ts.get("src/api.ts").unwrap();
+    assert!(
+        code.contains("thingsPk(pk: number): ChildClient {"),
+        "{code}"
+    );
+    assert!(
+        code.contains("show(options?: rt.CallOptions): Promise<null>"),
+        "{code}"
+    );
 
     // A multiplexer stream cannot lead to it.
     base["multiplexers"] =
         json!([{"path": "/m/", "streams": [{"stream": "r", "consumer": "Routed"}]}]);
     let err = error(&base.to_string());
     assert_eq!(err.location, "multiplexer `/m/`");
-    assert!(err.message.contains("gets no client"), "{err}");
+    assert!(err.message.contains("`rfc` dialect"), "{err}");
+}
+
+#[test]
+fn bad_routes_are_refused() {
+    let some_action = json!([action("show", json!({"type": "object"}))]);
+    // The parameters the manifest lists are the pattern's.
+    let mut manifest = base();
+    routed(
+        &mut manifest,
+        "things/<pk>/",
+        json!([]),
+        some_action.clone(),
+    );
+    let err = error(&manifest.to_string());
+    assert_eq!(err.location, "consumer `Routed`, route `things/<pk>/`");
+    assert!(err.message.contains("the pattern has [\"pk\"]"), "{err}");
+    // A malformed pattern.
+    let mut manifest = base();
+    routed(
+        &mut manifest,
+        "things/<x:pk>/",
+        json!([]),
+        some_action.clone(),
+    );
+    let err = error(&manifest.to_string());
+    assert!(err.message.contains("unknown converter `x`"), "{err}");
+    // A route to a consumer the manifest does not have.
+    let mut manifest = base();
+    routed(&mut manifest, "things/", json!([]), some_action.clone());
+    manifest["consumers"][1]["routes"][0]["consumer"] = json!("Nobody");
+    let err = error(&manifest.to_string());
+    assert!(err.message.contains("`Nobody`"), "{err}");
+    // ...or to one in the other dialect.
+    manifest["consumers"][1]["routes"][0]["consumer"] = json!("Shop");
+    let err = error(&manifest.to_string());
+    assert!(
+        err.message.contains("does not speak the `rfc` dialect"),
+        "{err}"
+    );
+    // Routes that lead back.
+    let mut manifest = base();
+    routed(&mut manifest, "things/", json!([]), some_action.clone());
+    manifest["consumers"][2]["routes"] =
+        json!([{"pattern": "again/", "params": [], "consumer": "Child"}]);
+    let err = error(&manifest.to_string());
+    assert_eq!(err.location, "consumer `Child`, route `again/`");
+    assert!(err.message.contains("cycle"), "{err}");
+    // `route` is the envelope's in this dialect.
+    let mut manifest = base();
+    routed(
+        &mut manifest,
+        "things/",
+        json!([]),
+        json!([action(
+            "show",
+            json!({"type": "object", "properties": {"route": {"type": "string"}}})
+        )]),
+    );
+    let err = error(&manifest.to_string());
+    assert_eq!(
+        err.location,
+        "consumer `Child`, action `show`, arguments, field `route`"
+    );
 }

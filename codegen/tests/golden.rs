@@ -1,7 +1,9 @@
 //! Golden-file tests: the clients generated from `tests/fixtures/shop.json` (a small API with a
 //! subscription, broadcasts, a detached action, a keyword-named action, a consumer reachable
-//! only through a multiplexer, enums, unions, nullable fields and maps) must equal the files
-//! under `tests/golden/`. The TypeScript runtime is a verbatim copy of its template and is
+//! only through a multiplexer, enums, unions, nullable fields, maps, a field with a server
+//! default, chanrest's generic types with schemars' numbered names, and a routed consumer in
+//! rest-framework-channels' dialect with nested routes) must equal the files under
+//! `tests/golden/`. The TypeScript runtime is a verbatim copy of its template and is
 //! checked as such rather than stored twice; the Rust client has no runtime file, it depends
 //! on the `chanrest-client-runtime` crate.
 //!
@@ -202,8 +204,82 @@ fn the_fixture_exercises_what_it_claims() {
         "{api}"
     );
 
+    // Generic types are named after their use, never by schemars' counter; the user's own
+    // names stay.
+    let types = rust.get("src/types.rs").unwrap();
+    for name in [
+        "OrdersRecentResponse",
+        "SummaryLatest",
+        "ItemListListResponse",
+        "ItemListListArgs",
+        "Summary",
+        "PlaceArgs",
+    ] {
+        assert!(
+            types.contains(&format!("pub struct {name} {{")),
+            "{name}: {types}"
+        );
+    }
+    for gone in ["Page", "Page2", "PageNumberArgs", "RouteLookup"] {
+        assert!(
+            !types.contains(&format!("pub struct {gone} ")),
+            "{gone}: {types}"
+        );
+    }
+    assert!(
+        api.contains("pub async fn recent(&self) -> Result<types::OrdersRecentResponse, Error>"),
+        "{api}"
+    );
+    // A field with a server default may be left out.
+    assert!(
+        types.contains("pub express: ::std::option::Option<bool>,"),
+        "{types}"
+    );
+    // The routed consumer: a method per route with its typed parameters, through two levels,
+    // whose actions take the route's parameters from the route.
+    assert!(
+        api.contains("pub fn items_id(&self, id: u64) -> super::item::Client"),
+        "{api}"
+    );
+    assert!(
+        api.contains("pub fn reviews_author(&self, author: &str) -> super::review::Client"),
+        "{api}"
+    );
+    assert!(
+        api.contains(".param(\"author\", runtime::Converter::Slug, author)"),
+        "{api}"
+    );
+    assert!(api.contains("args: &types::ItemRenameArgs,"), "{api}");
+    let rename = types
+        .split("pub struct ItemRenameArgs {")
+        .nth(1)
+        .and_then(|rest| rest.split('}').next())
+        .expect("ItemRenameArgs");
+    assert!(!rename.contains("pub id"), "{rename}");
+    let review = api
+        .split("pub mod review {")
+        .nth(1)
+        .expect("a review module");
+    assert!(
+        review.contains("pub async fn retrieve(&self) -> Result<::std::string::String, Error>"),
+        "{review}"
+    );
+
     let ts = render_typescript(&fixture(), &Default::default()).unwrap();
     let api = ts.get("src/api.ts").unwrap();
+    assert!(
+        api.contains("recent(options?: rt.CallOptions): Promise<OrdersRecentResponse>"),
+        "{api}"
+    );
+    assert!(api.contains("itemsId(id: number): ItemClient {"), "{api}");
+    assert!(
+        api.contains("return new ReviewClient(this.endpoint, this.route.literal(\"reviews/\").param(\"author\", \"slug\", author).literal(\"/\"));"),
+        "{api}"
+    );
+    assert!(
+        api.contains("rename(args: ItemRenameArgs, options?: rt.CallOptions): Promise<Line>"),
+        "{api}"
+    );
     assert!(
         api.contains("export type Status = \"open\" | \"shipped\" | {"),
         "{api}"

@@ -376,7 +376,7 @@ pub mod todos {
         /// Action `list`.
         pub async fn list(
             &self,
-            args: &types::ListArgs,
+            args: &types::TodosListArgs,
         ) -> Result<::std::vec::Vec<types::Todo>, Error> {
             self.endpoint.call("list", args).await
         }
@@ -394,7 +394,7 @@ pub mod todos {
         /// Action `create`; succeeds with status 201.
         pub async fn create(
             &self,
-            args: &types::CreateArgs,
+            args: &types::TodosCreateArgs,
         ) -> Result<types::Todo, Error> {
             self.endpoint.call("create", args).await
         }
@@ -403,7 +403,7 @@ pub mod todos {
         /// Action `update`.
         pub async fn update(
             &self,
-            args: &types::UpdateArgs,
+            args: &types::TodosUpdateArgs,
         ) -> Result<types::Todo, Error> {
             self.endpoint.call("update", args).await
         }
@@ -412,7 +412,7 @@ pub mod todos {
         /// Action `patch`.
         pub async fn patch(
             &self,
-            args: &types::UpdateArgs2,
+            args: &types::TodosPatchArgs,
         ) -> Result<types::Todo, Error> {
             self.endpoint.call("patch", args).await
         }
@@ -447,7 +447,7 @@ pub mod todos {
         /// Action `subscribe_list`; succeeds with status 201; a subscription: pushes `create`, `update`, `delete`; ended by `unsubscribe_list`.
         pub async fn subscribe_list(
             &self,
-            args: &types::ListArgs,
+            args: &types::TodosSubscribeListArgs,
         ) -> Result<runtime::Subscription<SubscribeListPush, (), ()>, Error> {
             self.endpoint.subscribe("subscribe_list", "unsubscribe_list", args).await
         }
@@ -456,7 +456,7 @@ pub mod todos {
         /// Action `unsubscribe_list`; succeeds with status 204.
         pub async fn unsubscribe_list(
             &self,
-            args: &types::ListArgs,
+            args: &types::TodosUnsubscribeListArgs,
         ) -> Result<(), Error> {
             self.endpoint.call("unsubscribe_list", args).await
         }
@@ -600,8 +600,215 @@ pub mod todos_paged {
         /// One page of the rows matching the filters (`limit`, `offset`).
         ///
         /// Action `list`.
-        pub async fn list(&self, args: &types::PageArgs) -> Result<types::Page, Error> {
+        pub async fn list(
+            &self,
+            args: &types::TodosPagedListArgs,
+        ) -> Result<types::TodosPagedListResponse, Error> {
             self.endpoint.call("list", args).await
+        }
+    }
+}
+/// Todos in rest-framework-channels' dialect: `{"action", "route", ...}`; the routes
+/// `todos/` and `todos/<pk>/` lead to [`TodoList`] and [`TodoDetail`].
+pub mod rfc_todos {
+    #[allow(unused_imports)]
+    use crate::runtime::{self, Connection, Error, Options, RfcEndpoint, Route};
+    #[allow(unused_imports)]
+    use crate::types;
+    /// The consumer's name in the manifest.
+    pub const NAME: &str = "RfcTodos";
+    /// Where the consumer is mounted.
+    pub const PATH: &str = "/ws/rfc/";
+    /// A typed client of consumer `RfcTodos` at one route (rest-framework-channels' dialect): one method per action, one per route of its own.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        endpoint: RfcEndpoint,
+        route: Route,
+    }
+    impl Client {
+        /// Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by [`PATH`]).
+        pub async fn connect(url: &str) -> Result<Client, Error> {
+            Client::connect_with(url, Options::default()).await
+        }
+        /// Connects with `options`.
+        pub async fn connect_with(url: &str, options: Options) -> Result<Client, Error> {
+            let connection = Connection::connect_with(url, options).await?;
+            Ok(Client::new(connection.rfc_endpoint(), Route::root()))
+        }
+        /// A client on a connection's endpoint (`connection.rfc_endpoint()`) at
+        /// `route` (`Route::root()` for the consumer's own actions).
+        pub fn new(endpoint: RfcEndpoint, route: Route) -> Client {
+            Client { endpoint, route }
+        }
+        /// The endpoint, for raw calls (`endpoint().request(..)`).
+        pub fn endpoint(&self) -> &RfcEndpoint {
+            &self.endpoint
+        }
+        /// The route every call of this client carries.
+        pub fn route(&self) -> &Route {
+            &self.route
+        }
+        /// The same client with another call timeout.
+        pub fn with_timeout(&self, timeout: std::time::Duration) -> Client {
+            Client {
+                endpoint: self.endpoint.with_timeout(timeout),
+                route: self.route.clone(),
+            }
+        }
+        /// The consumer's own action, for messages whose route matches no pattern.
+        ///
+        /// Action `ping` on the client's route.
+        pub async fn ping(&self) -> Result<::std::string::String, Error> {
+            self.endpoint.call(&self.route, "ping", &runtime::NoArgs {}).await
+        }
+        /// Route `todos/<pk>/`: consumer `TodoDetail`, with `pk`.
+        pub fn todos_pk(&self, pk: i64) -> super::todo_detail::Client {
+            super::todo_detail::Client::new(
+                self.endpoint.clone(),
+                self
+                    .route
+                    .clone()
+                    .literal("todos/")
+                    .param("pk", runtime::Converter::Str, &pk)
+                    .literal("/"),
+            )
+        }
+        /// Route `todos/`: consumer `TodoList`.
+        pub fn todos(&self) -> super::todo_list::Client {
+            super::todo_list::Client::new(
+                self.endpoint.clone(),
+                self.route.clone().literal("todos/"),
+            )
+        }
+    }
+}
+/// One todo (route `todos/<pk>/`). A todo owned by `locked` can be retrieved but not
+/// changed (403).
+pub mod todo_detail {
+    #[allow(unused_imports)]
+    use crate::runtime::{self, Connection, Error, Options, RfcEndpoint, Route};
+    #[allow(unused_imports)]
+    use crate::types;
+    /// The consumer's name in the manifest.
+    pub const NAME: &str = "TodoDetail";
+    /// A typed client of consumer `TodoDetail` at one route (rest-framework-channels' dialect): one method per action.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        endpoint: RfcEndpoint,
+        route: Route,
+    }
+    impl Client {
+        /// A client on a connection's endpoint (`connection.rfc_endpoint()`) at
+        /// `route` (`Route::root()` for the consumer's own actions).
+        pub fn new(endpoint: RfcEndpoint, route: Route) -> Client {
+            Client { endpoint, route }
+        }
+        /// The endpoint, for raw calls (`endpoint().request(..)`).
+        pub fn endpoint(&self) -> &RfcEndpoint {
+            &self.endpoint
+        }
+        /// The route every call of this client carries.
+        pub fn route(&self) -> &Route {
+            &self.route
+        }
+        /// The same client with another call timeout.
+        pub fn with_timeout(&self, timeout: std::time::Duration) -> Client {
+            Client {
+                endpoint: self.endpoint.with_timeout(timeout),
+                route: self.route.clone(),
+            }
+        }
+        /// The row named by the route's `pk`.
+        ///
+        /// Action `retrieve` on the client's route.
+        pub async fn retrieve(&self) -> Result<types::Todo, Error> {
+            self.endpoint.call(&self.route, "retrieve", &runtime::NoArgs {}).await
+        }
+        /// Writes the row named by the route's `pk` from `data`: every required field must be sent; an omitted field with a default keeps its value.
+        ///
+        /// Action `update` on the client's route.
+        pub async fn update(
+            &self,
+            args: &types::TodoDetailUpdateArgs,
+        ) -> Result<types::Todo, Error> {
+            self.endpoint.call(&self.route, "update", args).await
+        }
+        /// Changes the fields `data` sets of the row named by the route's `pk`.
+        ///
+        /// Action `partial_update` on the client's route.
+        pub async fn partial_update(
+            &self,
+            args: &types::TodoDetailPartialUpdateArgs,
+        ) -> Result<types::Todo, Error> {
+            self.endpoint.call(&self.route, "partial_update", args).await
+        }
+        /// Deletes the row named by the route's `pk`.
+        ///
+        /// Action `destroy` on the client's route; succeeds with status 204.
+        pub async fn destroy(&self) -> Result<(), Error> {
+            self.endpoint.call(&self.route, "destroy", &runtime::NoArgs {}).await
+        }
+        /// Flips `done` and returns the todo.
+        ///
+        /// Action `toggle` on the client's route.
+        pub async fn toggle(&self) -> Result<types::Todo, Error> {
+            self.endpoint.call(&self.route, "toggle", &runtime::NoArgs {}).await
+        }
+    }
+}
+/// The todo list (route `todos/`): pages of 2 (`todos/?page=2`), filters on the query
+/// fields (`todos/?done=true`), and `create`.
+pub mod todo_list {
+    #[allow(unused_imports)]
+    use crate::runtime::{self, Connection, Error, Options, RfcEndpoint, Route};
+    #[allow(unused_imports)]
+    use crate::types;
+    /// The consumer's name in the manifest.
+    pub const NAME: &str = "TodoList";
+    /// A typed client of consumer `TodoList` at one route (rest-framework-channels' dialect): one method per action.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        endpoint: RfcEndpoint,
+        route: Route,
+    }
+    impl Client {
+        /// A client on a connection's endpoint (`connection.rfc_endpoint()`) at
+        /// `route` (`Route::root()` for the consumer's own actions).
+        pub fn new(endpoint: RfcEndpoint, route: Route) -> Client {
+            Client { endpoint, route }
+        }
+        /// The endpoint, for raw calls (`endpoint().request(..)`).
+        pub fn endpoint(&self) -> &RfcEndpoint {
+            &self.endpoint
+        }
+        /// The route every call of this client carries.
+        pub fn route(&self) -> &Route {
+            &self.route
+        }
+        /// The same client with another call timeout.
+        pub fn with_timeout(&self, timeout: std::time::Duration) -> Client {
+            Client {
+                endpoint: self.endpoint.with_timeout(timeout),
+                route: self.route.clone(),
+            }
+        }
+        /// One page of the rows matching the filters (`?page=N` on the route); `next` and `previous` are routes.
+        ///
+        /// Action `list` on the client's route.
+        pub async fn list(
+            &self,
+            args: &types::TodoListListArgs,
+        ) -> Result<types::TodoListListResponse, Error> {
+            self.endpoint.call(&self.route, "list", args).await
+        }
+        /// Creates a row from `data`.
+        ///
+        /// Action `create` on the client's route; succeeds with status 201.
+        pub async fn create(
+            &self,
+            args: &types::TodoListCreateArgs,
+        ) -> Result<types::Todo, Error> {
+            self.endpoint.call(&self.route, "create", args).await
         }
     }
 }

@@ -8,17 +8,17 @@
 //! | [`bench`] | consumer `Bench` at `/ws/bench/` |
 //! | [`todos`] | consumer `Todos` at `/ws/todos/` |
 //! | [`todos_paged`] | consumer `TodosPaged` at `/ws/todos-paged/` |
+//! | [`rfc_todos`] | consumer `RfcTodos` at `/ws/rfc/` (rest-framework-channels' dialect) |
+//! | [`todo_detail`] | consumer `TodoDetail` (rest-framework-channels' dialect, through routes only) |
+//! | [`todo_list`] | consumer `TodoList` (rest-framework-channels' dialect, through routes only) |
 //! | [`todo_view`] | consumer `TodoView` at `/ws/view/` |
 //! | [`ws_multiplexer`] | the multiplexer at `/ws/` |
 //!
-//! Consumers without a client:
-//! - `RfcTodos` at `/ws/rfc/`: it speaks rest-framework-channels' `rfc` dialect, whose replies carry no `request_id` to correlate.
-//! - `TodoDetail`: it speaks rest-framework-channels' `rfc` dialect, whose replies carry no `request_id` to correlate.
-//! - `TodoList`: it speaks rest-framework-channels' `rfc` dialect, whose replies carry no `request_id` to correlate.
-//!
 //! Each module has a `Client`: a consumer's has one async method per action, a
-//! multiplexer's has one consumer client per stream. [`runtime`] explains timeouts,
-//! errors, subscriptions and reconnection.
+//! multiplexer's has one consumer client per stream. A consumer in
+//! rest-framework-channels' dialect has one more method per route, leading to the
+//! route's consumer's client with the route's parameters filled in. [`runtime`]
+//! explains timeouts, errors, subscriptions and reconnection.
 
 #[rustfmt::skip]
 mod api;
@@ -30,5 +30,5 @@ pub use api::*;
 pub use chanrest_client_runtime as runtime;
 pub use runtime::{
     ApiError, Broadcasts, Connection, Endpoint, Error, ErrorDetail, Options, RawPush, Reconnect,
-    Reply, Status, Subscription, DEFAULT_TIMEOUT,
+    Reply, RfcEndpoint, Route, Status, Subscription, DEFAULT_TIMEOUT,
 };

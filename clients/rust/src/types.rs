@@ -9,56 +9,29 @@ pub struct AddArgs {
     pub b: i64,
 }
 ///Returns its `data` argument verbatim (`null` when absent).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct BenchEchoArgs {
-    ///Any JSON value.
-    #[serde(default = "defaults::bench_echo_args_data")]
-    pub data: ::serde_json::Value,
-}
-impl ::std::default::Default for BenchEchoArgs {
-    fn default() -> Self {
-        Self {
-            data: defaults::bench_echo_args_data(),
-        }
-    }
+    /**Any JSON value.
+
+Optional: the server takes `null` when it is omitted.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub data: ::std::option::Option<::serde_json::Value>,
 }
 /**Sends `data` to every subscriber of the feed as a `message` push (one group send,
 no database), then answers.*/
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct BenchPublishArgs {
-    ///Any JSON value.
-    #[serde(default = "defaults::bench_publish_args_data")]
-    pub data: ::serde_json::Value,
-}
-impl ::std::default::Default for BenchPublishArgs {
-    fn default() -> Self {
-        Self {
-            data: defaults::bench_publish_args_data(),
-        }
-    }
-}
-///Arguments of `create`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct CreateArgs {
-    ///The new row's fields.
-    pub data: TodoWrite,
+    /**Any JSON value.
+
+Optional: the server takes `null` when it is omitted.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub data: ::std::option::Option<::serde_json::Value>,
 }
 ///The data of a `delete` push: the deleted row's primary key.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Deleted {
     ///The deleted row's primary key.
     pub pk: Pk,
-}
-/**Arguments of `list` and query subscriptions: equality filters on the model's query fields,
-as top-level keys (other keys, such as dcrf-client's `data: {}`, are ignored).*/
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-pub struct ListArgs {
-    ///Done yet?
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub done: ::std::option::Option<bool>,
-    ///Who owns it (may be empty).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub owner: ::std::option::Option<::std::string::String>,
 }
 ///Arguments naming one row (`retrieve`, `delete`, `subscribe_instance`, ...).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -91,64 +64,6 @@ for NoArgs {
         Self(value)
     }
 }
-/**One page of a page-number paginated list, in DRF's shape, with `next` and `previous` as
-routes (`todos/?page=3`), `null` at the ends.*/
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct NumberedPage {
-    ///Rows matching the filters, over all pages.
-    pub count: u64,
-    ///The route of the next page.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    pub next: ::std::option::Option<::std::string::String>,
-    ///The route of the previous page.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    pub previous: ::std::option::Option<::std::string::String>,
-    ///This page's rows.
-    pub results: ::std::vec::Vec<Todo>,
-}
-///One page of a paginated list, in DCRF's shape.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct Page {
-    ///Rows matching the filters, over all pages.
-    pub count: u64,
-    ///The page size used.
-    pub limit: u64,
-    ///The offset used.
-    pub offset: u64,
-    ///This page's rows.
-    pub results: ::std::vec::Vec<Todo>,
-}
-/**Arguments of a paginated `list`: DCRF's `limit` and `offset` (a bad or non-positive limit
-falls back to the default, a bad offset to 0) and the filters.*/
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-pub struct PageArgs {
-    ///Done yet?
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub done: ::std::option::Option<bool>,
-    ///Rows per page (default and maximum set by the consumer).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub limit: ::std::option::Option<u64>,
-    ///Rows to skip.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub offset: ::std::option::Option<u64>,
-    ///Who owns it (may be empty).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub owner: ::std::option::Option<::std::string::String>,
-}
-/**Arguments of a page-number paginated `list`: `page` (from the route's query string,
-`todos/?page=2`; default 1) and the filters (query fields, e.g. `todos/?done=true`).*/
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-pub struct PageNumberArgs {
-    ///Done yet?
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub done: ::std::option::Option<bool>,
-    ///Who owns it (may be empty).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub owner: ::std::option::Option<::std::string::String>,
-    ///The page, from 1, or `"last"`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub page: ::std::option::Option<u64>,
-}
 ///A primary key: an integer, or a string for text keys.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
@@ -168,39 +83,6 @@ impl ::std::convert::From<i64> for Pk {
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }
-}
-/**Arguments naming one row by the route's `pk` parameter (`todos/<pk>/`), read as `K`:
-a `pk` that does not parse as `K` is a 400.*/
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct RouteLookup {
-    ///The row's primary key, from the route.
-    pub pk: i64,
-}
-/**Arguments of `update` (the required fields and any others) and `partial_update` (only the
-fields sent).*/
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct RouteUpdate {
-    ///The fields to write.
-    pub data: TodoWrite,
-    /**`update` only: write just the fields sent, as `partial_update` does (DRF's
-`update(partial=True)`, which rest-framework-channels reaches with `"partial": true`).*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub partial: ::std::option::Option<bool>,
-    ///The row's primary key, from the route.
-    pub pk: i64,
-}
-/**Arguments of `update` (the required fields and any others) and `partial_update` (only the
-fields sent).*/
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct RouteUpdate2 {
-    ///The fields to write.
-    pub data: TodoPatch,
-    /**`update` only: write just the fields sent, as `partial_update` does (DRF's
-`update(partial=True)`, which rest-framework-channels reaches with `"partial": true`).*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub partial: ::std::option::Option<bool>,
-    ///The row's primary key, from the route.
-    pub pk: i64,
 }
 ///The reply of `slow`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -227,6 +109,58 @@ pub struct Todo {
     ///What to do.
     pub title: ::std::string::String,
 }
+///Arguments of `partial_update`: only the fields sent change.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct TodoDetailPartialUpdateArgs {
+    ///The fields to write.
+    pub data: TodoPatch,
+}
+/**Arguments of `update`: the required fields and any others, or with `partial` only the
+fields sent.*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct TodoDetailUpdateArgs {
+    ///The fields to write.
+    pub data: TodoWrite,
+    /**`update` only: write just the fields sent, as `partial_update` does (DRF's
+`update(partial=True)`, which rest-framework-channels reaches with `"partial": true`).*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub partial: ::std::option::Option<bool>,
+}
+///Arguments of `create`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct TodoListCreateArgs {
+    ///The new row's fields.
+    pub data: TodoWrite,
+}
+/**Arguments of a page-number paginated `list`: `page` (from the route's query string,
+`todos/?page=2`; default 1) and the filters (query fields, e.g. `todos/?done=true`).*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct TodoListListArgs {
+    ///Done yet?
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub done: ::std::option::Option<bool>,
+    ///Who owns it (may be empty).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub owner: ::std::option::Option<::std::string::String>,
+    ///The page, from 1, or `"last"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<u64>,
+}
+/**One page of a page-number paginated list, in DRF's shape, with `next` and `previous` as
+routes (`todos/?page=3`), `null` at the ends.*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct TodoListListResponse {
+    ///Rows matching the filters, over all pages.
+    pub count: u64,
+    ///The route of the next page.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub next: ::std::option::Option<::std::string::String>,
+    ///The route of the previous page.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub previous: ::std::option::Option<::std::string::String>,
+    ///This page's rows.
+    pub results: ::std::vec::Vec<Todo>,
+}
 ///What `patch` takes for [`Todo`]: only the fields sent change.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct TodoPatch {
@@ -252,21 +186,89 @@ pub struct TodoWrite {
     ///What to do.
     pub title: ::std::string::String,
 }
-/**Arguments of `update` (the required fields and any others) and `patch` (only the fields
-sent).*/
+///Arguments of `create`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct UpdateArgs {
-    ///The fields to write.
+pub struct TodosCreateArgs {
+    ///The new row's fields.
     pub data: TodoWrite,
-    ///The row's primary key.
-    pub pk: Pk,
+}
+/**Arguments of `list` and query subscriptions: equality filters on the model's query fields,
+as top-level keys (other keys, such as dcrf-client's `data: {}`, are ignored).*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct TodosListArgs {
+    ///Done yet?
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub done: ::std::option::Option<bool>,
+    ///Who owns it (may be empty).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub owner: ::std::option::Option<::std::string::String>,
+}
+/**Arguments of a paginated `list`: DCRF's `limit` and `offset` (a bad or non-positive limit
+falls back to the default, a bad offset to 0) and the filters.*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct TodosPagedListArgs {
+    ///Done yet?
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub done: ::std::option::Option<bool>,
+    ///Rows per page (default and maximum set by the consumer).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub limit: ::std::option::Option<u64>,
+    ///Rows to skip.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub offset: ::std::option::Option<u64>,
+    ///Who owns it (may be empty).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub owner: ::std::option::Option<::std::string::String>,
+}
+///One page of a paginated list, in DCRF's shape.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct TodosPagedListResponse {
+    ///Rows matching the filters, over all pages.
+    pub count: u64,
+    ///The page size used.
+    pub limit: u64,
+    ///The offset used.
+    pub offset: u64,
+    ///This page's rows.
+    pub results: ::std::vec::Vec<Todo>,
 }
 /**Arguments of `update` (the required fields and any others) and `patch` (only the fields
 sent).*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct UpdateArgs2 {
+pub struct TodosPatchArgs {
     ///The fields to write.
     pub data: TodoPatch,
+    ///The row's primary key.
+    pub pk: Pk,
+}
+/**Arguments of `list` and query subscriptions: equality filters on the model's query fields,
+as top-level keys (other keys, such as dcrf-client's `data: {}`, are ignored).*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct TodosSubscribeListArgs {
+    ///Done yet?
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub done: ::std::option::Option<bool>,
+    ///Who owns it (may be empty).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub owner: ::std::option::Option<::std::string::String>,
+}
+/**Arguments of `list` and query subscriptions: equality filters on the model's query fields,
+as top-level keys (other keys, such as dcrf-client's `data: {}`, are ignored).*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct TodosUnsubscribeListArgs {
+    ///Done yet?
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub done: ::std::option::Option<bool>,
+    ///Who owns it (may be empty).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub owner: ::std::option::Option<::std::string::String>,
+}
+/**Arguments of `update` (the required fields and any others) and `patch` (only the fields
+sent).*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct TodosUpdateArgs {
+    ///The fields to write.
+    pub data: TodoWrite,
     ///The row's primary key.
     pub pk: Pk,
 }
@@ -277,18 +279,13 @@ pub struct ViewCreateArgs {
     pub data: TodoWrite,
 }
 ///`GET /api/todos/`: the todos, filtered.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ViewListArgs {
-    ///The filters.
-    #[serde(default = "defaults::view_list_args_query")]
-    pub query: ViewQuery,
-}
-impl ::std::default::Default for ViewListArgs {
-    fn default() -> Self {
-        Self {
-            query: defaults::view_list_args_query(),
-        }
-    }
+    /**The filters.
+
+Optional: the server takes `{}` when it is omitted.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub query: ::std::option::Option<ViewQuery>,
 }
 ///The `parameters` of [`TodoView`]'s detail actions: the path's `<pk>`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -319,21 +316,6 @@ pub struct ViewUpdateArgs {
     pub data: TodoPatch,
     ///The path parameters.
     pub parameters: ViewPk,
-}
-/// Generation of default values for serde.
-pub mod defaults {
-    pub(super) fn bench_echo_args_data() -> ::serde_json::Value {
-        ::serde_json::from_str::<::serde_json::Value>("null").unwrap()
-    }
-    pub(super) fn bench_publish_args_data() -> ::serde_json::Value {
-        ::serde_json::from_str::<::serde_json::Value>("null").unwrap()
-    }
-    pub(super) fn view_list_args_query() -> super::ViewQuery {
-        super::ViewQuery {
-            done: Default::default(),
-            owner: Default::default(),
-        }
-    }
 }
 /// Error types.
 pub mod error {

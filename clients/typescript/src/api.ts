@@ -4,11 +4,6 @@
 // One class per consumer with one method per action, and one class per multiplexer. Integers
 // are JavaScript numbers: exact up to 2^53. `unknown` appears only where the schema allows
 // any JSON value (`true`, `{}`, or an object schema without properties).
-//
-// Consumers without a client:
-// - `RfcTodos` at `/ws/rfc/`: it speaks rest-framework-channels' `rfc` dialect, whose replies carry no `request_id` to correlate.
-// - `TodoDetail`: it speaks rest-framework-channels' `rfc` dialect, whose replies carry no `request_id` to correlate.
-// - `TodoList`: it speaks rest-framework-channels' `rfc` dialect, whose replies carry no `request_id` to correlate.
 
 import * as rt from "./runtime.js";
 
@@ -32,6 +27,8 @@ export interface AddArgs {
 export interface BenchEchoArgs {
   /**
    * Any JSON value.
+   *
+   * Optional: the server takes `null` when it is omitted.
    */
   data?: unknown;
 }
@@ -43,18 +40,10 @@ export interface BenchEchoArgs {
 export interface BenchPublishArgs {
   /**
    * Any JSON value.
+   *
+   * Optional: the server takes `null` when it is omitted.
    */
   data?: unknown;
-}
-
-/**
- * Arguments of `create`.
- */
-export interface CreateArgs {
-  /**
-   * The new row's fields.
-   */
-  data: TodoWrite;
 }
 
 /**
@@ -65,21 +54,6 @@ export interface Deleted {
    * The deleted row's primary key.
    */
   pk: Pk;
-}
-
-/**
- * Arguments of `list` and query subscriptions: equality filters on the model's query fields,
- * as top-level keys (other keys, such as dcrf-client's `data: {}`, are ignored).
- */
-export interface ListArgs {
-  /**
-   * Done yet?
-   */
-  done?: boolean;
-  /**
-   * Who owns it (may be empty).
-   */
-  owner?: string;
 }
 
 /**
@@ -99,147 +73,9 @@ export interface Lookup {
 export type NoArgs = { [key: string]: unknown };
 
 /**
- * One page of a page-number paginated list, in DRF's shape, with `next` and `previous` as
- * routes (`todos/?page=3`), `null` at the ends.
- */
-export interface NumberedPage {
-  /**
-   * Rows matching the filters, over all pages.
-   */
-  count: number;
-  /**
-   * The route of the next page.
-   */
-  next: string | null;
-  /**
-   * The route of the previous page.
-   */
-  previous: string | null;
-  /**
-   * This page's rows.
-   */
-  results: Array<Todo>;
-}
-
-/**
- * One page of a paginated list, in DCRF's shape.
- */
-export interface Page {
-  /**
-   * Rows matching the filters, over all pages.
-   */
-  count: number;
-  /**
-   * The page size used.
-   */
-  limit: number;
-  /**
-   * The offset used.
-   */
-  offset: number;
-  /**
-   * This page's rows.
-   */
-  results: Array<Todo>;
-}
-
-/**
- * Arguments of a paginated `list`: DCRF's `limit` and `offset` (a bad or non-positive limit
- * falls back to the default, a bad offset to 0) and the filters.
- */
-export interface PageArgs {
-  /**
-   * Done yet?
-   */
-  done?: boolean;
-  /**
-   * Rows per page (default and maximum set by the consumer).
-   */
-  limit?: number;
-  /**
-   * Rows to skip.
-   */
-  offset?: number;
-  /**
-   * Who owns it (may be empty).
-   */
-  owner?: string;
-}
-
-/**
- * Arguments of a page-number paginated `list`: `page` (from the route's query string,
- * `todos/?page=2`; default 1) and the filters (query fields, e.g. `todos/?done=true`).
- */
-export interface PageNumberArgs {
-  /**
-   * Done yet?
-   */
-  done?: boolean;
-  /**
-   * Who owns it (may be empty).
-   */
-  owner?: string;
-  /**
-   * The page, from 1, or `"last"`.
-   */
-  page?: number | null;
-}
-
-/**
  * A primary key: an integer, or a string for text keys.
  */
 export type Pk = number | string;
-
-/**
- * Arguments naming one row by the route's `pk` parameter (`todos/<pk>/`), read as `K`:
- * a `pk` that does not parse as `K` is a 400.
- */
-export interface RouteLookup {
-  /**
-   * The row's primary key, from the route.
-   */
-  pk: number;
-}
-
-/**
- * Arguments of `update` (the required fields and any others) and `partial_update` (only the
- * fields sent).
- */
-export interface RouteUpdate {
-  /**
-   * The fields to write.
-   */
-  data: TodoWrite;
-  /**
-   * `update` only: write just the fields sent, as `partial_update` does (DRF's
-   * `update(partial=True)`, which rest-framework-channels reaches with `"partial": true`).
-   */
-  partial?: boolean;
-  /**
-   * The row's primary key, from the route.
-   */
-  pk: number;
-}
-
-/**
- * Arguments of `update` (the required fields and any others) and `partial_update` (only the
- * fields sent).
- */
-export interface RouteUpdate2 {
-  /**
-   * The fields to write.
-   */
-  data: TodoPatch;
-  /**
-   * `update` only: write just the fields sent, as `partial_update` does (DRF's
-   * `update(partial=True)`, which rest-framework-channels reaches with `"partial": true`).
-   */
-  partial?: boolean;
-  /**
-   * The row's primary key, from the route.
-   */
-  pk: number;
-}
 
 /**
  * The reply of `slow`.
@@ -285,6 +121,84 @@ export interface Todo {
 }
 
 /**
+ * Arguments of `partial_update`: only the fields sent change.
+ */
+export interface TodoDetailPartialUpdateArgs {
+  /**
+   * The fields to write.
+   */
+  data: TodoPatch;
+}
+
+/**
+ * Arguments of `update`: the required fields and any others, or with `partial` only the
+ * fields sent.
+ */
+export interface TodoDetailUpdateArgs {
+  /**
+   * The fields to write.
+   */
+  data: TodoWrite;
+  /**
+   * `update` only: write just the fields sent, as `partial_update` does (DRF's
+   * `update(partial=True)`, which rest-framework-channels reaches with `"partial": true`).
+   */
+  partial?: boolean;
+}
+
+/**
+ * Arguments of `create`.
+ */
+export interface TodoListCreateArgs {
+  /**
+   * The new row's fields.
+   */
+  data: TodoWrite;
+}
+
+/**
+ * Arguments of a page-number paginated `list`: `page` (from the route's query string,
+ * `todos/?page=2`; default 1) and the filters (query fields, e.g. `todos/?done=true`).
+ */
+export interface TodoListListArgs {
+  /**
+   * Done yet?
+   */
+  done?: boolean;
+  /**
+   * Who owns it (may be empty).
+   */
+  owner?: string;
+  /**
+   * The page, from 1, or `"last"`.
+   */
+  page?: number | null;
+}
+
+/**
+ * One page of a page-number paginated list, in DRF's shape, with `next` and `previous` as
+ * routes (`todos/?page=3`), `null` at the ends.
+ */
+export interface TodoListListResponse {
+  /**
+   * Rows matching the filters, over all pages.
+   */
+  count: number;
+  /**
+   * The route of the next page.
+   */
+  next: string | null;
+  /**
+   * The route of the previous page.
+   */
+  previous: string | null;
+  /**
+   * This page's rows.
+   */
+  results: Array<Todo>;
+}
+
+/**
  * What `patch` takes for [`Todo`]: only the fields sent change.
  */
 export interface TodoPatch {
@@ -321,14 +235,84 @@ export interface TodoWrite {
 }
 
 /**
+ * Arguments of `create`.
+ */
+export interface TodosCreateArgs {
+  /**
+   * The new row's fields.
+   */
+  data: TodoWrite;
+}
+
+/**
+ * Arguments of `list` and query subscriptions: equality filters on the model's query fields,
+ * as top-level keys (other keys, such as dcrf-client's `data: {}`, are ignored).
+ */
+export interface TodosListArgs {
+  /**
+   * Done yet?
+   */
+  done?: boolean;
+  /**
+   * Who owns it (may be empty).
+   */
+  owner?: string;
+}
+
+/**
+ * Arguments of a paginated `list`: DCRF's `limit` and `offset` (a bad or non-positive limit
+ * falls back to the default, a bad offset to 0) and the filters.
+ */
+export interface TodosPagedListArgs {
+  /**
+   * Done yet?
+   */
+  done?: boolean;
+  /**
+   * Rows per page (default and maximum set by the consumer).
+   */
+  limit?: number;
+  /**
+   * Rows to skip.
+   */
+  offset?: number;
+  /**
+   * Who owns it (may be empty).
+   */
+  owner?: string;
+}
+
+/**
+ * One page of a paginated list, in DCRF's shape.
+ */
+export interface TodosPagedListResponse {
+  /**
+   * Rows matching the filters, over all pages.
+   */
+  count: number;
+  /**
+   * The page size used.
+   */
+  limit: number;
+  /**
+   * The offset used.
+   */
+  offset: number;
+  /**
+   * This page's rows.
+   */
+  results: Array<Todo>;
+}
+
+/**
  * Arguments of `update` (the required fields and any others) and `patch` (only the fields
  * sent).
  */
-export interface UpdateArgs {
+export interface TodosPatchArgs {
   /**
    * The fields to write.
    */
-  data: TodoWrite;
+  data: TodoPatch;
   /**
    * The row's primary key.
    */
@@ -336,14 +320,44 @@ export interface UpdateArgs {
 }
 
 /**
+ * Arguments of `list` and query subscriptions: equality filters on the model's query fields,
+ * as top-level keys (other keys, such as dcrf-client's `data: {}`, are ignored).
+ */
+export interface TodosSubscribeListArgs {
+  /**
+   * Done yet?
+   */
+  done?: boolean;
+  /**
+   * Who owns it (may be empty).
+   */
+  owner?: string;
+}
+
+/**
+ * Arguments of `list` and query subscriptions: equality filters on the model's query fields,
+ * as top-level keys (other keys, such as dcrf-client's `data: {}`, are ignored).
+ */
+export interface TodosUnsubscribeListArgs {
+  /**
+   * Done yet?
+   */
+  done?: boolean;
+  /**
+   * Who owns it (may be empty).
+   */
+  owner?: string;
+}
+
+/**
  * Arguments of `update` (the required fields and any others) and `patch` (only the fields
  * sent).
  */
-export interface UpdateArgs2 {
+export interface TodosUpdateArgs {
   /**
    * The fields to write.
    */
-  data: TodoPatch;
+  data: TodoWrite;
   /**
    * The row's primary key.
    */
@@ -366,6 +380,8 @@ export interface ViewCreateArgs {
 export interface ViewListArgs {
   /**
    * The filters.
+   *
+   * Optional: the server takes `{}` when it is omitted.
    */
   query?: ViewQuery;
 }
@@ -790,7 +806,7 @@ export class TodosClient {
    *
    * Action `list`.
    */
-  list(args: ListArgs, options?: rt.CallOptions): Promise<Array<Todo>> {
+  list(args: TodosListArgs, options?: rt.CallOptions): Promise<Array<Todo>> {
     return this.endpoint.call("list", args, options);
   }
 
@@ -808,7 +824,7 @@ export class TodosClient {
    *
    * Action `create`; succeeds with status 201.
    */
-  create(args: CreateArgs, options?: rt.CallOptions): Promise<Todo> {
+  create(args: TodosCreateArgs, options?: rt.CallOptions): Promise<Todo> {
     return this.endpoint.call("create", args, options);
   }
 
@@ -817,7 +833,7 @@ export class TodosClient {
    *
    * Action `update`.
    */
-  update(args: UpdateArgs, options?: rt.CallOptions): Promise<Todo> {
+  update(args: TodosUpdateArgs, options?: rt.CallOptions): Promise<Todo> {
     return this.endpoint.call("update", args, options);
   }
 
@@ -826,7 +842,7 @@ export class TodosClient {
    *
    * Action `patch`.
    */
-  patch(args: UpdateArgs2, options?: rt.CallOptions): Promise<Todo> {
+  patch(args: TodosPatchArgs, options?: rt.CallOptions): Promise<Todo> {
     return this.endpoint.call("patch", args, options);
   }
 
@@ -862,7 +878,7 @@ export class TodosClient {
    *
    * Action `subscribe_list`; succeeds with status 201; a subscription: pushes `create`, `update`, `delete`; ended by `unsubscribe_list`.
    */
-  subscribeList(args: ListArgs, options?: rt.CallOptions): Promise<rt.Subscription<TodosSubscribeListPush, null, null>> {
+  subscribeList(args: TodosSubscribeListArgs, options?: rt.CallOptions): Promise<rt.Subscription<TodosSubscribeListPush, null, null>> {
     return this.endpoint.subscribe("subscribe_list", "unsubscribe_list", ["create", "update", "delete"], args, options);
   }
 
@@ -871,7 +887,7 @@ export class TodosClient {
    *
    * Action `unsubscribe_list`; succeeds with status 204.
    */
-  unsubscribeList(args: ListArgs, options?: rt.CallOptions): Promise<null> {
+  unsubscribeList(args: TodosUnsubscribeListArgs, options?: rt.CallOptions): Promise<null> {
     return this.endpoint.call("unsubscribe_list", args, options);
   }
 }
@@ -909,7 +925,7 @@ export class TodosPagedClient {
    *
    * Action `list`.
    */
-  list(args: PageArgs, options?: rt.CallOptions): Promise<Page> {
+  list(args: TodosPagedListArgs, options?: rt.CallOptions): Promise<TodosPagedListResponse> {
     return this.endpoint.call("list", args, options);
   }
 }
@@ -978,6 +994,177 @@ export class TodoViewClient {
    */
   update(args: ViewUpdateArgs, options?: rt.CallOptions): Promise<unknown> {
     return this.endpoint.call("update", args, options);
+  }
+}
+
+/**
+ * Todos in rest-framework-channels' dialect: `{"action", "route", ...}`; the routes
+ * `todos/` and `todos/<pk>/` lead to [`TodoList`] and [`TodoDetail`].
+ *
+ * A typed client of consumer `RfcTodos` at one route (rest-framework-channels' dialect): one method per action, one per route of its own.
+ */
+export class RfcTodosClient {
+  /** The consumer's name in the manifest. */
+  static readonly consumer = "RfcTodos";
+  /** Where the consumer is mounted. */
+  static readonly path = "/ws/rfc/";
+  /** Where calls go: a connection in rest-framework-channels' dialect. */
+  readonly endpoint: rt.RfcEndpoint;
+  /** The route every call of this client carries. */
+  readonly route: rt.Route;
+
+  /** A client on an endpoint (`connection.rfcEndpoint()`) at `route` (the empty route for the consumer's own actions). */
+  constructor(endpoint: rt.RfcEndpoint, route: rt.Route = rt.Route.root()) {
+    this.endpoint = endpoint;
+    this.route = route;
+  }
+
+  /** Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by the path). */
+  static async connect(url: string, options?: rt.ConnectionOptions): Promise<RfcTodosClient> {
+    return new RfcTodosClient((await rt.Connection.open(url, options)).rfcEndpoint());
+  }
+
+  /** The same client with another call timeout. */
+  withTimeout(timeoutMs: number): RfcTodosClient {
+    return new RfcTodosClient(this.endpoint.withTimeout(timeoutMs), this.route);
+  }
+
+  /**
+   * The consumer's own action, for messages whose route matches no pattern.
+   *
+   * Action `ping` on the client's route.
+   */
+  ping(options?: rt.CallOptions): Promise<string> {
+    return this.endpoint.call(this.route, "ping", {}, options);
+  }
+
+  /**
+   * Route `todos/<pk>/`: consumer `TodoDetail`, with `pk`.
+   */
+  todosPk(pk: number): TodoDetailClient {
+    return new TodoDetailClient(this.endpoint, this.route.literal("todos/").param("pk", "str", pk).literal("/"));
+  }
+
+  /**
+   * Route `todos/`: consumer `TodoList`.
+   */
+  todos(): TodoListClient {
+    return new TodoListClient(this.endpoint, this.route.literal("todos/"));
+  }
+}
+
+/**
+ * One todo (route `todos/<pk>/`). A todo owned by `locked` can be retrieved but not
+ * changed (403).
+ *
+ * A typed client of consumer `TodoDetail` at one route (rest-framework-channels' dialect): one method per action.
+ */
+export class TodoDetailClient {
+  /** The consumer's name in the manifest. */
+  static readonly consumer = "TodoDetail";
+  /** Where calls go: a connection in rest-framework-channels' dialect. */
+  readonly endpoint: rt.RfcEndpoint;
+  /** The route every call of this client carries. */
+  readonly route: rt.Route;
+
+  /** A client on an endpoint (`connection.rfcEndpoint()`) at `route` (the empty route for the consumer's own actions). */
+  constructor(endpoint: rt.RfcEndpoint, route: rt.Route = rt.Route.root()) {
+    this.endpoint = endpoint;
+    this.route = route;
+  }
+
+  /** The same client with another call timeout. */
+  withTimeout(timeoutMs: number): TodoDetailClient {
+    return new TodoDetailClient(this.endpoint.withTimeout(timeoutMs), this.route);
+  }
+
+  /**
+   * The row named by the route's `pk`.
+   *
+   * Action `retrieve` on the client's route.
+   */
+  retrieve(options?: rt.CallOptions): Promise<Todo> {
+    return this.endpoint.call(this.route, "retrieve", {}, options);
+  }
+
+  /**
+   * Writes the row named by the route's `pk` from `data`: every required field must be sent; an omitted field with a default keeps its value.
+   *
+   * Action `update` on the client's route.
+   */
+  update(args: TodoDetailUpdateArgs, options?: rt.CallOptions): Promise<Todo> {
+    return this.endpoint.call(this.route, "update", args, options);
+  }
+
+  /**
+   * Changes the fields `data` sets of the row named by the route's `pk`.
+   *
+   * Action `partial_update` on the client's route.
+   */
+  partialUpdate(args: TodoDetailPartialUpdateArgs, options?: rt.CallOptions): Promise<Todo> {
+    return this.endpoint.call(this.route, "partial_update", args, options);
+  }
+
+  /**
+   * Deletes the row named by the route's `pk`.
+   *
+   * Action `destroy` on the client's route; succeeds with status 204.
+   */
+  destroy(options?: rt.CallOptions): Promise<null> {
+    return this.endpoint.call(this.route, "destroy", {}, options);
+  }
+
+  /**
+   * Flips `done` and returns the todo.
+   *
+   * Action `toggle` on the client's route.
+   */
+  toggle(options?: rt.CallOptions): Promise<Todo> {
+    return this.endpoint.call(this.route, "toggle", {}, options);
+  }
+}
+
+/**
+ * The todo list (route `todos/`): pages of 2 (`todos/?page=2`), filters on the query
+ * fields (`todos/?done=true`), and `create`.
+ *
+ * A typed client of consumer `TodoList` at one route (rest-framework-channels' dialect): one method per action.
+ */
+export class TodoListClient {
+  /** The consumer's name in the manifest. */
+  static readonly consumer = "TodoList";
+  /** Where calls go: a connection in rest-framework-channels' dialect. */
+  readonly endpoint: rt.RfcEndpoint;
+  /** The route every call of this client carries. */
+  readonly route: rt.Route;
+
+  /** A client on an endpoint (`connection.rfcEndpoint()`) at `route` (the empty route for the consumer's own actions). */
+  constructor(endpoint: rt.RfcEndpoint, route: rt.Route = rt.Route.root()) {
+    this.endpoint = endpoint;
+    this.route = route;
+  }
+
+  /** The same client with another call timeout. */
+  withTimeout(timeoutMs: number): TodoListClient {
+    return new TodoListClient(this.endpoint.withTimeout(timeoutMs), this.route);
+  }
+
+  /**
+   * One page of the rows matching the filters (`?page=N` on the route); `next` and `previous` are routes.
+   *
+   * Action `list` on the client's route.
+   */
+  list(args: TodoListListArgs, options?: rt.CallOptions): Promise<TodoListListResponse> {
+    return this.endpoint.call(this.route, "list", args, options);
+  }
+
+  /**
+   * Creates a row from `data`.
+   *
+   * Action `create` on the client's route; succeeds with status 201.
+   */
+  create(args: TodoListCreateArgs, options?: rt.CallOptions): Promise<Todo> {
+    return this.endpoint.call(this.route, "create", args, options);
   }
 }
 

@@ -1,7 +1,8 @@
 // The generated TypeScript client against a real demo server (the `chanrest-demo` binary,
 // started here): every action, an error reply of each kind, the detached `slow`, timeouts,
-// subscriptions and their pushes, the multiplexer, and reconnection through a TCP proxy the
-// test can cut. Run with `npm test` (after `cargo build`); CHANREST_DEMO_BIN overrides the
+// subscriptions and their pushes, the multiplexer, reconnection through a TCP proxy the test
+// can cut, fields with a server default left out, and the routed consumer in
+// rest-framework-channels' dialect through its typed routes. Run with `npm test` (after `cargo build`); CHANREST_DEMO_BIN overrides the
 // binary's path.
 
 import { after, before, describe, test } from "node:test";
@@ -20,13 +21,27 @@ import {
   Connection,
   ConnectionLostError,
   PlainClient,
+  RfcTodosClient,
+  Route,
   TimeoutError,
+  TodoViewClient,
   TodosClient,
   TodosPagedClient,
   WsMultiplexer,
   DEFAULT_TIMEOUT_MS,
+  type BenchEchoArgs,
   type ConnectionOptions,
   type Todo,
+  type TodoDetailPartialUpdateArgs,
+  type TodoDetailUpdateArgs,
+  type TodoListCreateArgs,
+  type TodoListListArgs,
+  type TodoListListResponse,
+  type TodosCreateArgs,
+  type TodosPagedListArgs,
+  type TodosPatchArgs,
+  type TodosUpdateArgs,
+  type ViewListArgs,
   type TodosSubscribeInstancePush,
   type TodosSubscribeListPush,
   type PlainSubscribeTodosPush,
@@ -102,7 +117,7 @@ async function apiError(promise: Promise<unknown>): Promise<ApiError> {
   return error;
 }
 
-const write = (title: string, owner: string) => ({ data: { title, owner } });
+const write = (title: string, owner: string): TodosCreateArgs => ({ data: { title, owner } });
 
 /** A TCP proxy in front of the demo whose connections the test can cut. */
 class Proxy {
@@ -166,7 +181,9 @@ describe("the generated TypeScript client", () => {
       assert.equal(await plain.add({ a: -7, b: 3 }), -4);
       const bench = await BenchClient.connect(base + BenchClient.path, options);
       assert.deepEqual(await bench.echo({ data: { any: ["json", 1, true, null] } }), { any: ["json", 1, true, null] });
-      assert.equal(await bench.echo({}), null);
+      // `data` has a server default (`#[serde(default)]`): it may be left out.
+      const omitted: BenchEchoArgs = {};
+      assert.equal(await bench.echo(omitted), null);
       await bench.endpoint.connection.close();
     } finally {
       await plain.endpoint.connection.close();
@@ -253,9 +270,11 @@ describe("the generated TypeScript client", () => {
       const second = await todos.create(write("review", owner));
       assert.deepEqual(await todos.retrieve({ pk: first.id }), first);
       assert.deepEqual(await todos.list({ owner }), [first, second]);
-      const updated = await todos.update({ pk: first.id, data: { title: "write more tests", done: true, owner } });
+      const update: TodosUpdateArgs = { pk: first.id, data: { title: "write more tests", done: true, owner } };
+      const updated = await todos.update(update);
       assert.equal(updated.done, true);
-      const patched = await todos.patch({ pk: first.id, data: { done: false } });
+      const patch: TodosPatchArgs = { pk: first.id, data: { done: false } };
+      const patched = await todos.patch(patch);
       assert.equal(patched.title, "write more tests");
       assert.equal(patched.done, false);
       assert.equal(await todos.delete({ pk: first.id }), null);
@@ -265,7 +284,8 @@ describe("the generated TypeScript client", () => {
       assert.ok(invalid.fieldErrors() !== undefined);
 
       await todos.create(write("third", owner));
-      const page = await paged.list({ owner, limit: 1, offset: 1 });
+      const pageArgs: TodosPagedListArgs = { owner, limit: 1, offset: 1 };
+      const page = await paged.list(pageArgs);
       assert.equal(page.count, 2);
       assert.equal(page.limit, 1);
       assert.equal(page.offset, 1);
@@ -476,5 +496,112 @@ describe("the generated TypeScript client", () => {
     assert.ok((await within(rejection(pushes.next()))) instanceof ClosedError);
     assert.equal((await next(pushes)).done, true);
     assert.ok((await rejection(plain.add({ a: 1, b: 1 }))) instanceof ClosedError);
+  });
+
+  test("a struct field with a server default may be left out", async () => {
+    const todos = await TodosClient.connect(base + TodosClient.path, options);
+    const view = await TodoViewClient.connect(base + TodoViewClient.path, options);
+    try {
+      const owner = `ts-view-${Date.now()}`;
+      const open = await todos.create(write("open", owner));
+      const done = await todos.create({ data: { title: "done", owner, done: true } });
+      // `query` (`#[serde(default)]`) left out: no filter.
+      const all: ViewListArgs = {};
+      const ids = (list: unknown): number[] => (list as Todo[]).filter((t) => t.owner === owner).map((t) => t.id);
+      assert.deepEqual(ids(await view.list(all)), [open.id, done.id]);
+      assert.deepEqual(ids(await view.list({ query: { done: true, owner: [owner] } })), [done.id]);
+    } finally {
+      await todos.endpoint.connection.close();
+      await view.endpoint.connection.close();
+    }
+  });
+
+  test("the routed consumer (rest-framework-channels' dialect): each generic action through typed routes", async () => {
+    const rfc = await RfcTodosClient.connect(base + RfcTodosClient.path, options);
+    try {
+      const owner = `ts-rfc-${Date.now()}`;
+      assert.equal(await rfc.ping(), "pong");
+      assert.equal(rfc.route.text, "");
+
+      // create (201) on `todos/`.
+      const list = rfc.todos();
+      assert.equal(list.route.text, "todos/");
+      const create: TodoListCreateArgs = { data: { title: "Buy milk", owner } };
+      const milk = await list.create(create);
+      assert.deepEqual(milk, { id: milk.id, title: "Buy milk", done: false, owner });
+      await list.create({ data: { title: "Bake bread", owner } });
+      await list.create({ data: { title: "Call mum", owner } });
+
+      // retrieve, update, partial_update and the custom toggle on `todos/<pk>/`: `pk` is the
+      // route's typed parameter, not an argument.
+      const detail = rfc.todosPk(milk.id);
+      assert.equal(detail.route.text, `todos/${milk.id}/`);
+      assert.deepEqual(await detail.retrieve(), milk);
+      const update: TodoDetailUpdateArgs = { data: { title: "Buy oat milk", done: true } };
+      const updated = await detail.update(update);
+      // `owner` was not sent: it keeps its value, as in DRF's PUT.
+      assert.deepEqual([updated.title, updated.done, updated.owner], ["Buy oat milk", true, owner]);
+      const partial: TodoDetailPartialUpdateArgs = { data: { title: "Buy milk again" } };
+      const patched = await detail.partialUpdate(partial);
+      assert.deepEqual([patched.title, patched.done], ["Buy milk again", true]);
+      assert.equal((await detail.toggle()).done, false);
+
+      // list with a page (page size 2), filtered by owner.
+      const first: TodoListListResponse = await list.list({ owner });
+      assert.equal(first.count, 3);
+      assert.equal(first.results.length, 2);
+      assert.equal(first.previous, null);
+      const pageTwo: TodoListListArgs = { owner, page: 2 };
+      const second = await list.list(pageTwo);
+      assert.deepEqual(second.results.map((t) => t.title), ["Call mum"]);
+      assert.equal(second.next, null);
+      // `next` is a route (with the route's own query string: the filters sent as arguments
+      // are not in it): a raw call follows it.
+      const unfiltered = await list.list({});
+      assert.ok(unfiltered.next !== null);
+      const followed = await list.endpoint.call<TodoListListResponse>(Route.of(unfiltered.next), "list", {});
+      assert.deepEqual(followed, await list.list({ page: 2 }));
+
+      // destroy (204); then the route's todo is gone: a typed 404.
+      assert.equal(await detail.destroy(), null);
+      const gone = await apiError(detail.retrieve());
+      assert.equal(gone.status, 404);
+      assert.equal(gone.action, "retrieve");
+      assert.deepEqual(gone.messages(), ["Not found"]);
+
+      // A validation error in DRF's shape, and the object permission's 403.
+      const invalid = await apiError(list.create({ data: { title: "" } }));
+      assert.equal(invalid.status, 400);
+      assert.ok(invalid.field("title").length > 0);
+      const locked = await list.create({ data: { title: "theirs", owner: "locked" } });
+      assert.equal((await apiError(rfc.todosPk(locked.id).toggle())).status, 403);
+
+      // A route parameter its converter refuses is an error before anything is sent.
+      const refused = await rejection(rfc.todosPk(Number.NaN).retrieve());
+      assert.ok(String(refused).includes("route parameter `pk`"), String(refused));
+    } finally {
+      await rfc.endpoint.connection.close();
+    }
+  });
+
+  test("rfc replies are matched to concurrent calls by order", async () => {
+    const rfc = await RfcTodosClient.connect(base + RfcTodosClient.path, options);
+    try {
+      const owner = `ts-rfc-order-${Date.now()}`;
+      const created: Todo[] = [];
+      for (const title of ["a", "b", "c", "d"]) created.push(await rfc.todos().create({ data: { title, owner } }));
+      const [a, b, c, d, ping, one, two] = await Promise.all([
+        ...created.map((t) => rfc.todosPk(t.id).retrieve()),
+        rfc.ping(),
+        rfc.todos().list({ owner, page: 1 }),
+        rfc.todos().list({ owner, page: 2 }),
+      ]);
+      assert.deepEqual([a, b, c, d], created);
+      assert.equal(ping, "pong");
+      assert.deepEqual((one as TodoListListResponse).results, created.slice(0, 2));
+      assert.deepEqual((two as TodoListListResponse).results, created.slice(2));
+    } finally {
+      await rfc.endpoint.connection.close();
+    }
   });
 });

@@ -25,6 +25,18 @@
 //!   dropped, when reconnecting gives up ([`Reconnect::max_attempts`]), or when the server
 //!   refuses the connection permanently (a 4xx handshake status other than 408 and 429, or
 //!   close code 1008). Pending calls then fail with [`Error::Closed`] and subscriptions end.
+//!
+//! # rest-framework-channels' dialect
+//!
+//! A consumer in that dialect ([`RfcEndpoint`], from [`Connection::rfc_endpoint`]) takes
+//! `{"action", "route", ...args}` and answers every message with exactly one reply,
+//! `{"errors", "data", "action", "route", "status"}`, in the order the messages came; there
+//! are no request ids. Calls are correlated by that order: a reply settles the oldest call
+//! in flight on the socket with the same `action` and `route` (so the reply of a detached
+//! action, which may come later, still finds its call, unless two calls of it to the same
+//! route are in flight at once). A call that times out stays in line until its late reply
+//! comes, so that the reply does not settle a later call. Timeouts, lost sockets,
+//! reconnection and closing work as above; there are no subscriptions.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
@@ -34,7 +46,7 @@ use futures_util::{SinkExt, Stream, StreamExt};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -307,10 +319,12 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// The plain messages among the errors (`["Not found"]` → `"Not found"`).
+    /// The plain messages among the errors: `["Not found"]` (DCRF) and
+    /// `[{"detail": "Not found"}]` (rest-framework-channels) both give `"Not found"`.
     pub fn messages(&self) -> impl Iterator<Item = &str> {
         self.errors.iter().filter_map(|e| match e {
             ErrorDetail::Message(message) => Some(message.as_str()),
+            ErrorDetail::Detail(detail) => Some(detail.detail.as_str()),
             _ => None,
         })
     }
@@ -351,10 +365,20 @@ impl std::error::Error for ApiError {}
 pub enum ErrorDetail {
     /// A message (`"Not found"`).
     Message(String),
+    /// A message in rest-framework-channels' shape (`{"detail": "Not found"}`).
+    Detail(DetailMessage),
     /// Field errors (`{"field": ["This field is required."]}`).
     Fields(Map<String, Value>),
     /// Anything else.
     Other(Value),
+}
+
+/// The `{"detail": "..."}` object rest-framework-channels sends for an error message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DetailMessage {
+    /// The message.
+    pub detail: String,
 }
 
 /// A reply envelope as received, whatever its status.
@@ -520,6 +544,8 @@ struct State {
     connected: Option<u64>,
     closed: bool,
     pending: HashMap<u64, Pending>,
+    /// Calls in rest-framework-channels' dialect, in the order they were sent.
+    rfc_pending: VecDeque<RfcPending>,
     subscriptions: HashMap<u64, SubEntry>,
     broadcasts: Vec<(Option<Arc<str>>, broadcast::Sender<Event>)>,
 }
@@ -535,6 +561,18 @@ enum Waiter {
     Call(oneshot::Sender<Result<Reply, Error>>),
     /// The reply to a subscription re-sent after a reconnect.
     Renewal,
+}
+
+/// A call in rest-framework-channels' dialect, waiting for the reply with its action and
+/// route.
+struct RfcPending {
+    /// The runtime's own number for it (never sent).
+    id: u64,
+    action: String,
+    route: String,
+    generation: u64,
+    /// `None` once the caller gave up (timeout): the entry stays to take the late reply.
+    waiter: Option<oneshot::Sender<Result<Reply, Error>>>,
 }
 
 struct SubEntry {
@@ -648,6 +686,15 @@ impl Connection {
         }
     }
 
+    /// An endpoint on this connection for a consumer in rest-framework-channels' dialect
+    /// (see the [module docs](crate#rest-framework-channels-dialect)).
+    pub fn rfc_endpoint(&self) -> RfcEndpoint {
+        RfcEndpoint {
+            connection: self.clone(),
+            timeout: None,
+        }
+    }
+
     fn shared(&self) -> &Arc<Shared> {
         &self.handle.shared
     }
@@ -745,6 +792,16 @@ fn lost(shared: &Shared, generation: u64) {
             let _ = tx.send(Err(Error::ConnectionLost { action }));
         }
     }
+    let calls = std::mem::take(&mut state.rfc_pending);
+    for call in calls {
+        if call.generation != generation {
+            state.rfc_pending.push_back(call);
+        } else if let Some(tx) = call.waiter {
+            let _ = tx.send(Err(Error::ConnectionLost {
+                action: call.action,
+            }));
+        }
+    }
 }
 
 /// A new socket is open: re-send every subscription, then let calls through.
@@ -790,6 +847,11 @@ fn finish(shared: &Shared) {
     state.connected = None;
     for (_, pending) in state.pending.drain() {
         if let Waiter::Call(tx) = pending.waiter {
+            let _ = tx.send(Err(Error::Closed));
+        }
+    }
+    for call in state.rfc_pending.drain(..) {
+        if let Some(tx) = call.waiter {
             let _ = tx.send(Err(Error::Closed));
         }
     }
@@ -863,6 +925,22 @@ fn dispatch(shared: &Shared, text: &str) {
     let Ok(value) = serde_json::from_str::<Value>(text) else {
         return;
     };
+    if let Some((reply, route)) = rfc_reply(&value) {
+        let mut state = shared.lock();
+        let position = state.rfc_pending.iter().position(|call| {
+            call.route == route
+                && reply
+                    .action
+                    .as_deref()
+                    .is_none_or(|action| action == call.action)
+        });
+        if let Some(call) = position.and_then(|i| state.rfc_pending.remove(i)) {
+            if let Some(tx) = call.waiter {
+                let _ = tx.send(Ok(reply));
+            }
+        }
+        return;
+    }
     let (stream, message) = match value {
         Value::Object(mut map)
             if map.contains_key("payload") && !map.contains_key("response_status") =>
@@ -935,6 +1013,45 @@ fn frame(stream: Option<&str>, action: &str, id: u64, mut args: Map<String, Valu
         Some(stream) => serde_json::json!({"stream": stream, "payload": message}).to_string(),
         None => message.to_string(),
     }
+}
+
+/// Frames a request in rest-framework-channels' dialect: `{"action", "route", ...args}`.
+fn rfc_frame(action: &str, route: &str, mut args: Map<String, Value>) -> String {
+    args.insert("action".to_owned(), Value::String(action.to_owned()));
+    args.insert("route".to_owned(), Value::String(route.to_owned()));
+    Value::Object(args).to_string()
+}
+
+/// Reads a reply in rest-framework-channels' dialect (`status` and `route`, no
+/// `response_status`), with its route.
+fn rfc_reply(value: &Value) -> Option<(Reply, String)> {
+    let map = value.as_object()?;
+    if map.contains_key("response_status") {
+        return None;
+    }
+    let route = map.get("route")?.as_str()?.to_owned();
+    let status = map
+        .get("status")
+        .and_then(Value::as_u64)
+        .and_then(|s| u16::try_from(s).ok())?;
+    let action = map.get("action").and_then(Value::as_str).map(str::to_owned);
+    let errors = match map.get("errors") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| {
+                serde_json::from_value(item.clone()).unwrap_or(ErrorDetail::Other(Value::Null))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let reply = Reply {
+        status,
+        action,
+        data: map.get("data").cloned().unwrap_or(Value::Null),
+        errors,
+        request_id: Value::Null,
+    };
+    Some((reply, route))
 }
 
 /// Serializes arguments into the object whose keys become the message's keys.
@@ -1157,6 +1274,232 @@ impl Endpoint {
             events: events_stream(rx),
             _connection: self.connection.clone(),
             _types: PhantomData,
+        }
+    }
+}
+
+/// What a route parameter accepts: Django's path converters, as in the route's pattern
+/// (`<int:pk>`; `<pk>` is [`Converter::Str`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Converter {
+    /// Any non-empty text without `/`.
+    Str,
+    /// Digits.
+    Int,
+    /// ASCII letters, digits, `-` and `_`.
+    Slug,
+    /// Any non-empty text, `/` included.
+    Path,
+}
+
+impl Converter {
+    /// True when `text` is a value the converter matches, and that keeps the route one route
+    /// (no `?`, which starts the query string).
+    pub fn accepts(self, text: &str) -> bool {
+        !text.is_empty()
+            && text.chars().all(|c| match self {
+                Converter::Str => c != '/' && c != '?',
+                Converter::Int => c.is_ascii_digit(),
+                Converter::Slug => c.is_ascii_alphanumeric() || c == '-' || c == '_',
+                Converter::Path => c != '?',
+            })
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Converter::Str => "non-empty text without `/` or `?`",
+            Converter::Int => "digits",
+            Converter::Slug => "letters, digits, `-` and `_`",
+            Converter::Path => "non-empty text without `?`",
+        }
+    }
+}
+
+/// The `route` of a call in rest-framework-channels' dialect, built from a pattern's text and
+/// typed parameters (`todos/` + `pk` + `/` → `todos/7/`). A parameter its converter does not
+/// accept makes the route invalid: calls on it fail with [`Error::Encode`] without sending
+/// anything, rather than reach another route.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Route {
+    text: String,
+    error: Option<String>,
+}
+
+impl Route {
+    /// The empty route: a routed consumer's own actions.
+    pub fn root() -> Route {
+        Route::default()
+    }
+
+    /// A route as written (`todos/7/`), sent as is.
+    pub fn new(text: impl Into<String>) -> Route {
+        Route {
+            text: text.into(),
+            error: None,
+        }
+    }
+
+    /// The route followed by the literal `text`.
+    pub fn literal(mut self, text: &str) -> Route {
+        self.text.push_str(text);
+        self
+    }
+
+    /// The route followed by the parameter `name`: `value` as text (a string as is, a number
+    /// or a boolean as JSON writes it), which `converter` must accept.
+    pub fn param<T: Serialize + ?Sized>(
+        mut self,
+        name: &str,
+        converter: Converter,
+        value: &T,
+    ) -> Route {
+        let text = match serde_json::to_value(value) {
+            Ok(Value::String(text)) => Ok(text),
+            Ok(Value::Number(number)) => Ok(number.to_string()),
+            Ok(Value::Bool(flag)) => Ok(flag.to_string()),
+            Ok(other) => Err(format!("{other} is not text, a number or a boolean")),
+            Err(err) => Err(err.to_string()),
+        };
+        let problem = match &text {
+            Ok(text) if converter.accepts(text) => None,
+            Ok(text) => Some(format!("{text:?} is not {}", converter.describe())),
+            Err(err) => Some(err.clone()),
+        };
+        if let Some(problem) = problem {
+            self.error
+                .get_or_insert_with(|| format!("route parameter `{name}`: {problem}"));
+        }
+        if let Ok(text) = text {
+            self.text.push_str(&text);
+        }
+        self
+    }
+
+    /// The route's text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Why the route is invalid, if it is.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+}
+
+impl fmt::Display for Route {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// Where a generated client of a consumer in rest-framework-channels' dialect sends its
+/// calls: a [`Connection`] and the call timeout (see the
+/// [module docs](crate#rest-framework-channels-dialect) for how replies are matched).
+#[derive(Clone, Debug)]
+pub struct RfcEndpoint {
+    connection: Connection,
+    timeout: Option<Duration>,
+}
+
+impl RfcEndpoint {
+    /// The connection.
+    pub fn connection(&self) -> &Connection {
+        &self.connection
+    }
+
+    /// The call timeout in force.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+            .unwrap_or(self.connection.shared().options.timeout)
+    }
+
+    /// The same endpoint with another call timeout.
+    pub fn with_timeout(&self, timeout: Duration) -> RfcEndpoint {
+        RfcEndpoint {
+            timeout: Some(timeout),
+            ..self.clone()
+        }
+    }
+
+    /// Calls `action` on `route` with `args` (which must serialize to an object; its keys
+    /// become the message's) and decodes a successful reply's `data` as `R`.
+    pub async fn call<A, R>(&self, route: &Route, action: &str, args: &A) -> Result<R, Error>
+    where
+        A: Serialize + ?Sized,
+        R: DeserializeOwned,
+    {
+        let args = encode(action, args)?;
+        self.request(route, action, args).await?.into_result(action)
+    }
+
+    /// Sends a request and returns its reply whatever the status.
+    pub async fn request(
+        &self,
+        route: &Route,
+        action: &str,
+        args: Map<String, Value>,
+    ) -> Result<Reply, Error> {
+        if let Some(problem) = route.error() {
+            return Err(Error::Encode {
+                action: action.to_owned(),
+                message: problem.to_owned(),
+            });
+        }
+        let shared = self.connection.shared();
+        let timeout = self.timeout();
+        let text = rfc_frame(action, route.as_str(), args);
+        let id = shared.next_id();
+        let (tx, rx) = oneshot::channel();
+        let _guard = RfcGuard { shared, id };
+        let mut tx = Some(tx);
+        let exchange = async {
+            let mut status = shared.status.subscribe();
+            loop {
+                {
+                    let mut state = shared.lock();
+                    if state.closed {
+                        return Err(Error::Closed);
+                    }
+                    if let Some(generation) = state.connected {
+                        state.rfc_pending.push_back(RfcPending {
+                            id,
+                            action: action.to_owned(),
+                            route: route.as_str().to_owned(),
+                            generation,
+                            waiter: tx.take(),
+                        });
+                        shared.send(generation, text.clone());
+                        break;
+                    }
+                }
+                if status.changed().await.is_err() {
+                    return Err(Error::Closed);
+                }
+            }
+            rx.await.unwrap_or(Err(Error::Closed))
+        };
+        match tokio::time::timeout(timeout, exchange).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Timeout {
+                action: action.to_owned(),
+                timeout,
+            }),
+        }
+    }
+}
+
+/// Abandons a call in rest-framework-channels' dialect whose future is dropped before the
+/// reply (a timeout): it stays in line to take its reply when that comes.
+struct RfcGuard<'a> {
+    shared: &'a Shared,
+    id: u64,
+}
+
+impl Drop for RfcGuard<'_> {
+    fn drop(&mut self) {
+        let mut state = self.shared.lock();
+        if let Some(call) = state.rfc_pending.iter_mut().find(|c| c.id == self.id) {
+            call.waiter = None;
         }
     }
 }

@@ -3,7 +3,7 @@
 //! written rather than only through a generated client against the demo server.
 
 use chanrest_client_runtime::{
-    Connection, Error, NoArgs, Options, RawPush, Reconnect, Subscription,
+    Connection, Converter, Error, NoArgs, Options, RawPush, Reconnect, Route, Subscription,
 };
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
@@ -201,5 +201,192 @@ async fn a_subscription_is_renewed_with_its_request_id_after_the_socket_is_lost(
         assert_eq!(action, "watch");
         assert_eq!(id, request_id, "socket {socket} saw another request id");
     }
+    connection.close().await;
+}
+
+/// An RFC reply: `{"errors", "data", "action", "route", "status"}`.
+fn rfc_reply(request: &Value, status: u16, data: Value) -> Value {
+    json!({"errors": [], "data": data, "action": request["action"], "route": request["route"],
+           "status": status})
+}
+
+#[tokio::test]
+async fn rfc_replies_settle_calls_by_order_action_and_route() {
+    let (seen_tx, mut seen) = mpsc::unbounded_channel();
+    let url = serve(move |_, mut socket| {
+        let seen_tx = seen_tx.clone();
+        async move {
+            let mut held = None;
+            while let Some(request) = receive(&mut socket).await {
+                seen_tx.send(request.clone()).unwrap();
+                match request["action"].as_str() {
+                    // Answered only after the next message's reply: a detached action.
+                    Some("slow") => held = Some(request),
+                    Some("echo") => {
+                        let data = json!({"route": request["route"], "n": request["n"]});
+                        send(&mut socket, rfc_reply(&request, 200, data)).await;
+                        if let Some(slow) = held.take() {
+                            send(&mut socket, rfc_reply(&slow, 200, json!("slept"))).await;
+                        }
+                    }
+                    _ => {
+                        let mut reply = rfc_reply(&request, 404, Value::Null);
+                        reply["errors"] = json!(["Not found"]);
+                        send(&mut socket, reply).await;
+                    }
+                }
+            }
+        }
+    })
+    .await;
+    let connection = Connection::connect(&url).await.unwrap();
+    let endpoint = connection.rfc_endpoint();
+    let item = Route::root()
+        .literal("items/")
+        .param("pk", Converter::Int, &7)
+        .literal("/");
+    assert_eq!(item.as_str(), "items/7/");
+
+    // Concurrent calls on two routes, each settled by its own reply.
+    let list = Route::new("items/");
+    let (n1, n2, n3) = (json!({"n": 1}), json!({"n": 2}), json!({"n": 3}));
+    let (one, two, three) = tokio::join!(
+        endpoint.call::<_, Value>(&item, "echo", &n1),
+        endpoint.call::<_, Value>(&list, "echo", &n2),
+        endpoint.call::<_, Value>(&item, "echo", &n3),
+    );
+    assert_eq!(one.unwrap(), json!({"route": "items/7/", "n": 1}));
+    assert_eq!(two.unwrap(), json!({"route": "items/", "n": 2}));
+    assert_eq!(three.unwrap(), json!({"route": "items/7/", "n": 3}));
+    // The wire: the RFC envelope, no request id.
+    let first = seen.recv().await.unwrap();
+    assert_eq!(
+        first,
+        json!({"action": "echo", "route": "items/7/", "n": 1})
+    );
+
+    // A detached action's reply comes after a later call's: each still finds its own.
+    let (slow, echo) = tokio::join!(
+        endpoint.call::<_, String>(&item, "slow", &NoArgs {}),
+        async {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            endpoint
+                .call::<_, Value>(&item, "echo", &json!({"n": 4}))
+                .await
+        },
+    );
+    assert_eq!(slow.unwrap(), "slept");
+    assert_eq!(echo.unwrap(), json!({"route": "items/7/", "n": 4}));
+
+    // Errors are typed.
+    let err = endpoint
+        .call::<_, Value>(&item, "missing", &NoArgs {})
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(404), "{err:?}");
+    assert_eq!(
+        err.api().unwrap().messages().collect::<Vec<_>>(),
+        ["Not found"]
+    );
+    connection.close().await;
+}
+
+#[tokio::test]
+async fn a_late_rfc_reply_does_not_settle_the_next_call() {
+    let url = serve(|_, mut socket| async move {
+        let Some(first) = receive(&mut socket).await else {
+            return;
+        };
+        // The first call's reply comes after its timeout, with the second one's in line.
+        let Some(second) = receive(&mut socket).await else {
+            return;
+        };
+        send(&mut socket, rfc_reply(&first, 200, json!("first"))).await;
+        send(&mut socket, rfc_reply(&second, 200, json!("second"))).await;
+        while receive(&mut socket).await.is_some() {}
+    })
+    .await;
+    let connection = Connection::connect(&url).await.unwrap();
+    let endpoint = connection.rfc_endpoint();
+    let route = Route::new("things/");
+    let quick = endpoint.with_timeout(Duration::from_millis(100));
+    let err = quick
+        .call::<_, String>(&route, "get", &NoArgs {})
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    let second = tokio::time::timeout(
+        PATIENCE,
+        endpoint.call::<_, String>(&route, "get", &NoArgs {}),
+    )
+    .await
+    .expect("a reply in time");
+    assert_eq!(second.unwrap(), "second");
+    connection.close().await;
+}
+
+#[tokio::test]
+async fn a_route_parameter_its_converter_refuses_sends_nothing() {
+    let (seen_tx, mut seen) = mpsc::unbounded_channel();
+    let url = serve(move |_, mut socket| {
+        let seen_tx = seen_tx.clone();
+        async move {
+            while let Some(request) = receive(&mut socket).await {
+                seen_tx.send(request.clone()).unwrap();
+                send(&mut socket, rfc_reply(&request, 200, Value::Null)).await;
+            }
+        }
+    })
+    .await;
+    let connection = Connection::connect(&url).await.unwrap();
+    let endpoint = connection.rfc_endpoint();
+    for (route, problem) in [
+        (
+            Route::root()
+                .literal("items/")
+                .param("pk", Converter::Str, "a/b"),
+            "route parameter `pk`: \"a/b\" is not non-empty text without `/` or `?`",
+        ),
+        (
+            Route::root().param("pk", Converter::Int, &-1),
+            "route parameter `pk`: \"-1\" is not digits",
+        ),
+        (
+            Route::root().param("slug", Converter::Slug, "a b"),
+            "route parameter `slug`: \"a b\" is not letters, digits, `-` and `_`",
+        ),
+        (
+            Route::root().param("path", Converter::Path, "x?page=2"),
+            "route parameter `path`: \"x?page=2\" is not non-empty text without `?`",
+        ),
+        (
+            Route::root().param("pk", Converter::Str, &json!([1])),
+            "route parameter `pk`: [1] is not text, a number or a boolean",
+        ),
+    ] {
+        assert_eq!(route.error(), Some(problem));
+        let err = endpoint
+            .call::<_, Value>(&route, "get", &NoArgs {})
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Encode { action, message } if action == "get" && message == problem),
+            "{err:?}"
+        );
+    }
+    // What converters accept goes through.
+    let fine = Route::root()
+        .param("a", Converter::Path, "x/y")
+        .literal("/")
+        .param("b", Converter::Slug, "a-b_1")
+        .literal("/")
+        .param("c", Converter::Str, &true);
+    assert_eq!(fine.error(), None);
+    endpoint
+        .call::<_, Value>(&fine, "get", &NoArgs {})
+        .await
+        .unwrap();
+    let sent = seen.recv().await.unwrap();
+    assert_eq!(sent["route"], "x/y/a-b_1/true");
     connection.close().await;
 }

@@ -62,6 +62,43 @@ import * as rt from "./runtime.js";
 {%- endfor %}
 }
 {%- endfor %}
+{%- for consumer in rfc_consumers %}
+
+{{ consumer.doc }}export class {{ consumer.class }} {
+  /** The consumer's name in the manifest. */
+  static readonly consumer = {{ consumer.name }};
+{%- if let Some(path) = consumer.path %}
+  /** Where the consumer is mounted. */
+  static readonly path = {{ path }};
+{%- endif %}
+  /** Where calls go: a connection in rest-framework-channels' dialect. */
+  readonly endpoint: rt.RfcEndpoint;
+  /** The route every call of this client carries. */
+  readonly route: rt.Route;
+
+  /** A client on an endpoint (`connection.rfcEndpoint()`) at `route` (the empty route for the consumer's own actions). */
+  constructor(endpoint: rt.RfcEndpoint, route: rt.Route = rt.Route.root()) {
+    this.endpoint = endpoint;
+    this.route = route;
+  }
+{%- if consumer.path.is_some() %}
+
+  /** Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by the path). */
+  static async connect(url: string, options?: rt.ConnectionOptions): Promise<{{ consumer.class }}> {
+    return new {{ consumer.class }}((await rt.Connection.open(url, options)).rfcEndpoint());
+  }
+{%- endif %}
+
+  /** The same client with another call timeout. */
+  withTimeout(timeoutMs: number): {{ consumer.class }} {
+    return new {{ consumer.class }}(this.endpoint.withTimeout(timeoutMs), this.route);
+  }
+{%- for method in consumer.methods %}
+
+{{ method }}
+{%- endfor %}
+}
+{%- endfor %}
 {%- for mux in multiplexers %}
 
 /** The multiplexer at `{{ mux.path_text }}`: one socket, each consumer on its own stream. */

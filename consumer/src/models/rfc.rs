@@ -24,8 +24,8 @@ pub struct RouteLookup<K> {
     pub pk: K,
 }
 
-/// Arguments of `update` (the required fields and any others) and `partial_update` (only the
-/// fields sent).
+/// Arguments of `update`: the required fields and any others, or with `partial` only the
+/// fields sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RouteUpdate<K, W> {
     /// The row's primary key, from the route.
@@ -36,6 +36,15 @@ pub struct RouteUpdate<K, W> {
     /// `update(partial=True)`, which rest-framework-channels reaches with `"partial": true`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub partial: bool,
+}
+
+/// Arguments of `partial_update`: only the fields sent change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RoutePatch<K, P> {
+    /// The row's primary key, from the route.
+    pub pk: K,
+    /// The fields to write.
+    pub data: Data<P>,
 }
 
 /// Arguments of a page-number paginated `list`: `page` (from the route's query string,
@@ -151,7 +160,7 @@ mod server {
     use super::super::dcrf::ModelHandler;
     use super::super::model::{Model, WriteMode};
     use super::super::query::Query;
-    use super::{NumberedPage, PageNumber, PageNumberArgs, RouteLookup, RouteUpdate};
+    use super::{NumberedPage, PageNumber, PageNumberArgs, RouteLookup, RoutePatch, RouteUpdate};
     use crate::error::{ActionError, Result};
     use crate::session::Ctx;
     use async_trait::async_trait;
@@ -210,10 +219,9 @@ mod server {
         H: RoutedModelHandler<M> + ?Sized,
     {
         if args.partial {
-            let patch = RouteUpdate {
+            let patch = RoutePatch {
                 pk: args.pk,
                 data: args.data.retype::<M::Patch>(),
-                partial: true,
             };
             return partial_update(h, ctx, patch).await;
         }
@@ -228,7 +236,7 @@ mod server {
     pub async fn partial_update<M, K, H>(
         h: &H,
         ctx: &Ctx,
-        mut args: RouteUpdate<K, M::Patch>,
+        mut args: RoutePatch<K, M::Patch>,
     ) -> Result<M>
     where
         M: Model,
@@ -469,7 +477,7 @@ macro_rules! __routed_model_munch {
     ($header:tt ($model:ty) ($key:ty) [$($actions:tt)*] [partial_update $($rest:ident)*] $custom:tt) => {
         $crate::__routed_model_munch! { $header ($model) ($key) [$($actions)*
             /// Changes the fields `data` sets of the row named by the route's `pk`.
-            action partial_update($crate::rfc::RouteUpdate<$key, <$model as $crate::model::Model>::Patch>) -> $model = $crate::rfc::partial_update;
+            action partial_update($crate::rfc::RoutePatch<$key, <$model as $crate::model::Model>::Patch>) -> $model = $crate::rfc::partial_update;
         ] [$($rest)*] $custom }
     };
     ($header:tt ($model:ty) ($key:ty) [$($actions:tt)*] [destroy $($rest:ident)*] $custom:tt) => {

@@ -75,6 +75,18 @@ pub mod orders {
         ) -> Result<::serde_json::Value, Error> {
             self.endpoint.call("type", args).await
         }
+        /// The latest orders (chanrest's generic `Page`: renamed after its use).
+        ///
+        /// Action `recent`.
+        pub async fn recent(&self) -> Result<types::OrdersRecentResponse, Error> {
+            self.endpoint.call("recent", &runtime::NoArgs {}).await
+        }
+        /// A summary: a type of its own holding a generic one.
+        ///
+        /// Action `summary`.
+        pub async fn summary(&self) -> Result<types::Summary, Error> {
+            self.endpoint.call("summary", &runtime::NoArgs {}).await
+        }
         /// Pushes changes of one order.
         ///
         /// Action `watch-order`; succeeds with status 201; a subscription: pushes `changed`, `cancelled`; ended by `unwatch-order`.
@@ -191,6 +203,228 @@ pub mod stock {
             args: &types::StockLevelsArgs,
         ) -> Result<::std::collections::HashMap<::std::string::String, i64>, Error> {
             self.endpoint.call("levels", args).await
+        }
+    }
+}
+/// The catalog, in rest-framework-channels' dialect.
+pub mod catalog {
+    #[allow(unused_imports)]
+    use crate::runtime::{self, Connection, Error, Options, RfcEndpoint, Route};
+    #[allow(unused_imports)]
+    use crate::types;
+    /// The consumer's name in the manifest.
+    pub const NAME: &str = "Catalog";
+    /// Where the consumer is mounted.
+    pub const PATH: &str = "/ws/catalog/";
+    /// A typed client of consumer `Catalog` at one route (rest-framework-channels' dialect): one method per action, one per route of its own.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        endpoint: RfcEndpoint,
+        route: Route,
+    }
+    impl Client {
+        /// Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by [`PATH`]).
+        pub async fn connect(url: &str) -> Result<Client, Error> {
+            Client::connect_with(url, Options::default()).await
+        }
+        /// Connects with `options`.
+        pub async fn connect_with(url: &str, options: Options) -> Result<Client, Error> {
+            let connection = Connection::connect_with(url, options).await?;
+            Ok(Client::new(connection.rfc_endpoint(), Route::root()))
+        }
+        /// A client on a connection's endpoint (`connection.rfc_endpoint()`) at
+        /// `route` (`Route::root()` for the consumer's own actions).
+        pub fn new(endpoint: RfcEndpoint, route: Route) -> Client {
+            Client { endpoint, route }
+        }
+        /// The endpoint, for raw calls (`endpoint().request(..)`).
+        pub fn endpoint(&self) -> &RfcEndpoint {
+            &self.endpoint
+        }
+        /// The route every call of this client carries.
+        pub fn route(&self) -> &Route {
+            &self.route
+        }
+        /// The same client with another call timeout.
+        pub fn with_timeout(&self, timeout: std::time::Duration) -> Client {
+            Client {
+                endpoint: self.endpoint.with_timeout(timeout),
+                route: self.route.clone(),
+            }
+        }
+        /// Action `ping` on the client's route.
+        pub async fn ping(&self) -> Result<::std::string::String, Error> {
+            self.endpoint.call(&self.route, "ping", &runtime::NoArgs {}).await
+        }
+        /// Route `items/<int:id>/`: consumer `Item`, with `id`.
+        pub fn items_id(&self, id: u64) -> super::item::Client {
+            super::item::Client::new(
+                self.endpoint.clone(),
+                self
+                    .route
+                    .clone()
+                    .literal("items/")
+                    .param("id", runtime::Converter::Int, &id)
+                    .literal("/"),
+            )
+        }
+        /// Route `items/`: consumer `ItemList`.
+        pub fn items(&self) -> super::item_list::Client {
+            super::item_list::Client::new(
+                self.endpoint.clone(),
+                self.route.clone().literal("items/"),
+            )
+        }
+    }
+}
+/// One item.
+pub mod item {
+    #[allow(unused_imports)]
+    use crate::runtime::{self, Connection, Error, Options, RfcEndpoint, Route};
+    #[allow(unused_imports)]
+    use crate::types;
+    /// The consumer's name in the manifest.
+    pub const NAME: &str = "Item";
+    /// A typed client of consumer `Item` at one route (rest-framework-channels' dialect): one method per action, one per route of its own.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        endpoint: RfcEndpoint,
+        route: Route,
+    }
+    impl Client {
+        /// A client on a connection's endpoint (`connection.rfc_endpoint()`) at
+        /// `route` (`Route::root()` for the consumer's own actions).
+        pub fn new(endpoint: RfcEndpoint, route: Route) -> Client {
+            Client { endpoint, route }
+        }
+        /// The endpoint, for raw calls (`endpoint().request(..)`).
+        pub fn endpoint(&self) -> &RfcEndpoint {
+            &self.endpoint
+        }
+        /// The route every call of this client carries.
+        pub fn route(&self) -> &Route {
+            &self.route
+        }
+        /// The same client with another call timeout.
+        pub fn with_timeout(&self, timeout: std::time::Duration) -> Client {
+            Client {
+                endpoint: self.endpoint.with_timeout(timeout),
+                route: self.route.clone(),
+            }
+        }
+        /// The item.
+        ///
+        /// Action `retrieve` on the client's route.
+        pub async fn retrieve(&self) -> Result<types::Line, Error> {
+            self.endpoint.call(&self.route, "retrieve", &runtime::NoArgs {}).await
+        }
+        /// Renames the item.
+        ///
+        /// Action `rename` on the client's route.
+        pub async fn rename(
+            &self,
+            args: &types::ItemRenameArgs,
+        ) -> Result<types::Line, Error> {
+            self.endpoint.call(&self.route, "rename", args).await
+        }
+        /// Route `reviews/<slug:author>/`: consumer `Review`, with `author`.
+        pub fn reviews_author(&self, author: &str) -> super::review::Client {
+            super::review::Client::new(
+                self.endpoint.clone(),
+                self
+                    .route
+                    .clone()
+                    .literal("reviews/")
+                    .param("author", runtime::Converter::Slug, author)
+                    .literal("/"),
+            )
+        }
+    }
+}
+/// One review of an item.
+pub mod review {
+    #[allow(unused_imports)]
+    use crate::runtime::{self, Connection, Error, Options, RfcEndpoint, Route};
+    #[allow(unused_imports)]
+    use crate::types;
+    /// The consumer's name in the manifest.
+    pub const NAME: &str = "Review";
+    /// A typed client of consumer `Review` at one route (rest-framework-channels' dialect): one method per action.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        endpoint: RfcEndpoint,
+        route: Route,
+    }
+    impl Client {
+        /// A client on a connection's endpoint (`connection.rfc_endpoint()`) at
+        /// `route` (`Route::root()` for the consumer's own actions).
+        pub fn new(endpoint: RfcEndpoint, route: Route) -> Client {
+            Client { endpoint, route }
+        }
+        /// The endpoint, for raw calls (`endpoint().request(..)`).
+        pub fn endpoint(&self) -> &RfcEndpoint {
+            &self.endpoint
+        }
+        /// The route every call of this client carries.
+        pub fn route(&self) -> &Route {
+            &self.route
+        }
+        /// The same client with another call timeout.
+        pub fn with_timeout(&self, timeout: std::time::Duration) -> Client {
+            Client {
+                endpoint: self.endpoint.with_timeout(timeout),
+                route: self.route.clone(),
+            }
+        }
+        /// Action `retrieve` on the client's route.
+        pub async fn retrieve(&self) -> Result<::std::string::String, Error> {
+            self.endpoint.call(&self.route, "retrieve", &runtime::NoArgs {}).await
+        }
+    }
+}
+/// A consumer of the API (rest-framework-channels' dialect).
+pub mod item_list {
+    #[allow(unused_imports)]
+    use crate::runtime::{self, Connection, Error, Options, RfcEndpoint, Route};
+    #[allow(unused_imports)]
+    use crate::types;
+    /// The consumer's name in the manifest.
+    pub const NAME: &str = "ItemList";
+    /// A typed client of consumer `ItemList` at one route (rest-framework-channels' dialect): one method per action.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        endpoint: RfcEndpoint,
+        route: Route,
+    }
+    impl Client {
+        /// A client on a connection's endpoint (`connection.rfc_endpoint()`) at
+        /// `route` (`Route::root()` for the consumer's own actions).
+        pub fn new(endpoint: RfcEndpoint, route: Route) -> Client {
+            Client { endpoint, route }
+        }
+        /// The endpoint, for raw calls (`endpoint().request(..)`).
+        pub fn endpoint(&self) -> &RfcEndpoint {
+            &self.endpoint
+        }
+        /// The route every call of this client carries.
+        pub fn route(&self) -> &Route {
+            &self.route
+        }
+        /// The same client with another call timeout.
+        pub fn with_timeout(&self, timeout: std::time::Duration) -> Client {
+            Client {
+                endpoint: self.endpoint.with_timeout(timeout),
+                route: self.route.clone(),
+            }
+        }
+        /// A page of items.
+        ///
+        /// Action `list` on the client's route.
+        pub async fn list(
+            &self,
+            args: &types::ItemListListArgs,
+        ) -> Result<types::ItemListListResponse, Error> {
+            self.endpoint.call(&self.route, "list", args).await
         }
     }
 }

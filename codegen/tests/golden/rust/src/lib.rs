@@ -6,11 +6,17 @@
 //! | --- | --- |
 //! | [`orders`] | consumer `Orders` at `/ws/orders/` |
 //! | [`stock`] | consumer `Stock` (on a multiplexer only) |
+//! | [`catalog`] | consumer `Catalog` at `/ws/catalog/` (rest-framework-channels' dialect) |
+//! | [`item`] | consumer `Item` (rest-framework-channels' dialect, through routes only) |
+//! | [`review`] | consumer `Review` (rest-framework-channels' dialect, through routes only) |
+//! | [`item_list`] | consumer `ItemList` (rest-framework-channels' dialect, through routes only) |
 //! | [`ws_multiplexer`] | the multiplexer at `/ws/` |
 //!
 //! Each module has a `Client`: a consumer's has one async method per action, a
-//! multiplexer's has one consumer client per stream. [`runtime`] explains timeouts,
-//! errors, subscriptions and reconnection.
+//! multiplexer's has one consumer client per stream. A consumer in
+//! rest-framework-channels' dialect has one more method per route, leading to the
+//! route's consumer's client with the route's parameters filled in. [`runtime`]
+//! explains timeouts, errors, subscriptions and reconnection.
 
 #[rustfmt::skip]
 mod api;
@@ -22,5 +28,5 @@ pub use api::*;
 pub use chanrest_client_runtime as runtime;
 pub use runtime::{
     ApiError, Broadcasts, Connection, Endpoint, Error, ErrorDetail, Options, RawPush, Reconnect,
-    Reply, Status, Subscription, DEFAULT_TIMEOUT,
+    Reply, RfcEndpoint, Route, Status, Subscription, DEFAULT_TIMEOUT,
 };

@@ -1,5 +1,22 @@
 //! The API's types, generated from the manifest's JSON Schemas by typify. Do not edit.
 
+///`ItemListListArgs`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct ItemListListArgs {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<::std::num::NonZeroU64>,
+}
+///A page of lines.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ItemListListResponse {
+    pub count: i64,
+    pub results: ::std::vec::Vec<Line>,
+}
+///`ItemRenameArgs`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ItemRenameArgs {
+    pub name: ::std::string::String,
+}
 ///One line of an order.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Line {
@@ -113,11 +130,18 @@ impl ::std::convert::TryFrom<::std::string::String> for OrdersExportArgsFormat {
         value.parse()
     }
 }
+///A page of orders.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct OrdersRecentResponse {
+    pub count: i64,
+    pub results: ::std::vec::Vec<Order>,
+}
 ///`PlaceArgs`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct PlaceArgs {
-    #[serde(default)]
-    pub express: bool,
+    ///Optional: the server takes `false` when it is omitted.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub express: ::std::option::Option<bool>,
     pub lines: ::std::vec::Vec<Line>,
 }
 ///Where an order is.
@@ -136,6 +160,18 @@ pub enum Status {
 pub struct StockLevelsArgs {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub items: ::std::vec::Vec<::std::string::String>,
+}
+///What the shop did lately.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Summary {
+    ///The latest orders.
+    pub latest: SummaryLatest,
+}
+///A page of orders.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct SummaryLatest {
+    pub count: i64,
+    pub results: ::std::vec::Vec<Order>,
 }
 /// Error types.
 pub mod error {

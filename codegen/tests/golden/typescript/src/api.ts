@@ -7,6 +7,22 @@
 
 import * as rt from "./runtime.js";
 
+export interface ItemListListArgs {
+  page?: number | null;
+}
+
+/**
+ * A page of lines.
+ */
+export interface ItemListListResponse {
+  count: number;
+  results: Array<Line>;
+}
+
+export interface ItemRenameArgs {
+  name: string;
+}
+
 /**
  * One line of an order.
  */
@@ -34,7 +50,18 @@ export interface Order {
   total: number;
 }
 
+/**
+ * A page of orders.
+ */
+export interface OrdersRecentResponse {
+  count: number;
+  results: Array<Order>;
+}
+
 export interface PlaceArgs {
+  /**
+   * Optional: the server takes `false` when it is omitted.
+   */
   express?: boolean;
   lines: Array<Line>;
 }
@@ -45,6 +72,24 @@ export interface PlaceArgs {
 export type Status = "open" | "shipped" | {
   cancelled: string;
 };
+
+/**
+ * What the shop did lately.
+ */
+export interface Summary {
+  /**
+   * The latest orders.
+   */
+  latest: SummaryLatest;
+}
+
+/**
+ * A page of orders.
+ */
+export interface SummaryLatest {
+  count: number;
+  results: Array<Order>;
+}
 
 /**
  * Every push of consumer `Orders`.
@@ -156,6 +201,24 @@ export class OrdersClient {
   }
 
   /**
+   * The latest orders (chanrest's generic `Page`: renamed after its use).
+   *
+   * Action `recent`.
+   */
+  recent(options?: rt.CallOptions): Promise<OrdersRecentResponse> {
+    return this.endpoint.call("recent", {}, options);
+  }
+
+  /**
+   * A summary: a type of its own holding a generic one.
+   *
+   * Action `summary`.
+   */
+  summary(options?: rt.CallOptions): Promise<Summary> {
+    return this.endpoint.call("summary", {}, options);
+  }
+
+  /**
    * Pushes changes of one order.
    *
    * Action `watch-order`; succeeds with status 201; a subscription: pushes `changed`, `cancelled`; ended by `unwatch-order`.
@@ -205,6 +268,173 @@ export class StockClient {
     items?: Array<string>;
   }, options?: rt.CallOptions): Promise<{ [key: string]: number }> {
     return this.endpoint.call("levels", args, options);
+  }
+}
+
+/**
+ * The catalog, in rest-framework-channels' dialect.
+ *
+ * A typed client of consumer `Catalog` at one route (rest-framework-channels' dialect): one method per action, one per route of its own.
+ */
+export class CatalogClient {
+  /** The consumer's name in the manifest. */
+  static readonly consumer = "Catalog";
+  /** Where the consumer is mounted. */
+  static readonly path = "/ws/catalog/";
+  /** Where calls go: a connection in rest-framework-channels' dialect. */
+  readonly endpoint: rt.RfcEndpoint;
+  /** The route every call of this client carries. */
+  readonly route: rt.Route;
+
+  /** A client on an endpoint (`connection.rfcEndpoint()`) at `route` (the empty route for the consumer's own actions). */
+  constructor(endpoint: rt.RfcEndpoint, route: rt.Route = rt.Route.root()) {
+    this.endpoint = endpoint;
+    this.route = route;
+  }
+
+  /** Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by the path). */
+  static async connect(url: string, options?: rt.ConnectionOptions): Promise<CatalogClient> {
+    return new CatalogClient((await rt.Connection.open(url, options)).rfcEndpoint());
+  }
+
+  /** The same client with another call timeout. */
+  withTimeout(timeoutMs: number): CatalogClient {
+    return new CatalogClient(this.endpoint.withTimeout(timeoutMs), this.route);
+  }
+
+  /**
+   * Action `ping` on the client's route.
+   */
+  ping(options?: rt.CallOptions): Promise<string> {
+    return this.endpoint.call(this.route, "ping", {}, options);
+  }
+
+  /**
+   * Route `items/<int:id>/`: consumer `Item`, with `id`.
+   */
+  itemsId(id: number): ItemClient {
+    return new ItemClient(this.endpoint, this.route.literal("items/").param("id", "int", id).literal("/"));
+  }
+
+  /**
+   * Route `items/`: consumer `ItemList`.
+   */
+  items(): ItemListClient {
+    return new ItemListClient(this.endpoint, this.route.literal("items/"));
+  }
+}
+
+/**
+ * One item.
+ *
+ * A typed client of consumer `Item` at one route (rest-framework-channels' dialect): one method per action, one per route of its own.
+ */
+export class ItemClient {
+  /** The consumer's name in the manifest. */
+  static readonly consumer = "Item";
+  /** Where calls go: a connection in rest-framework-channels' dialect. */
+  readonly endpoint: rt.RfcEndpoint;
+  /** The route every call of this client carries. */
+  readonly route: rt.Route;
+
+  /** A client on an endpoint (`connection.rfcEndpoint()`) at `route` (the empty route for the consumer's own actions). */
+  constructor(endpoint: rt.RfcEndpoint, route: rt.Route = rt.Route.root()) {
+    this.endpoint = endpoint;
+    this.route = route;
+  }
+
+  /** The same client with another call timeout. */
+  withTimeout(timeoutMs: number): ItemClient {
+    return new ItemClient(this.endpoint.withTimeout(timeoutMs), this.route);
+  }
+
+  /**
+   * The item.
+   *
+   * Action `retrieve` on the client's route.
+   */
+  retrieve(options?: rt.CallOptions): Promise<Line> {
+    return this.endpoint.call(this.route, "retrieve", {}, options);
+  }
+
+  /**
+   * Renames the item.
+   *
+   * Action `rename` on the client's route.
+   */
+  rename(args: ItemRenameArgs, options?: rt.CallOptions): Promise<Line> {
+    return this.endpoint.call(this.route, "rename", args, options);
+  }
+
+  /**
+   * Route `reviews/<slug:author>/`: consumer `Review`, with `author`.
+   */
+  reviewsAuthor(author: string): ReviewClient {
+    return new ReviewClient(this.endpoint, this.route.literal("reviews/").param("author", "slug", author).literal("/"));
+  }
+}
+
+/**
+ * One review of an item.
+ *
+ * A typed client of consumer `Review` at one route (rest-framework-channels' dialect): one method per action.
+ */
+export class ReviewClient {
+  /** The consumer's name in the manifest. */
+  static readonly consumer = "Review";
+  /** Where calls go: a connection in rest-framework-channels' dialect. */
+  readonly endpoint: rt.RfcEndpoint;
+  /** The route every call of this client carries. */
+  readonly route: rt.Route;
+
+  /** A client on an endpoint (`connection.rfcEndpoint()`) at `route` (the empty route for the consumer's own actions). */
+  constructor(endpoint: rt.RfcEndpoint, route: rt.Route = rt.Route.root()) {
+    this.endpoint = endpoint;
+    this.route = route;
+  }
+
+  /** The same client with another call timeout. */
+  withTimeout(timeoutMs: number): ReviewClient {
+    return new ReviewClient(this.endpoint.withTimeout(timeoutMs), this.route);
+  }
+
+  /**
+   * Action `retrieve` on the client's route.
+   */
+  retrieve(options?: rt.CallOptions): Promise<string> {
+    return this.endpoint.call(this.route, "retrieve", {}, options);
+  }
+}
+
+/**
+ * A typed client of consumer `ItemList` at one route (rest-framework-channels' dialect): one method per action.
+ */
+export class ItemListClient {
+  /** The consumer's name in the manifest. */
+  static readonly consumer = "ItemList";
+  /** Where calls go: a connection in rest-framework-channels' dialect. */
+  readonly endpoint: rt.RfcEndpoint;
+  /** The route every call of this client carries. */
+  readonly route: rt.Route;
+
+  /** A client on an endpoint (`connection.rfcEndpoint()`) at `route` (the empty route for the consumer's own actions). */
+  constructor(endpoint: rt.RfcEndpoint, route: rt.Route = rt.Route.root()) {
+    this.endpoint = endpoint;
+    this.route = route;
+  }
+
+  /** The same client with another call timeout. */
+  withTimeout(timeoutMs: number): ItemListClient {
+    return new ItemListClient(this.endpoint.withTimeout(timeoutMs), this.route);
+  }
+
+  /**
+   * A page of items.
+   *
+   * Action `list` on the client's route.
+   */
+  list(args: ItemListListArgs, options?: rt.CallOptions): Promise<ItemListListResponse> {
+    return this.endpoint.call(this.route, "list", args, options);
   }
 }
 
