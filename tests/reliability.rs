@@ -323,3 +323,41 @@ async fn protocol_violations_are_closed_with_1002_and_bad_keys_refused() {
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn a_client_that_pipelines_and_reads_as_fast_as_it_can_gets_every_reply() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    const FRAMES: usize = 200_000;
+    let (_demo, server) = common::demo().await;
+    let mut client = server.connect("/ws/plain/").await;
+    let (mut sink, mut stream) = client.socket().split();
+    // Each `{}` is answered with a ~120-byte 405: the replies outweigh the requests 60 to 1,
+    // so the server's outbound queue would pass its bound unless it stops reading.
+    let writing = async {
+        for _ in 0..FRAMES {
+            sink.feed(Message::text("{}")).await.unwrap();
+        }
+        sink.flush().await.unwrap();
+    };
+    let reading = async {
+        let mut answered = 0;
+        while answered < FRAMES {
+            match stream.next().await {
+                Some(Ok(Message::Text(text))) => {
+                    assert!(text.contains(r#""response_status":405"#), "{text}");
+                    answered += 1;
+                }
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                other => panic!("after {answered} replies: {other:?}"),
+            }
+        }
+        answered
+    };
+    let (_, answered) = tokio::time::timeout(Duration::from_secs(120), async {
+        tokio::join!(writing, reading)
+    })
+    .await
+    .expect("every reply within two minutes");
+    assert_eq!(answered, FRAMES);
+}

@@ -72,9 +72,16 @@ async fn read_loop<S>(
         // timestamp (no timer work per frame).
         let mut deadline: Option<std::pin::Pin<Box<tokio::time::Sleep>>> = None;
         loop {
+            // A client whose replies pile up is not read from until they drain: it is slowed
+            // down by its own socket, never closed for reading as fast as it can.
+            let congested = out.is_congested();
             tokio::select! {
                 biased;
                 _ = close_rx.changed() => break,
+                _ = std::future::poll_fn(|cx| out.poll_room(cx)), if congested => {
+                    // The writer drained what the client read: it is alive.
+                    last_seen = Instant::now();
+                }
                 _ = async { deadline.as_mut().expect("armed").await }, if deadline.is_some() => {
                     if last_seen.elapsed() >= silence {
                         tracing::info!("no pong in time, closing");
@@ -96,7 +103,7 @@ async fn read_loop<S>(
                         None => deadline = Some(Box::pin(tokio::time::sleep_until(due))),
                     }
                 }
-                frame = stream.next() => {
+                frame = stream.next(), if !congested => {
                     match frame {
                         None => break,
                         Some(Ok(message)) => {

@@ -5,6 +5,7 @@ use crate::protocol::{self, close_code};
 use bytes::Bytes;
 use futures_util::task::AtomicWaker;
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use tokio::sync::watch;
@@ -107,6 +108,12 @@ pub(crate) struct Outbound {
     queue: Mutex<Queue>,
     writer: AtomicWaker,
     limit: usize,
+    /// Set while more than half the bound waits to be written: the reader stops taking
+    /// frames until the writer has brought it under a quarter (see [`Outbound::poll_room`]).
+    /// A client that reads as fast as it can is slowed, not closed as slow.
+    congested: AtomicBool,
+    /// The reader, waiting for room.
+    reader: AtomicWaker,
     /// The close reason, for the reader and writer to wait on (not touched when sending).
     pub(crate) close: watch::Sender<Option<CloseReason>>,
 }
@@ -130,6 +137,8 @@ impl Outbound {
             queue: Mutex::new(Queue::default()),
             writer: AtomicWaker::new(),
             limit,
+            congested: AtomicBool::new(false),
+            reader: AtomicWaker::new(),
             close: watch::channel(None).0,
         }
     }
@@ -171,6 +180,9 @@ impl Outbound {
             return false;
         }
         queue.bytes += len;
+        if queue.bytes > self.limit / 2 && !self.congested.load(Ordering::Relaxed) {
+            self.congested.store(true, Ordering::Release);
+        }
         if push && queue.holding {
             queue.held_bytes += len;
             queue.held.push_back(frame);
@@ -248,10 +260,32 @@ impl Outbound {
     pub(crate) fn written(&self, bytes: usize) {
         let mut queue = self.lock();
         queue.bytes = queue.bytes.saturating_sub(bytes);
+        if queue.bytes <= self.limit / 4 && self.congested.load(Ordering::Relaxed) {
+            self.congested.store(false, Ordering::Release);
+            drop(queue);
+            self.reader.wake();
+        }
+    }
+
+    /// True while the reader should take no more frames (see `congested`).
+    pub(crate) fn is_congested(&self) -> bool {
+        self.congested.load(Ordering::Acquire)
+    }
+
+    /// Ready once the queue has room for the reader again; a closing connection has room
+    /// (the reader then sees the close).
+    pub(crate) fn poll_room(&self, cx: &mut Context<'_>) -> Poll<()> {
+        self.reader.register(cx.waker());
+        if !self.is_congested() || self.is_closing() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
     }
 
     pub(crate) fn close(&self, code: u16, reason: &'static str) {
         self.lock().closing = true;
+        self.reader.wake();
         self.close.send_if_modified(|current| {
             if current.is_none() {
                 *current = Some(CloseReason { code, reason });
