@@ -119,12 +119,25 @@ impl Demo {
     /// Every route of the demo server: the WebSocket API, `GET /manifest.json`, the HTTP
     /// todo endpoint under `/api/todos/`, the web page at `/` and `GET /asyncapi.json`.
     pub fn routes(&self) -> warp::filters::BoxedFilter<(warp::reply::Response,)> {
+        self.routes_with_shutdown().0
+    }
+
+    /// [`Demo::routes`], and the handle that shuts their WebSocket connections down
+    /// gracefully.
+    pub fn routes_with_shutdown(
+        &self,
+    ) -> (
+        warp::filters::BoxedFilter<(warp::reply::Response,)>,
+        chanrest::Shutdown,
+    ) {
         use warp::Reply;
+        let app = self.app();
+        let shutdown = app.shutdown_handle();
         let manifest = warp::path!("manifest.json").and(warp::get()).map(|| {
             warp::reply::with_header(MANIFEST_JSON, "content-type", "application/json")
                 .into_response()
         });
-        self.app()
+        let routes = app
             .filter()
             .map(Reply::into_response)
             .or(manifest)
@@ -133,7 +146,8 @@ impl Demo {
             .unify()
             .or(web::routes())
             .unify()
-            .boxed()
+            .boxed();
+        (routes, shutdown)
     }
 }
 

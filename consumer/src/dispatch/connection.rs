@@ -192,6 +192,14 @@ impl Connection {
         self.out.send_text(protocol::wrap_stream(stream, &body));
     }
 
+    /// Lets every session's detached actions finish until `deadline` (a server going away),
+    /// cancelling what is left then.
+    pub(crate) async fn finish_detached(&self, deadline: tokio::time::Instant) {
+        for bound in self.bound() {
+            bound.session.finish_detached(deadline).await;
+        }
+    }
+
     /// Ends every session: cancels detached tasks, leaves every group, and runs
     /// `on_disconnect` (then leaves any group it joined); finally asks the writer to drain
     /// what is queued and close normally.

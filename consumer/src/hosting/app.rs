@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{watch, Semaphore};
 use warp::filters::BoxedFilter;
 use warp::http::Response;
 use warp::Filter;
@@ -50,6 +50,7 @@ pub struct App {
     limits: Limits,
     origins: OriginPolicy,
     metrics: Arc<Metrics>,
+    going_away: Arc<watch::Sender<Option<tokio::time::Instant>>>,
 }
 
 impl Default for App {
@@ -62,6 +63,7 @@ impl Default for App {
             limits: Limits::default(),
             origins: OriginPolicy::SameHost,
             metrics: Arc::new(Metrics::default()),
+            going_away: Arc::new(watch::channel(None).0),
         }
     }
 }
@@ -132,6 +134,15 @@ impl App {
     pub fn origin_policy(mut self, policy: OriginPolicy) -> Self {
         self.origins = policy;
         self
+    }
+
+    /// A handle that shuts this app's connections down gracefully (take it before
+    /// [`App::filter`] or [`App::serve`] consume the app).
+    pub fn shutdown_handle(&self) -> Shutdown {
+        Shutdown {
+            going_away: self.going_away.clone(),
+            metrics: self.metrics.clone(),
+        }
     }
 
     /// Live counts of this app's connections.
@@ -229,6 +240,7 @@ impl App {
     fn shared(&self) -> Shared {
         Shared {
             origins: self.origins.clone(),
+            going_away: self.going_away.clone(),
             metrics: self.metrics.clone(),
             connections: Arc::new(Semaphore::new(self.limits.max_connections)),
             routes: self.routes.clone(),
@@ -327,5 +339,43 @@ impl std::fmt::Debug for App {
             .field("origins", &self.origins)
             .field("authenticator", &self.authenticator.is_some())
             .finish_non_exhaustive()
+    }
+}
+
+/// Shuts an app's connections down gracefully (from [`App::shutdown_handle`]): on SIGTERM a
+/// server first stops accepting (the shutdown future of [`crate::serve`]), then calls
+/// [`Shutdown::shutdown`].
+///
+/// ```no_run
+/// # async fn run(app: chanrest::App, listener: tokio::net::TcpListener) {
+/// let shutdown = app.shutdown_handle();
+/// let stop = async { let _ = tokio::signal::ctrl_c().await; };
+/// chanrest::serve(listener, app.filter(), chanrest::DEFAULT_HANDSHAKE_TIMEOUT, stop).await;
+/// // Accepting has stopped; now the open connections.
+/// shutdown.shutdown(std::time::Duration::from_secs(10)).await;
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Shutdown {
+    going_away: Arc<watch::Sender<Option<tokio::time::Instant>>>,
+    metrics: Arc<Metrics>,
+}
+
+impl Shutdown {
+    /// Tells every connection that the server is going away: each stops reading, lets the
+    /// actions under way (detached ones included) finish within `grace`, writes every reply
+    /// queued, closes with 1001 and runs `on_disconnect`. Returns once every connection has
+    /// closed, true, or after `grace` and a second for the close handshakes, false (the
+    /// connections left then end with the process).
+    pub async fn shutdown(&self, grace: std::time::Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + grace;
+        self.going_away.send_replace(Some(deadline));
+        let closed = async {
+            while self.metrics.connections() > 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        };
+        let closing = deadline + std::time::Duration::from_secs(1);
+        tokio::time::timeout_at(closing, closed).await.is_ok()
     }
 }

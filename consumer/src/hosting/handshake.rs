@@ -13,7 +13,7 @@ use hyper::upgrade::OnUpgrade;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use tokio::sync::Semaphore;
+use tokio::sync::{watch, Semaphore};
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use tokio_tungstenite::WebSocketStream;
@@ -23,6 +23,8 @@ use warp::hyper::body::Bytes;
 /// What every handshake of an app needs, shared by its routes.
 pub(crate) struct Shared {
     pub(crate) origins: OriginPolicy,
+    /// Set once the app is shutting down (see `App::shutdown_handle`).
+    pub(crate) going_away: Arc<watch::Sender<Option<tokio::time::Instant>>>,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) routes: HashMap<String, Arc<Endpoint>>,
     pub(crate) layer: Arc<dyn ChannelLayer>,
@@ -198,13 +200,14 @@ impl Shared {
             metrics: self.metrics.clone(),
         };
         let config = websocket_config(&self.limits);
+        let going_away = self.going_away.subscribe();
         tokio::spawn(async move {
             let _permit = permit;
             match upgrade.await {
                 Ok(upgraded) => {
                     let io = hyper_util::rt::TokioIo::new(upgraded);
                     let ws = WebSocketStream::from_raw_socket(io, Role::Server, Some(config)).await;
-                    super::socket::run(ws, setup).await;
+                    super::socket::run(ws, setup, going_away).await;
                 }
                 Err(err) => tracing::debug!(error = %err, "upgrade failed"),
             }

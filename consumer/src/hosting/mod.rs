@@ -7,6 +7,6 @@ mod origin;
 mod serve;
 mod socket;
 
-pub use app::App;
+pub use app::{App, Shutdown};
 pub use origin::OriginPolicy;
 pub use serve::{serve, PeerAddr, ServerHandle, DEFAULT_HANDSHAKE_TIMEOUT};

@@ -24,7 +24,11 @@ use tokio_tungstenite::WebSocketStream;
 use tracing::Instrument;
 
 /// Runs a connection to the end: the returned future is the connection's one task.
-pub(crate) fn run<S>(ws: WebSocketStream<S>, setup: ConnectionSetup) -> impl Future<Output = ()>
+pub(crate) fn run<S>(
+    ws: WebSocketStream<S>,
+    setup: ConnectionSetup,
+    going_away: GoingAway,
+) -> impl Future<Output = ()>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -44,7 +48,7 @@ where
         path = %setup.scope.path,
         peer = ?setup.scope.remote_addr
     );
-    let reader = read_loop(stream, connection, setup);
+    let reader = read_loop(stream, connection, setup, going_away);
     ReaderAndWriter::new(reader, writer, counted).instrument(span)
 }
 
@@ -55,6 +59,7 @@ async fn read_loop<S>(
     mut stream: futures_util::stream::SplitStream<WebSocketStream<S>>,
     connection: Connection,
     setup: ConnectionSetup,
+    mut going_away: GoingAway,
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -62,7 +67,9 @@ async fn read_loop<S>(
     let out = connection.out().clone();
     let mut close_rx = out.close.subscribe();
     tracing::debug!("connected");
-    if connection.connect().await {
+    // The deadline of a server going away, once it is.
+    let mut leaving = *going_away.borrow_and_update();
+    if leaving.is_none() && connection.connect().await {
         let mut ping = tokio::time::interval(limits.ping_interval);
         ping.tick().await;
         let mut last_seen = Instant::now();
@@ -78,6 +85,12 @@ async fn read_loop<S>(
             tokio::select! {
                 biased;
                 _ = close_rx.changed() => break,
+                Ok(()) = going_away.changed() => {
+                    leaving = *going_away.borrow_and_update();
+                    if leaving.is_some() {
+                        break;
+                    }
+                }
                 _ = std::future::poll_fn(|cx| out.poll_room(cx)), if congested => {
                     // The writer drained what the client read: it is alive.
                     last_seen = Instant::now();
@@ -131,8 +144,17 @@ async fn read_loop<S>(
             }
         }
     }
+    if let Some(deadline) = leaving {
+        // The server is going away: the actions under way finish (until the deadline), their
+        // replies and everything queued are written, then the client gets 1001.
+        connection.finish_detached(deadline).await;
+        out.close(close_code::GOING_AWAY, "server shutting down");
+    }
     connection.shut_down().await;
 }
+
+/// The deadline a server going away gives its connections (`None` while it serves).
+pub(crate) type GoingAway = watch::Receiver<Option<tokio::time::Instant>>;
 
 pin_project_lite::pin_project! {
     /// A connection's reader and writer, polled in the connection's one task until both end.
@@ -299,6 +321,11 @@ where
     sink.flush().await
 }
 
+/// Whether a close with `code` first writes what is queued.
+fn drains(code: u16) -> bool {
+    code == close_code::NORMAL || code == close_code::GOING_AWAY
+}
+
 /// A batch's buffer is kept for the next one unless a burst made it this large.
 const MAX_KEPT_BATCH: usize = 256;
 
@@ -314,9 +341,10 @@ async fn write_loop<S>(
     let reason = loop {
         let closing = close_rx.borrow_and_update().clone();
         match &closing {
-            // Any close but the normal one stops at once: the client is slow, gone or refused.
-            Some(reason) if reason.code != close_code::NORMAL => break closing,
-            // The normal close first drains what was queued, so no accepted reply is lost.
+            // Any close but these stops at once: the client is slow, gone or refused.
+            Some(reason) if !drains(reason.code) => break closing,
+            // The normal close, and a server going away, first drain what was queued, so no
+            // accepted reply is lost.
             Some(_) => {
                 out.take(&mut batch);
                 if batch.is_empty() {
@@ -344,7 +372,7 @@ async fn write_loop<S>(
                         tokio::select! {
                             result = &mut write => break Some(result),
                             _ = close_rx.changed() => {
-                                if close_rx.borrow().as_ref().is_some_and(|r| r.code != close_code::NORMAL) {
+                                if close_rx.borrow().as_ref().is_some_and(|r| !drains(r.code)) {
                                     break None;
                                 }
                             }

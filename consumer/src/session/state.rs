@@ -202,6 +202,20 @@ impl Session {
         true
     }
 
+    /// Lets the detached tasks still running finish until `deadline`, then cancels the rest
+    /// (a server going away).
+    pub(crate) async fn finish_detached(&self, deadline: tokio::time::Instant) {
+        let mut set = std::mem::take(&mut *self.detached.lock().unwrap_or_else(|e| e.into_inner()));
+        let finishing = async { while set.join_next().await.is_some() {} };
+        if tokio::time::timeout_at(deadline, finishing).await.is_err() {
+            tracing::info!(
+                left = set.len(),
+                "detached actions cancelled at the shutdown deadline"
+            );
+        }
+        set.shutdown().await;
+    }
+
     /// Cancels the detached tasks still running.
     pub(crate) async fn cancel_detached(&self) {
         let mut set = std::mem::take(&mut *self.detached.lock().unwrap_or_else(|e| e.into_inner()));
