@@ -202,6 +202,57 @@ async fn handle(
     }
 }
 
+/// The largest request body the endpoint reads (DRF's `DATA_UPLOAD_MAX_MEMORY_SIZE` is
+/// 2.5 MB; a todo is a few hundred bytes).
+pub const MAX_BODY_BYTES: usize = 64 << 10;
+
+/// How long a client may take to send its whole body.
+pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Reads a request body: at most [`MAX_BODY_BYTES`] (else 413, without reading the rest),
+/// within [`BODY_TIMEOUT`] (else 408), so a client cannot make the server hold a large body
+/// or a connection that announces a body and never sends it.
+async fn read_body<S, B>(body: S) -> Result<Bytes, Response>
+where
+    S: futures_util::Stream<Item = Result<B, warp::Error>>,
+    B: warp::hyper::body::Buf,
+{
+    use futures_util::StreamExt;
+    let reading = async {
+        let mut body = std::pin::pin!(body);
+        let mut read = Vec::new();
+        while let Some(chunk) = body.next().await {
+            let mut chunk = chunk.map_err(|_| {
+                respond(
+                    StatusCode::BAD_REQUEST,
+                    &json!({"detail": "Malformed request body."}),
+                )
+            })?;
+            if read.len() + chunk.remaining() > MAX_BODY_BYTES {
+                return Err(respond(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    &json!({"detail": format!("Request body above {MAX_BODY_BYTES} bytes.")}),
+                ));
+            }
+            while chunk.has_remaining() {
+                let part = chunk.chunk();
+                read.extend_from_slice(part);
+                let taken = part.len();
+                chunk.advance(taken);
+            }
+        }
+        Ok(Bytes::from(read))
+    };
+    tokio::time::timeout(BODY_TIMEOUT, reading)
+        .await
+        .unwrap_or_else(|_| {
+            Err(respond(
+                StatusCode::REQUEST_TIMEOUT,
+                &json!({"detail": "Request body not received in time."}),
+            ))
+        })
+}
+
 /// The HTTP routes under `/api/todos/`.
 pub fn routes(store: Store) -> BoxedFilter<(Response,)> {
     let query = warp::query::raw().or(warp::any().map(String::new)).unify();
@@ -210,10 +261,18 @@ pub fn routes(store: Store) -> BoxedFilter<(Response,)> {
         .and(warp::path::tail())
         .and(warp::method())
         .and(query)
-        .and(warp::body::bytes())
+        .and(warp::body::stream())
         .then(
-            move |tail: warp::path::Tail, method: Method, query: String, body: Bytes| {
-                handle(store.clone(), tail.as_str().to_owned(), method, query, body)
+            move |tail: warp::path::Tail, method: Method, query: String, body| {
+                let store = store.clone();
+                async move {
+                    match read_body(body).await {
+                        Ok(body) => {
+                            handle(store, tail.as_str().to_owned(), method, query, body).await
+                        }
+                        Err(refused) => refused,
+                    }
+                }
             },
         )
         .boxed()

@@ -361,3 +361,24 @@ async fn a_client_that_pipelines_and_reads_as_fast_as_it_can_gets_every_reply() 
     .expect("every reply within two minutes");
     assert_eq!(answered, FRAMES);
 }
+
+#[tokio::test]
+async fn handshake_headers_are_bounded() {
+    let (_demo, server) = common::demo().await;
+    let with_header = |bytes: usize| {
+        let mut request = server.url("/ws/plain/").into_client_request().unwrap();
+        request
+            .headers_mut()
+            .insert("x-padding", "x".repeat(bytes).parse().unwrap());
+        request
+    };
+    // Above the default 32 KiB the scope would keep them for the connection's life: 431.
+    assert!(matches!(
+        TestClient::connect_request(with_header(40 << 10)).await,
+        Err(ConnectError::Refused(431))
+    ));
+    let mut ok = TestClient::connect_request(with_header(8 << 10))
+        .await
+        .unwrap();
+    assert_reply!(ok.request("add", json!({"a": 1, "b": 1})).await, 200);
+}

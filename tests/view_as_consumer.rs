@@ -211,3 +211,33 @@ async fn http_writes_reach_subscribers() {
     let push = assert_push!(subscriber, "update", "sub");
     assert_eq!(push["data"]["title"], "Renamed");
 }
+
+#[tokio::test]
+async fn the_http_endpoint_bounds_request_bodies_in_size_and_time() {
+    let (_demo, server) = common::demo().await;
+    let addr = server.addr();
+    // A body above the cap is refused with 413 after the cap, not read whole.
+    let big = "x".repeat(chanrest_demo::view::MAX_BODY_BYTES + 1);
+    let (status, _, _) = common::fetch(
+        addr,
+        format!(
+            "PUT /api/todos/ HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{big}",
+            big.len()
+        ),
+    )
+    .await;
+    assert!(status.contains(" 413 "), "{status}");
+    // A body announced and never sent is given up on with 408.
+    let started = std::time::Instant::now();
+    let (status, _, _) = common::fetch(
+        addr,
+        format!(
+            "PUT /api/todos/ HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+             Content-Length: 100\r\n\r\n{{\"title\""
+        ),
+    )
+    .await;
+    assert!(status.contains(" 408 "), "{status}");
+    assert!(started.elapsed() >= chanrest_demo::view::BODY_TIMEOUT);
+}

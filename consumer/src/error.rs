@@ -452,6 +452,8 @@ pub enum HandshakeError {
     CannotUpgrade,
     /// 400: a `Sec-WebSocket-Key` that is not 16 bytes of base64.
     BadKey,
+    /// 431: more handshake headers than `Limits::max_handshake_headers_bytes`.
+    HeadersTooLarge,
     /// 403: a browser `Origin` the app does not allow.
     OriginNotAllowed,
     /// 503: `Limits::max_connections` are open.
@@ -475,6 +477,7 @@ impl HandshakeError {
             HandshakeError::OriginNotAllowed | HandshakeError::AccessDenied => 403,
             HandshakeError::TooManyConnections | HandshakeError::ChecksTimedOut => 503,
             HandshakeError::AuthenticationFailed => 401,
+            HandshakeError::HeadersTooLarge => 431,
         }
     }
 
@@ -485,6 +488,7 @@ impl HandshakeError {
             HandshakeError::UnsupportedVersion => "Unsupported WebSocket version.",
             HandshakeError::CannotUpgrade => "This connection cannot be upgraded.",
             HandshakeError::BadKey => "Invalid Sec-WebSocket-Key.",
+            HandshakeError::HeadersTooLarge => "Request header fields too large.",
             HandshakeError::OriginNotAllowed => "Origin not allowed.",
             HandshakeError::TooManyConnections => "Too many connections.",
             HandshakeError::AuthenticationFailed => "Authentication failed.",

@@ -162,6 +162,13 @@ impl Shared {
             );
             return response;
         }
+        let header_bytes: usize = headers
+            .iter()
+            .map(|(name, value)| name.as_str().len() + value.len())
+            .sum();
+        if header_bytes > self.limits.max_handshake_headers_bytes {
+            return refusal(HandshakeError::HeadersTooLarge);
+        }
         if !is_websocket_key(&key) {
             return refusal(HandshakeError::BadKey);
         }

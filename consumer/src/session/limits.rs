@@ -36,6 +36,10 @@ pub struct Limits {
     /// `PING_TIMEOUT` (4009). A vanished client is released within
     /// `ping_interval + ping_timeout`. Default 20 s.
     pub ping_timeout: Duration,
+    /// Bytes of handshake headers (names and values) a connection may bring; its scope keeps
+    /// them for its whole life, so more is refused with HTTP 431 before any consumer code.
+    /// Default 32 KiB (browsers send a few, cookies included).
+    pub max_handshake_headers_bytes: usize,
     /// Read buffer per connection, in bytes. Default 4 KiB (tungstenite's is 128 KiB).
     pub read_buffer_size: usize,
     /// Write buffer per connection before a flush, in bytes. Default 4 KiB.
@@ -58,6 +62,7 @@ impl Default for Limits {
             max_groups_per_consumer: 1_000,
             ping_interval: Duration::from_secs(20),
             ping_timeout: Duration::from_secs(20),
+            max_handshake_headers_bytes: 32 << 10,
             read_buffer_size: 4 << 10,
             write_buffer_size: 4 << 10,
             hook_timeout: Duration::from_secs(10),
@@ -93,6 +98,10 @@ impl Limits {
             ("max_outbound_bytes", self.max_outbound_bytes == 0),
             ("max_connections", self.max_connections == 0),
             ("read_buffer_size", self.read_buffer_size == 0),
+            (
+                "max_handshake_headers_bytes",
+                self.max_handshake_headers_bytes == 0,
+            ),
         ]);
         let long = failing(&[
             ("ping_interval", self.ping_interval > YEAR),
