@@ -212,7 +212,7 @@ pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10)
 /// Reads a request body: at most [`MAX_BODY_BYTES`] (else 413, without reading the rest),
 /// within [`BODY_TIMEOUT`] (else 408), so a client cannot make the server hold a large body
 /// or a connection that announces a body and never sends it.
-async fn read_body<S, B>(body: S) -> Result<Bytes, Response>
+async fn read_body<S, B>(body: S) -> Result<Bytes, Box<Response>>
 where
     S: futures_util::Stream<Item = Result<B, warp::Error>>,
     B: warp::hyper::body::Buf,
@@ -229,10 +229,10 @@ where
                 )
             })?;
             if read.len() + chunk.remaining() > MAX_BODY_BYTES {
-                return Err(respond(
+                return Err(Box::new(respond(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     &json!({"detail": format!("Request body above {MAX_BODY_BYTES} bytes.")}),
-                ));
+                )));
             }
             while chunk.has_remaining() {
                 let part = chunk.chunk();
@@ -246,10 +246,10 @@ where
     tokio::time::timeout(BODY_TIMEOUT, reading)
         .await
         .unwrap_or_else(|_| {
-            Err(respond(
+            Err(Box::new(respond(
                 StatusCode::REQUEST_TIMEOUT,
                 &json!({"detail": "Request body not received in time."}),
-            ))
+            )))
         })
 }
 
@@ -270,7 +270,7 @@ pub fn routes(store: Store) -> BoxedFilter<(Response,)> {
                         Ok(body) => {
                             handle(store, tail.as_str().to_owned(), method, query, body).await
                         }
-                        Err(refused) => refused,
+                        Err(refused) => *refused,
                     }
                 }
             },
