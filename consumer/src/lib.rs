@@ -74,7 +74,9 @@ pub use groups::{
     RedisChannelLayer,
 };
 #[cfg(feature = "server")]
-pub use hosting::{serve, App, OriginPolicy, PeerAddr, ServerHandle, DEFAULT_HANDSHAKE_TIMEOUT};
+pub use hosting::{
+    serve, App, Explorer, OriginPolicy, PeerAddr, ServerHandle, DEFAULT_HANDSHAKE_TIMEOUT,
+};
 #[cfg(feature = "server")]
 pub use models::dcrf as generic;
 #[cfg(feature = "server")]
