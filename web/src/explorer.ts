@@ -925,6 +925,7 @@ function buildField(container: HTMLElement, name: string, schema: Schema | undef
     if (required) legend.append(make("span", { class: "required", title: "required" }, " *"));
     fieldset.append(legend);
     if (object.description !== undefined) fieldset.append(make("p", { class: "hint" }, object.description));
+    if (object.default !== undefined) fieldset.append(make("p", { class: "hint" }, `default: ${textOf(object.default)}`));
     const error = make("span", { class: "field-error", role: "alert" });
     fieldset.append(error);
     groups.push({ path, required, error });

@@ -758,6 +758,8 @@ function buildField(container, name, schema, path, required, depth) {
         fieldset.append(legend);
         if (object.description !== undefined)
             fieldset.append(make("p", { class: "hint" }, object.description));
+        if (object.default !== undefined)
+            fieldset.append(make("p", { class: "hint" }, `default: ${textOf(object.default)}`));
         const error = make("span", { class: "field-error", role: "alert" });
         fieldset.append(error);
         groups.push({ path, required, error });
