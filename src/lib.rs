@@ -17,6 +17,9 @@ use warp::Filter;
 /// The manifest written by build.rs.
 pub const MANIFEST_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/manifest.json"));
 
+/// Where the demo serves the API explorer (linked from its todo page).
+pub const EXPLORER: &str = "/explore/";
+
 /// The database used when none is given: a fresh in-memory SQLite database.
 pub const DEFAULT_DATABASE: &str = "sqlite::memory:";
 
@@ -117,7 +120,8 @@ impl Demo {
     }
 
     /// Every route of the demo server: the WebSocket API, `GET /manifest.json`, the HTTP
-    /// todo endpoint under `/api/todos/`, the web page at `/` and `GET /asyncapi.json`.
+    /// todo endpoint under `/api/todos/`, the web page at `/`, `GET /asyncapi.json` and the
+    /// API explorer at [`EXPLORER`].
     pub fn routes(&self) -> warp::filters::BoxedFilter<(warp::reply::Response,)> {
         self.routes_with_shutdown().0
     }
@@ -145,6 +149,8 @@ impl Demo {
             .or(view::routes(self.store.clone()))
             .unify()
             .or(web::routes())
+            .unify()
+            .or(chanrest::Explorer::new(EXPLORER).filter())
             .unify()
             .boxed();
         (routes, shutdown)

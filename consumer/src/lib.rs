@@ -75,7 +75,7 @@ pub use groups::{
 };
 #[cfg(feature = "server")]
 pub use hosting::{
-    serve, App, OriginPolicy, PeerAddr, ServerHandle, Shutdown, DEFAULT_HANDSHAKE_TIMEOUT,
+    serve, App, Explorer, OriginPolicy, PeerAddr, ServerHandle, Shutdown, DEFAULT_HANDSHAKE_TIMEOUT,
 };
 #[cfg(feature = "server")]
 pub use models::dcrf as generic;

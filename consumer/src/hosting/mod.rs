@@ -2,11 +2,13 @@
 //! and each connection's socket (read loop, batched writer, one task for both).
 
 mod app;
+mod explorer;
 mod handshake;
 mod origin;
 mod serve;
 mod socket;
 
 pub use app::{App, Shutdown};
+pub use explorer::Explorer;
 pub use origin::OriginPolicy;
 pub use serve::{serve, PeerAddr, ServerHandle, DEFAULT_HANDSHAKE_TIMEOUT};
