@@ -20,6 +20,9 @@ pub const MANIFEST_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/manifest
 /// Where the demo serves the API explorer (linked from its todo page).
 pub const EXPLORER: &str = "/explore/";
 
+/// Where the demo serves its Prometheus metrics.
+pub const METRICS: &str = "/metrics";
+
 /// The database used when none is given: a fresh in-memory SQLite database.
 pub const DEFAULT_DATABASE: &str = "sqlite::memory:";
 
@@ -91,6 +94,7 @@ impl Demo {
             })
         };
         let app = App::new()
+            .serve_metrics(METRICS)
             .channel_layer(self.layer.clone())
             .consumer(api::paths::PLAIN, api::Plain(plain::PlainApi))
             .consumer(api::paths::BENCH, api::Bench(plain::BenchApi))

@@ -19,6 +19,7 @@ use std::any::Any;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use tracing::Instrument;
@@ -48,6 +49,7 @@ impl Bound {
 /// The consumer instances of one connection and the queue their frames go to.
 pub(crate) struct Connection {
     id: u64,
+    metrics: Arc<Metrics>,
     /// The one consumer of a plain endpoint.
     single: Option<Bound>,
     /// The consumers behind a multiplexer, by stream.
@@ -83,6 +85,7 @@ impl Connection {
         };
         Connection {
             id: parts.id,
+            metrics: setup.metrics.clone(),
             single,
             streams,
             out,
@@ -131,6 +134,7 @@ impl Connection {
 
     /// Serves one text frame: decodes it, finds its session, and handles the message there.
     pub(crate) async fn on_text(&self, text: &str) {
+        self.metrics.messages_in.fetch_add(1, Ordering::Relaxed);
         if let Some(bound) = &self.single {
             match protocol::decode(text) {
                 Ok(envelope) => handle_message(bound, envelope).await,
@@ -171,6 +175,7 @@ impl Connection {
 
     /// Answers a frame that is not text (binary, or empty).
     pub(crate) fn on_non_text(&self) {
+        self.metrics.messages_in.fetch_add(1, Ordering::Relaxed);
         self.reply_unrouted(&BadFrame::new(ActionError::NoText), None);
     }
 

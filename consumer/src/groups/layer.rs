@@ -76,6 +76,12 @@ pub trait ChannelLayer: Send + Sync + 'static {
         }
         first_error.map_or(Ok(()), Err)
     }
+
+    /// Whether the layer reaches its backend right now (a networked layer's connection;
+    /// always true in process). Reported by `App::serve_metrics`.
+    fn is_connected(&self) -> bool {
+        true
+    }
 }
 
 /// A layer behind `dyn` (as apps and stores hold it) shows as its type's name only.

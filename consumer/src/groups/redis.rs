@@ -248,6 +248,10 @@ impl ChannelLayer for RedisChannelLayer {
         }
         Ok(())
     }
+
+    fn is_connected(&self) -> bool {
+        RedisChannelLayer::is_connected(self)
+    }
 }
 
 /// Owns the pub/sub connection: applies subscription changes, delivers messages from other

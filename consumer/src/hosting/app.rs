@@ -51,6 +51,7 @@ pub struct App {
     origins: OriginPolicy,
     metrics: Arc<Metrics>,
     going_away: Arc<watch::Sender<Option<tokio::time::Instant>>>,
+    metrics_path: Option<String>,
 }
 
 impl Default for App {
@@ -64,6 +65,7 @@ impl Default for App {
             origins: OriginPolicy::SameHost,
             metrics: Arc::new(Metrics::default()),
             going_away: Arc::new(watch::channel(None).0),
+            metrics_path: None,
         }
     }
 }
@@ -136,6 +138,21 @@ impl App {
         self
     }
 
+    /// Serves the app's live counts at `path` (e.g. `/metrics`) in the Prometheus /
+    /// OpenMetrics text format: connections, consumer instances, detached tasks, group
+    /// memberships, bytes queued for sockets, frames received, replies by status, pushes,
+    /// slow-consumer and ping-timeout closes, and whether the channel layer reaches its
+    /// backend. Off by default: the counts say how busy the server is, so expose the path
+    /// only where the scraper can reach it.
+    pub fn serve_metrics(mut self, path: &str) -> Self {
+        assert!(
+            path.starts_with('/'),
+            "chanrest: a path must start with '/': {path:?}"
+        );
+        self.metrics_path = Some(path.to_owned());
+        self
+    }
+
     /// A handle that shuts this app's connections down gracefully (take it before
     /// [`App::filter`] or [`App::serve`] consume the app).
     pub fn shutdown_handle(&self) -> Shutdown {
@@ -186,13 +203,31 @@ impl App {
     /// The WebSocket routes as a warp filter. Paths that are not mounted are rejected with
     /// warp's 404, so the filter combines with your other routes through `.or(...)`.
     pub fn filter(self) -> BoxedFilter<(Response<warp::hyper::body::Bytes>,)> {
+        let metrics = self.metrics_path.clone().map(|path| {
+            let (metrics, layer) = (self.metrics.clone(), self.layer.clone());
+            warp::path::full()
+                .and(warp::get())
+                .and_then(move |full: warp::path::FullPath| {
+                    let found = full.as_str() == path;
+                    let text = found.then(|| super::metrics::render(&metrics, &layer));
+                    async move {
+                        let text = text.ok_or_else(warp::reject::not_found)?;
+                        let mut response = Response::new(warp::hyper::body::Bytes::from(text));
+                        response.headers_mut().insert(
+                            warp::http::header::CONTENT_TYPE,
+                            warp::http::HeaderValue::from_static(super::metrics::CONTENT_TYPE),
+                        );
+                        Ok::<_, warp::Rejection>(response)
+                    }
+                })
+        });
         let shared = Arc::new(self.shared());
         let query = warp::query::raw().or(warp::any().map(String::new)).unify();
         // The peer: from chanrest's own accept loop, or from warp's when served by warp::serve.
         let peer = warp::ext::optional::<PeerAddr>()
             .and(warp::addr::remote())
             .map(|peer: Option<PeerAddr>, remote: Option<SocketAddr>| peer.map(|p| p.0).or(remote));
-        warp::path::full()
+        let sockets = warp::path::full()
             .and(warp::method())
             .and(warp::header::headers_cloned())
             .and(query)
@@ -221,8 +256,11 @@ impl App {
                         Ok::<_, warp::Rejection>(shared.handshake(endpoint, request).await)
                     }
                 },
-            )
-            .boxed()
+            );
+        match metrics {
+            Some(metrics) => metrics.or(sockets).unify().boxed(),
+            None => sockets.boxed(),
+        }
     }
 
     /// Serves the app (and nothing else) on `listener` until the process ends.

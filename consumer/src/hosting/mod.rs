@@ -4,6 +4,7 @@
 mod app;
 mod explorer;
 mod handshake;
+mod metrics;
 mod origin;
 mod serve;
 mod socket;

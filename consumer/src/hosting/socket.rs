@@ -33,7 +33,10 @@ where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let (sink, stream) = ws.split();
-    let out = Arc::new(Outbound::new(setup.limits.max_outbound_bytes));
+    let out = Arc::new(Outbound::new(
+        setup.limits.max_outbound_bytes,
+        setup.metrics.clone(),
+    ));
     let writer = write_loop(
         sink,
         out.clone(),
@@ -99,6 +102,7 @@ async fn read_loop<S>(
                     if last_seen.elapsed() >= silence {
                         tracing::info!("no pong in time, closing");
                         out.close(close_code::PING_TIMEOUT, "ping timeout");
+                        setup.metrics.ping_closes.fetch_add(1, Ordering::Relaxed);
                         break;
                     }
                     deadline = None;
@@ -107,6 +111,7 @@ async fn read_loop<S>(
                     if last_seen.elapsed() >= silence {
                         tracing::info!("no pong in time, closing");
                         out.close(close_code::PING_TIMEOUT, "ping timeout");
+                        setup.metrics.ping_closes.fetch_add(1, Ordering::Relaxed);
                         break;
                     }
                     out.send_ping();

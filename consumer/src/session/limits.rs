@@ -1,7 +1,7 @@
 //! Resource bounds ([`Limits`]) and live counts ([`Metrics`]) of a server: what every
 //! connection and session is held to, and what they add up to.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -130,13 +130,43 @@ impl Limits {
     }
 }
 
-/// Live counts of a server, for health checks and for proving that nothing leaks.
-#[derive(Debug, Default)]
+/// Live counts of a server, for health checks, for proving that nothing leaks, and for
+/// `App::serve_metrics` (Prometheus).
+#[derive(Debug)]
 pub struct Metrics {
     pub(crate) connections: AtomicUsize,
     pub(crate) sessions: AtomicUsize,
     pub(crate) detached: AtomicUsize,
     pub(crate) memberships: AtomicUsize,
+    /// Frames received (text or not), all connections.
+    pub(crate) messages_in: AtomicU64,
+    /// Replies sent, by `response_status` (index = status; above 599 counts under 0).
+    pub(crate) replies: Box<[AtomicU64]>,
+    /// Group pushes queued (one per receiving request id or plain member).
+    pub(crate) pushes: AtomicU64,
+    /// Connections closed as slow consumers (4008).
+    pub(crate) slow_closes: AtomicU64,
+    /// Connections closed for silence (4009).
+    pub(crate) ping_closes: AtomicU64,
+    /// Bytes queued for sockets and not yet written, all connections.
+    pub(crate) queued_bytes: AtomicUsize,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics {
+            connections: AtomicUsize::new(0),
+            sessions: AtomicUsize::new(0),
+            detached: AtomicUsize::new(0),
+            memberships: AtomicUsize::new(0),
+            messages_in: AtomicU64::new(0),
+            replies: (0..600).map(|_| AtomicU64::new(0)).collect(),
+            pushes: AtomicU64::new(0),
+            slow_closes: AtomicU64::new(0),
+            ping_closes: AtomicU64::new(0),
+            queued_bytes: AtomicUsize::new(0),
+        }
+    }
 }
 
 impl Metrics {
@@ -159,6 +189,53 @@ impl Metrics {
     /// Group memberships held in the channel layer by this app's consumers.
     pub fn memberships(&self) -> usize {
         self.memberships.load(Ordering::Relaxed)
+    }
+
+    /// Frames received, all connections.
+    pub fn messages_in(&self) -> u64 {
+        self.messages_in.load(Ordering::Relaxed)
+    }
+
+    /// Replies sent with `status`.
+    pub fn replies(&self, status: u16) -> u64 {
+        self.replies
+            .get(usize::from(status))
+            .map_or(0, |count| count.load(Ordering::Relaxed))
+    }
+
+    /// Every status replied with so far, and how often.
+    pub fn replies_by_status(&self) -> Vec<(u16, u64)> {
+        (0u16..)
+            .zip(self.replies.iter())
+            .map(|(status, count)| (status, count.load(Ordering::Relaxed)))
+            .filter(|(_, count)| *count > 0)
+            .collect()
+    }
+
+    /// Group pushes queued.
+    pub fn pushes(&self) -> u64 {
+        self.pushes.load(Ordering::Relaxed)
+    }
+
+    /// Connections closed as slow consumers.
+    pub fn slow_consumer_closes(&self) -> u64 {
+        self.slow_closes.load(Ordering::Relaxed)
+    }
+
+    /// Connections closed for silence (ping timeout).
+    pub fn ping_timeout_closes(&self) -> u64 {
+        self.ping_closes.load(Ordering::Relaxed)
+    }
+
+    /// Bytes waiting to be written to sockets, all connections.
+    pub fn queued_bytes(&self) -> usize {
+        self.queued_bytes.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn count_reply(&self, status: u16) {
+        let index = usize::from(status);
+        let slot = self.replies.get(index).unwrap_or(&self.replies[0]);
+        slot.fetch_add(1, Ordering::Relaxed);
     }
 }
 

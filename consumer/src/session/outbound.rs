@@ -1,6 +1,7 @@
 //! The connection's outbound queue: what waits to be written to one socket, bounded in bytes,
 //! with group pushes held back while a message is being handled so they follow its reply.
 
+use super::limits::Metrics;
 use crate::protocol::{self, close_code};
 use bytes::Bytes;
 use futures_util::task::AtomicWaker;
@@ -114,6 +115,7 @@ pub(crate) struct Outbound {
     congested: AtomicBool,
     /// The reader, waiting for room.
     reader: AtomicWaker,
+    metrics: Arc<Metrics>,
     /// The close reason, for the reader and writer to wait on (not touched when sending).
     pub(crate) close: watch::Sender<Option<CloseReason>>,
 }
@@ -132,13 +134,14 @@ struct Queue {
 }
 
 impl Outbound {
-    pub(crate) fn new(limit: usize) -> Self {
+    pub(crate) fn new(limit: usize, metrics: Arc<Metrics>) -> Self {
         Outbound {
             queue: Mutex::new(Queue::default()),
             writer: AtomicWaker::new(),
             limit,
             congested: AtomicBool::new(false),
             reader: AtomicWaker::new(),
+            metrics,
             close: watch::channel(None).0,
         }
     }
@@ -180,6 +183,10 @@ impl Outbound {
             return false;
         }
         queue.bytes += len;
+        self.metrics.queued_bytes.fetch_add(len, Ordering::Relaxed);
+        if push {
+            self.metrics.pushes.fetch_add(1, Ordering::Relaxed);
+        }
         if queue.bytes > self.limit / 2 && !self.congested.load(Ordering::Relaxed) {
             self.congested.store(true, Ordering::Release);
         }
@@ -259,7 +266,11 @@ impl Outbound {
     /// `bytes` of text frames have been handed to the socket.
     pub(crate) fn written(&self, bytes: usize) {
         let mut queue = self.lock();
-        queue.bytes = queue.bytes.saturating_sub(bytes);
+        let written = bytes.min(queue.bytes);
+        queue.bytes -= written;
+        self.metrics
+            .queued_bytes
+            .fetch_sub(written, Ordering::Relaxed);
         if queue.bytes <= self.limit / 4 && self.congested.load(Ordering::Relaxed) {
             self.congested.store(false, Ordering::Release);
             drop(queue);
@@ -286,7 +297,7 @@ impl Outbound {
     pub(crate) fn close(&self, code: u16, reason: &'static str) {
         self.lock().closing = true;
         self.reader.wake();
-        self.close.send_if_modified(|current| {
+        let first = self.close.send_if_modified(|current| {
             if current.is_none() {
                 *current = Some(CloseReason { code, reason });
                 true
@@ -294,11 +305,22 @@ impl Outbound {
                 false
             }
         });
+        if first && code == close_code::SLOW_CONSUMER {
+            self.metrics.slow_closes.fetch_add(1, Ordering::Relaxed);
+        }
         self.writer.wake();
     }
 
     pub(crate) fn is_closing(&self) -> bool {
         self.lock().closing
+    }
+}
+
+impl Drop for Outbound {
+    /// What was never written leaves the process-wide count with the connection.
+    fn drop(&mut self) {
+        let left = self.lock().bytes;
+        self.metrics.queued_bytes.fetch_sub(left, Ordering::Relaxed);
     }
 }
 

@@ -114,6 +114,7 @@ impl Session {
     /// Queues `reply` in this session's dialect (wrapped for its stream); false once the
     /// connection is closing.
     pub(crate) fn send_reply(&self, reply: &Reply) -> bool {
+        self.metrics.count_reply(reply.status);
         self.out
             .send_text(reply.encode(self.dialect, self.stream.as_deref()))
     }
