@@ -53,7 +53,6 @@ fn group(room: &str) -> String {
 
 struct ChatApi;
 
-#[async_trait]
 impl ChatHandler for ChatApi {
     async fn join(&self, ctx: &Ctx, args: JoinArgs) -> chanrest::Result<Vec<String>> {
         ctx.add_group(&group(&args.room)).await?;

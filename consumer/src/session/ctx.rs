@@ -238,7 +238,6 @@ impl Ctx {
     /// struct Name(String);
     ///
     /// struct Api;
-    /// #[chanrest::async_trait]
     /// impl ChatHandler for Api {
     ///     async fn join(&self, ctx: &chanrest::Ctx, args: JoinArgs) -> chanrest::Result<()> {
     ///         ctx.set_state(Name(args.name));
