@@ -39,7 +39,6 @@ impl Permission for AdminsPurge {
 
 struct NotesApi;
 
-#[async_trait]
 impl NotesHandler for NotesApi {
     async fn whoami(&self, ctx: &Ctx, _: NoArgs) -> chanrest::Result<String> {
         Ok(ctx.user().map(|u| u.username.clone()).unwrap_or_default())

@@ -130,9 +130,9 @@ chanrest::consumer! {
 
         /// Joins the benchmark feed as a plain group member: every `publish` reaches this
         /// socket once more as a `message` push with `request_id: null` (the same bytes for
-        /// every plain member, as Channels' `group_add` gives).
+        /// every plain member, as Channels' `group_add` gives). Not a subscription: its pushes
+        /// belong to no request, so it declares no `#[unsubscribe]`.
         #[pushes(message)]
-        #[unsubscribe(leave)]
         action join() -> ();
 
         /// Leaves the feed joined with `join` (subscriptions made with `subscribe` stay).

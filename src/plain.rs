@@ -29,7 +29,6 @@ impl Permission for DenyForbidden {
     }
 }
 
-#[async_trait]
 impl PlainHandler for PlainApi {
     async fn echo(&self, _ctx: &Ctx, args: Object) -> chanrest::Result<Object> {
         Ok(args)
@@ -85,7 +84,6 @@ impl PlainHandler for PlainApi {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct BenchApi;
 
-#[async_trait]
 impl BenchHandler for BenchApi {
     async fn echo(&self, _ctx: &Ctx, args: BenchEchoArgs) -> chanrest::Result<Value> {
         Ok(args.data)

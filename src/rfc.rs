@@ -14,7 +14,6 @@ pub const LOCKED_OWNER: &str = "locked";
 #[derive(Debug, Clone, Copy)]
 pub struct RfcTodosApi;
 
-#[chanrest::async_trait]
 impl RfcTodosHandler for RfcTodosApi {
     async fn ping(&self, _ctx: &Ctx, _args: NoArgs) -> chanrest::Result<String> {
         Ok("pong".to_owned())
@@ -38,7 +37,6 @@ impl ModelHandler<Todo> for TodoRoutesApi {
     }
 }
 
-#[chanrest::async_trait]
 impl RoutedModelHandler<Todo> for TodoRoutesApi {
     async fn has_object_permission(&self, _ctx: &Ctx, action: &str, todo: &Todo) -> bool {
         action == "retrieve" || todo.owner != LOCKED_OWNER
@@ -47,7 +45,6 @@ impl RoutedModelHandler<Todo> for TodoRoutesApi {
 
 impl TodoListHandler for TodoRoutesApi {}
 
-#[chanrest::async_trait]
 impl TodoDetailHandler for TodoRoutesApi {
     async fn toggle(&self, ctx: &Ctx, args: RouteLookup<i64>) -> chanrest::Result<Todo> {
         let (scope, pk, todo) = get_object::<Todo, _, _>(self, ctx, &args.pk).await?;

@@ -65,7 +65,6 @@ struct KitApi {
     permissions: Permissions,
 }
 
-#[async_trait]
 impl KitHandler for KitApi {
     async fn whoami(&self, ctx: &Ctx, _: NoArgs) -> chanrest::Result<Option<String>> {
         Ok(ctx.user().map(|u| u.username.clone()))

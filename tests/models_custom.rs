@@ -11,8 +11,8 @@ use chanrest::model::{Omittable, WriteMode};
 use chanrest::store::{Query, Store};
 use chanrest::testkit::{TestClient, TestServer};
 use chanrest::{
-    assert_error, assert_push, assert_reply, async_trait, ActionError, App, Ctx,
-    InMemoryChannelLayer, TokenAuth, User,
+    assert_error, assert_push, assert_reply, ActionError, App, Ctx, InMemoryChannelLayer,
+    TokenAuth, User,
 };
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
@@ -45,7 +45,6 @@ struct ItemsApi {
     store: Store,
 }
 
-#[async_trait]
 impl ModelHandler<Item> for ItemsApi {
     fn store(&self) -> &Store {
         &self.store
@@ -85,7 +84,6 @@ impl ModelHandler<Item> for ItemsApi {
     }
 }
 
-#[async_trait]
 impl ItemsHandler for ItemsApi {
     async fn create_pair(&self, ctx: &Ctx, args: PairArgs) -> chanrest::Result<Vec<Item>> {
         let owner = ctx.user().map(|u| u.username.clone()).unwrap_or_default();

@@ -508,10 +508,36 @@ async fn a_float_key_written_as_an_integer_reaches_its_instance_subscribers() {
     }
 }
 
-chanrest::model! {
-    /// A model that forgot its key.
-    pub model Keyless in "keyless" (write KeylessWrite, patch KeylessPatch, filter KeylessFilter) {
-        name: String,
+/// A model that forgot its key. `model!` refuses one at compile time
+/// (`consumer/tests/ui/model_without_pk.rs`), so only a hand-written `Model` gets this far.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+struct Keyless {
+    name: String,
+}
+
+impl Model for Keyless {
+    type Write = Keyless;
+    type Patch = Keyless;
+    type Filter = Keyless;
+    const NAME: &'static str = "Keyless";
+    const TABLE: &'static str = "keyless";
+
+    fn fields() -> &'static [chanrest::model::FieldSpec] {
+        static FIELDS: std::sync::LazyLock<Vec<chanrest::model::FieldSpec>> =
+            std::sync::LazyLock::new(|| {
+                vec![chanrest::model::FieldSpec {
+                    name: "name",
+                    doc: String::new(),
+                    kind: chanrest::model::FieldKind::Text,
+                    nullable: false,
+                    primary_key: false,
+                    auto: false,
+                    query: false,
+                    default: None,
+                    rules: chanrest::model::Rules::new(),
+                }]
+            });
+        &FIELDS
     }
 }
 

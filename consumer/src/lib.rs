@@ -127,6 +127,11 @@ pub mod prelude {
 /// What the macros' expansions use. Not public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::contract::dsl::known;
+    pub use crate::contract::dsl::support::{
+        actions, any, count_actions, dialect, join_doc_lines, name, names, occurrences, repeats,
+        schema_description, status,
+    };
     pub use crate::contract::join_doc;
     pub use schemars;
     pub use serde;

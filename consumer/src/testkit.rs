@@ -8,7 +8,6 @@
 //!     }
 //! }
 //! struct Impl;
-//! #[chanrest::async_trait]
 //! impl CalcHandler for Impl {
 //!     async fn add(&self, _: &chanrest::Ctx, args: AddArgs) -> chanrest::Result<i64> {
 //!         Ok(args.a + args.b)

@@ -48,7 +48,6 @@ struct Seen {
 
 struct Api(Arc<Seen>);
 
-#[chanrest::async_trait]
 impl RoomHandler for Api {
     async fn join(&self, ctx: &Ctx, args: JoinArgs) -> chanrest::Result<()> {
         ctx.set_state(Name(args.name));

@@ -1,4 +1,6 @@
-//! Each misuse of `consumer!` fails to compile with a message that names the fix.
+//! Each misuse of `consumer!`, `model!`, `model_consumer!` and `routed_model_consumer!` fails
+//! to compile with a message that names the fix, and, where the mistake is a name, an error
+//! on that token.
 
 #[test]
 fn dsl_misuse_is_a_compile_error_naming_the_fix() {

@@ -51,7 +51,6 @@ struct CalcApi {
     permissions: Permissions,
 }
 
-#[async_trait]
 impl CalcHandler for CalcApi {
     async fn add(&self, _: &Ctx, args: AddArgs) -> chanrest::Result<i64> {
         Ok(args.a + args.b)
@@ -315,7 +314,6 @@ async fn action_name_can_be_read_another_way() {
         }
     }
     struct TypedApi;
-    #[async_trait]
     impl TypedHandler for TypedApi {
         async fn ping(&self, _: &Ctx, _: NoArgs) -> chanrest::Result<String> {
             Ok("pong".into())

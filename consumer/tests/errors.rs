@@ -123,7 +123,6 @@ fn error_of(kind: &str) -> ActionError {
 
 struct FaultsApi;
 
-#[async_trait]
 impl FaultsHandler for FaultsApi {
     async fn add(&self, _: &Ctx, args: AddArgs) -> chanrest::Result<i64> {
         args.a
@@ -164,7 +163,6 @@ impl FaultsHandler for FaultsApi {
     }
 }
 
-#[async_trait]
 impl RfcFaultsHandler for FaultsApi {
     async fn fail_with(&self, _: &Ctx, args: FailArgs) -> chanrest::Result<()> {
         Err(error_of(&args.kind))

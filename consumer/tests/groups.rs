@@ -5,7 +5,7 @@
 
 mod common;
 
-use chanrest::{async_trait, App, ChannelLayer, Ctx, InMemoryChannelLayer, NoArgs, Push};
+use chanrest::{App, ChannelLayer, Ctx, InMemoryChannelLayer, NoArgs, Push};
 use common::*;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -51,7 +51,6 @@ chanrest::consumer! {
 
 struct RoomApi;
 
-#[async_trait]
 impl RoomHandler for RoomApi {
     async fn join(&self, ctx: &Ctx, args: GroupArgs) -> chanrest::Result<Vec<String>> {
         ctx.add_group(&args.group).await?;

@@ -6,8 +6,8 @@
 mod common;
 
 use chanrest::{
-    async_trait, ActionError, App, ChannelLayer, Ctx, HandshakeError, InMemoryChannelLayer, Limits,
-    NoArgs, Push, Scope,
+    ActionError, App, ChannelLayer, Ctx, HandshakeError, InMemoryChannelLayer, Limits, NoArgs,
+    Push, Scope,
 };
 use common::*;
 use serde_json::{json, Value};
@@ -53,7 +53,6 @@ impl Drop for DropCounter {
     }
 }
 
-#[async_trait]
 impl HooksHandler for HooksApi {
     async fn whoami(&self, ctx: &Ctx, _: NoArgs) -> chanrest::Result<Value> {
         Ok(json!({

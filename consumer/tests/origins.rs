@@ -20,7 +20,6 @@ chanrest::consumer! {
 
 struct Api(Arc<AtomicUsize>);
 
-#[chanrest::async_trait]
 impl WhoHandler for Api {
     async fn whoami(&self, ctx: &Ctx, _: NoArgs) -> chanrest::Result<String> {
         Ok(ctx.user().map(|u| u.username.clone()).unwrap_or_default())

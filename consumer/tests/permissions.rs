@@ -33,7 +33,6 @@ struct GuardedApi {
     connects: Arc<AtomicUsize>,
 }
 
-#[async_trait]
 impl GuardedHandler for GuardedApi {
     async fn whoami(&self, ctx: &Ctx, _: NoArgs) -> chanrest::Result<Option<String>> {
         Ok(ctx.user().map(|u| u.username.clone()))

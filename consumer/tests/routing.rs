@@ -88,7 +88,6 @@ fn api() -> Api {
     }
 }
 
-#[async_trait]
 impl RootHandler for Api {
     async fn ping(&self, ctx: &Ctx, _: NoArgs) -> chanrest::Result<String> {
         assert_eq!(ctx.request_id().as_json(), "null", "RFC has no request ids");
@@ -99,7 +98,6 @@ impl RootHandler for Api {
     }
 }
 
-#[async_trait]
 impl TodoListHandler for Api {
     async fn list(&self, ctx: &Ctx, args: ListArgs) -> chanrest::Result<Value> {
         Ok(json!({"page": args.page, "done": args.done, "route": ctx.route()}))
@@ -109,14 +107,12 @@ impl TodoListHandler for Api {
     }
 }
 
-#[async_trait]
 impl TodoDetailHandler for Api {
     async fn retrieve(&self, _: &Ctx, args: Lookup) -> chanrest::Result<i64> {
         Ok(args.pk)
     }
 }
 
-#[async_trait]
 impl UsersHandler for Api {
     async fn whoami(&self, _: &Ctx, args: WhoArgs) -> chanrest::Result<String> {
         Ok(args.user)
@@ -132,7 +128,6 @@ impl Permission for NoSecrets {
     }
 }
 
-#[async_trait]
 impl ItemsHandler for Api {
     async fn show(&self, ctx: &Ctx, args: ShowArgs) -> chanrest::Result<Map<String, Value>> {
         let mut out = Map::new();

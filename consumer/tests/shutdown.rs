@@ -24,7 +24,6 @@ chanrest::consumer! {
 
 struct Api(Arc<AtomicUsize>);
 
-#[chanrest::async_trait]
 impl WorkHandler for Api {
     async fn slow(&self, _: &Ctx, args: SlowArgs) -> chanrest::Result<u64> {
         tokio::time::sleep(Duration::from_millis(args.ms)).await;

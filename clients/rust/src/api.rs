@@ -239,13 +239,12 @@ pub mod bench {
         }
         /// Joins the benchmark feed as a plain group member: every `publish` reaches this
         /// socket once more as a `message` push with `request_id: null` (the same bytes for
-        /// every plain member, as Channels' `group_add` gives).
+        /// every plain member, as Channels' `group_add` gives). Not a subscription: its pushes
+        /// belong to no request, so it declares no `#[unsubscribe]`.
         ///
-        /// Action `join`; a subscription: pushes `message`; ended by `leave`.
-        pub async fn join(
-            &self,
-        ) -> Result<runtime::Subscription<JoinPush, (), ()>, Error> {
-            self.endpoint.subscribe("join", "leave", &runtime::NoArgs {}).await
+        /// Action `join`; causes pushes `message`.
+        pub async fn join(&self) -> Result<(), Error> {
+            self.endpoint.call("join", &runtime::NoArgs {}).await
         }
         /// Leaves the feed joined with `join` (subscriptions made with `subscribe` stay).
         ///
@@ -302,26 +301,6 @@ pub mod bench {
                 "message" => {
                     Some(serde_json::from_value(data).map(SubscribePush::Message))
                 }
-                _ => None,
-            }
-        }
-    }
-    /// The pushes of a `join` subscription.
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum JoinPush {
-        /// A `publish`ed value.
-        ///
-        /// `message` (status 200)
-        Message(::serde_json::Value),
-    }
-    impl runtime::PushSet for JoinPush {
-        fn decode(
-            action: &str,
-            _status: u16,
-            data: serde_json::Value,
-        ) -> Option<Result<Self, serde_json::Error>> {
-            match action {
-                "message" => Some(serde_json::from_value(data).map(JoinPush::Message)),
                 _ => None,
             }
         }

@@ -603,17 +603,6 @@ export type BenchSubscribePush =
   | { readonly action: "message"; readonly data: unknown };
 
 /**
- * The pushes of a `join` subscription.
- */
-export type BenchJoinPush =
-  /**
-   * A `publish`ed value.
-   *
-   * `message` (status 200)
-   */
-  | { readonly action: "message"; readonly data: unknown };
-
-/**
  * The benchmark endpoint: as little work per message as the protocol allows.
  *
  * A typed client of consumer `Bench`: one method per action.
@@ -677,12 +666,13 @@ export class BenchClient {
   /**
    * Joins the benchmark feed as a plain group member: every `publish` reaches this
    * socket once more as a `message` push with `request_id: null` (the same bytes for
-   * every plain member, as Channels' `group_add` gives).
+   * every plain member, as Channels' `group_add` gives). Not a subscription: its pushes
+   * belong to no request, so it declares no `#[unsubscribe]`.
    *
-   * Action `join`; a subscription: pushes `message`; ended by `leave`.
+   * Action `join`; causes pushes `message`.
    */
-  join(options?: rt.CallOptions): Promise<rt.Subscription<BenchJoinPush, null, null>> {
-    return this.endpoint.subscribe("join", "leave", ["message"], {}, options);
+  join(options?: rt.CallOptions): Promise<null> {
+    return this.endpoint.call("join", {}, options);
   }
 
   /**

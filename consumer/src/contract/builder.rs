@@ -21,6 +21,30 @@ pub struct ActionInfo {
     pub detached: bool,
     /// The success status (`response_status`), 200 unless declared.
     pub status: u16,
+    /// The pushes it can cause (`#[pushes(...)]`), names of the consumer's pushes.
+    pub pushes: &'static [&'static str],
+    /// The action that ends its subscription (`#[unsubscribe(...)]`). With `pushes`, this makes
+    /// the action a subscription: its pushes carry the subscribing request's `request_id`.
+    pub unsubscribe: Option<&'static str>,
+}
+
+impl ActionInfo {
+    /// An action named `name`: inline, status 200, no pushes.
+    pub const fn new(name: &'static str) -> Self {
+        ActionInfo {
+            name,
+            detached: false,
+            status: 200,
+            pushes: &[],
+            unsubscribe: None,
+        }
+    }
+
+    /// True when the action is a subscription: it declares pushes and the action that ends
+    /// them, and its pushes carry its request's `request_id`.
+    pub const fn is_subscription(&self) -> bool {
+        !self.pushes.is_empty() && self.unsubscribe.is_some()
+    }
 }
 
 /// A consumer contract: what a `consumer!` block declares. Implemented by the macro.

@@ -4,7 +4,7 @@
 
 mod args;
 mod builder;
-mod dsl;
+pub(crate) mod dsl;
 pub(crate) mod manifest;
 mod routes;
 #[cfg(feature = "server")]

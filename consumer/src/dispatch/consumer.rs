@@ -71,8 +71,14 @@ pub trait Consumer: Send + Sync + 'static {
         action: &str,
         args: Map<String, Value>,
     ) -> BoxFuture<'static, Result<Started, ActionError>> {
-        let info = self.actions().iter().find(|a| a.name == action).copied();
+        let actions = self.actions();
+        let info = actions.iter().find(|a| a.name == action).copied();
         let started = info.and_then(|info| {
+            let ends_subscription = actions
+                .iter()
+                .any(|a| a.is_subscription() && a.unsubscribe == Some(info.name));
+            let mut ctx = ctx;
+            ctx.declare(info, ends_subscription);
             self.start(ctx, action, args)
                 .map(|future| Started::declared(info, future))
         });

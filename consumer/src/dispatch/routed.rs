@@ -55,11 +55,9 @@ struct RouteNode {
 ///     pub consumer Detail: DetailHandler { action retrieve(Lookup { pk: i64 }) -> i64; }
 /// }
 /// struct Api;
-/// #[chanrest::async_trait]
 /// impl RootHandler for Api {
 ///     async fn ping(&self, _: &chanrest::Ctx, _: chanrest::NoArgs) -> chanrest::Result<()> { Ok(()) }
 /// }
-/// #[chanrest::async_trait]
 /// impl DetailHandler for Api {
 ///     async fn retrieve(&self, _: &chanrest::Ctx, args: Lookup) -> chanrest::Result<i64> { Ok(args.pk) }
 /// }

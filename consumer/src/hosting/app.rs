@@ -30,7 +30,6 @@ use warp::Filter;
 ///     }
 /// }
 /// struct Impl;
-/// #[chanrest::async_trait]
 /// impl CalcHandler for Impl {
 ///     async fn add(&self, _ctx: &chanrest::Ctx, args: AddArgs) -> chanrest::Result<i64> {
 ///         Ok(args.a + args.b)
@@ -301,7 +300,6 @@ impl App {
     ///     }
     /// }
     /// struct Impl;
-    /// #[chanrest::async_trait]
     /// impl CalcHandler for Impl {
     ///     async fn add(&self, _ctx: &chanrest::Ctx, args: AddArgs) -> chanrest::Result<i64> {
     ///         Ok(args.a + args.b)

@@ -12,10 +12,11 @@ use super::sql::Store;
 use crate::contract::NoArgs;
 use crate::error::{ActionError, Result};
 use crate::session::Ctx;
-use async_trait::async_trait;
 use serde_json::{Map, Value};
+use std::future::Future;
 
 /// What a model consumer's handler provides: its store, and DCRF's `get_queryset` hook.
+/// Override the async hooks with plain `async fn`s (no `#[async_trait]`).
 ///
 /// ```no_run
 /// # chanrest::model! { pub model Todo in "todos" (write TodoWrite, patch TodoPatch, filter TodoFilter) { #[pk(auto)] id: i64, #[query] owner: String, } }
@@ -24,7 +25,6 @@ use serde_json::{Map, Value};
 ///
 /// struct MyTodos { store: Store }
 ///
-/// #[chanrest::async_trait]
 /// impl ModelHandler<Todo> for MyTodos {
 ///     fn store(&self) -> &Store { &self.store }
 ///     /// Each user sees only their own todos.
@@ -34,16 +34,15 @@ use serde_json::{Map, Value};
 ///     }
 /// }
 /// ```
-#[async_trait]
 pub trait ModelHandler<M: Model>: Send + Sync + 'static {
     /// The store holding `M`.
     fn store(&self) -> &Store;
 
     /// The rows this connection may see and change (default: all). Every action looks rows
     /// up within it, so rows outside give 404.
-    async fn queryset(&self, ctx: &Ctx) -> Result<Query> {
+    fn queryset(&self, ctx: &Ctx) -> impl Future<Output = Result<Query>> + Send {
         let _ = ctx;
-        Ok(Query::all())
+        async { Ok(Query::all()) }
     }
 
     /// Default page size of paginated lists. Default 25.
@@ -66,7 +65,6 @@ pub trait ModelHandler<M: Model>: Send + Sync + 'static {
     /// # use chanrest::generic::ModelHandler;
     /// # use chanrest::store::Store;
     /// # struct MyTodos { store: Store }
-    /// # #[chanrest::async_trait]
     /// # impl ModelHandler<Todo> for MyTodos {
     /// # fn store(&self) -> &Store { &self.store }
     /// /// Every todo a user writes is theirs.
@@ -82,14 +80,14 @@ pub trait ModelHandler<M: Model>: Send + Sync + 'static {
     /// }
     /// # }
     /// ```
-    async fn prepare_write(
+    fn prepare_write(
         &self,
         ctx: &Ctx,
         mode: WriteMode,
         data: &mut Map<String, Value>,
-    ) -> Result<()> {
+    ) -> impl Future<Output = Result<()>> + Send {
         let _ = (ctx, mode, data);
-        Ok(())
+        async { Ok(()) }
     }
 }
 

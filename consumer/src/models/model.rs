@@ -311,7 +311,8 @@ impl<T: JsonSchema> JsonSchema for Omittable<T> {
     }
 }
 
-/// Declares a model.
+/// Declares a model: the read type, the write type (create/update), the patch type, the
+/// filter type and the field specs the store maps to a table.
 ///
 /// ```
 /// chanrest::model! {
@@ -337,23 +338,61 @@ impl<T: JsonSchema> JsonSchema for Omittable<T> {
 /// assert_eq!(Todo::fields()[2].default, Some(serde_json::json!(false)));
 /// ```
 ///
-/// Field syntax: `name: Type [rule = value, ...] = default,` where rules are the methods of
-/// [`Rules`] (`max_length`, `min_length`, `blank`, `min`, `max`, `validate`) and both the rules and
-/// the default are optional. Attributes: doc comments, `#[pk]` (a primary key the client
-/// sends), `#[pk(auto)]` (assigned by the database, never reused), `#[query]` (usable in
-/// filters and query subscriptions). Types: `i64`, `i32`, `f64`, `bool`, `String`, and
-/// `Option` of these (nullable).
+/// # Grammar
+///
+/// ```text
+/// model! {
+///     /// Doc comment of the model (optional).
+///     pub model Name in "table" (write NameWrite, patch NamePatch, filter NameFilter) {
+///         /// Doc comment of the field (optional; becomes the schema description).
+///         #[pk]                 // or #[pk(auto)]: exactly one field of the model is the key
+///         #[query]              // optional: usable in list filters and query subscriptions
+///         name: Type [rule = value, ...] = default,
+///         ...
+///     }
+/// }
+/// ```
+///
+/// `#[pk]` is a primary key the client sends, `#[pk(auto)]` one assigned by the database
+/// (never reused); a key has no default. The rules are the methods of [`Rules`]
+/// (`max_length`, `min_length`, `blank`, `min`, `max`, `validate`); the rules and the default
+/// are optional. Attributes come in any order, each once. Types: `i64`, `i32`, `f64`,
+/// `bool`, `String`, and `Option` of these (nullable). A model without a key, with two, or
+/// with an unknown attribute does not compile; the error says what to write instead.
+///
+/// # Internal rules
+///
+/// `model!` matches every field in one step (a malformed field sends it to
+/// `__model_munch!`'s `@find`, which names it). `__model_munch!`'s `@fields` then takes one
+/// field per step: one rule per combination of attributes (docs may come anywhere between
+/// them) puts the field into the read, write, patch and filter types at once, so a model
+/// of up to about 120 fields needs no `#![recursion_limit]`. `__model_emit!` writes the
+/// types and the [`Model`] impl, `__model_pks!` checks that there is one key, and
+/// `__model_attr!` handles one attribute (never recursive).
 #[macro_export]
 macro_rules! model {
+    (
+        $(#[doc = $doc:expr])*
+        $vis:vis model $name:ident in $table:literal ( write $write:ident, patch $patch:ident, filter $filter:ident ) {
+            $(
+                $(#[$($attr:tt)*])*
+                $field:ident : $ty:ty $([$($rule:ident = $value:expr),* $(,)?])? $(= $default:expr)?
+            ),* $(,)?
+        }
+    ) => {
+        // Accumulators: [read] [write] [patch] [filter] [field specs] [primary keys].
+        $crate::__model_munch! {
+            @fields ($vis $name $table $write $patch $filter [$($doc),*]) [] [] [] [] [] []
+            $( { [$([$($attr)*])*] $field ($ty) [$($($rule = $value),*)?] [$($default)?] } )*
+        }
+    };
     (
         $(#[doc = $doc:expr])*
         $vis:vis model $name:ident in $table:literal ( write $write:ident, patch $patch:ident, filter $filter:ident ) {
             $($fields:tt)*
         }
     ) => {
-        $crate::__model_munch! {
-            @fields ($vis $name $table $write $patch $filter [$($doc),*]) [] [] [] [] [] $($fields)*
-        }
+        $crate::__model_munch! { @find $($fields)* }
     };
     ($($other:tt)*) => {
         compile_error!("chanrest::model!: expected `pub model Name in \"table\" (write NameWrite, patch NamePatch, filter NameFilter) { #[pk(auto)] id: i64, field: Type [rules] = default, ... }`");
@@ -363,125 +402,287 @@ macro_rules! model {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __model_munch {
-    // Accumulators: [read fields] [write fields] [patch fields] [filter fields] [field specs].
-    (@fields $header:tt $read:tt $write:tt $patch:tt $filter:tt $specs:tt) => {
-        $crate::__model_emit! { $header $read $write $patch $filter $specs }
+    // ---- @find: the fields did not match in one step; name the first malformed one ---------
+    (@find $(#[$($attr:tt)*])* $field:ident : $ty:ty $([$($rule:ident = $value:expr),* $(,)?])? $(= $default:expr)? , $($rest:tt)*) => {
+        $crate::__model_munch! { @find $($rest)* }
     };
-    (@fields $header:tt $read:tt $write:tt $patch:tt $filter:tt $specs:tt $($rest:tt)+) => {
-        $crate::__model_munch! { @attrs $header $read $write $patch $filter $specs [] [none] [no] $($rest)+ }
-    };
-
-    // A field's attributes: docs, then the pk mode and the query flag.
-    (@attrs $header:tt $read:tt $write:tt $patch:tt $filter:tt $specs:tt [$($doc:expr),*] $pk:tt $query:tt
-        #[doc = $line:expr] $($rest:tt)*) => {
-        $crate::__model_munch! { @attrs $header $read $write $patch $filter $specs [$($doc,)* $line] $pk $query $($rest)* }
-    };
-    (@attrs $header:tt $read:tt $write:tt $patch:tt $filter:tt $specs:tt $docs:tt $pk:tt $query:tt
-        #[pk(auto)] $($rest:tt)*) => {
-        $crate::__model_munch! { @attrs $header $read $write $patch $filter $specs $docs [auto] $query $($rest)* }
-    };
-    (@attrs $header:tt $read:tt $write:tt $patch:tt $filter:tt $specs:tt $docs:tt $pk:tt $query:tt
-        #[pk] $($rest:tt)*) => {
-        $crate::__model_munch! { @attrs $header $read $write $patch $filter $specs $docs [pk] $query $($rest)* }
-    };
-    (@attrs $header:tt $read:tt $write:tt $patch:tt $filter:tt $specs:tt $docs:tt $pk:tt $query:tt
-        #[query] $($rest:tt)*) => {
-        $crate::__model_munch! { @attrs $header $read $write $patch $filter $specs $docs $pk [yes] $($rest)* }
-    };
-    (@attrs $header:tt $read:tt $write:tt $patch:tt $filter:tt $specs:tt $docs:tt $pk:tt $query:tt
-        #[$meta:meta] $($rest:tt)*) => {
+    (@find $(#[$($attr:tt)*])* $field:ident : $ty:ty [$($rules:tt)*] $($rest:tt)*) => {
         compile_error!(concat!(
-            "chanrest::model!: unknown field attribute `#[", stringify!($meta),
-            "]`; a field takes doc comments, `#[pk]`, `#[pk(auto)]` and `#[query]`"
+            "chanrest::model!: write the rules of field `", stringify!($field),
+            "` as `[max_length = 200, blank = true]` (the methods of chanrest::model::Rules)"
         ));
     };
-    // The field itself.
-    (@attrs $header:tt $read:tt $write:tt $patch:tt $filter:tt $specs:tt $docs:tt $pk:tt $query:tt
-        $field:ident : $ty:ty $([$($rule:ident = $value:expr),* $(,)?])? $(= $default:expr)? $(, $($rest:tt)*)?) => {
-        $crate::__model_munch! {
-            @kind $header $read $write $patch $filter $specs $docs $pk $query $field ($ty)
-            [$($($rule = $value),*)?] [$($default)?] $($($rest)*)?
-        }
+    (@find $(#[$($attr:tt)*])* $field:ident $($rest:tt)*) => {
+        compile_error!(concat!(
+            "chanrest::model!: write field `", stringify!($field), "` as `", stringify!($field),
+            ": Type [rules] = default,` (rules and default optional; fields separated by commas)"
+        ));
     };
-    (@attrs $header:tt $read:tt $write:tt $patch:tt $filter:tt $specs:tt $docs:tt $pk:tt $query:tt $other:tt $($rest:tt)*) => {
+    (@find $other:tt $($rest:tt)*) => {
         compile_error!(concat!("chanrest::model!: expected `name: Type [rules] = default,`, found `", stringify!($other), "`"));
     };
+    (@find) => {
+        compile_error!("chanrest::model!: expected `name: Type [rules] = default,` for each field");
+    };
 
-    // Where the field goes, by pk mode and default.
-    (@kind $header:tt [$($read:tt)*] $write:tt $patch:tt $filter:tt [$($specs:tt)*] [$($doc:expr),*] [auto] $query:tt
-        $field:ident ($ty:ty) $rules:tt []  $($rest:tt)*) => {
-        $crate::__model_munch! {
-            @query $header [$($read)* $(#[doc = $doc])* pub $field: $ty,] $write $patch $filter
-            [$($specs)* { $field ($ty) [$($doc),*] auto $query $rules [] }]
-            [$($doc),*] $query $field ($ty) $($rest)*
-        }
+    // ---- @fields: one field per step ----------------------------------------------------------
+    // Done: the types, and the check that there is one primary key.
+    (@fields $header:tt $read:tt $write:tt $patch:tt $filter:tt $specs:tt $pks:tt) => {
+        $crate::__model_emit! { $header $read $write $patch $filter $specs }
+        $crate::__model_pks! { $header $pks }
     };
-    (@kind $header:tt [$($read:tt)*] [$($write:tt)*] $patch:tt $filter:tt [$($specs:tt)*] [$($doc:expr),*] [pk] $query:tt
-        $field:ident ($ty:ty) $rules:tt [] $($rest:tt)*) => {
+    // A required field: in the write type as is, omittable in the patch type.
+    (@fields $header:tt [$($read:tt)*] [$($write:tt)*] [$($patch:tt)*] $filter:tt [$($specs:tt)*] $pks:tt
+        { [$([doc $($d:tt)*])*] $field:ident ($ty:ty) $rules:tt [] } $($rest:tt)*
+    ) => {
         $crate::__model_munch! {
-            @query $header [$($read)* $(#[doc = $doc])* pub $field: $ty,] [$($write)* $(#[doc = $doc])* pub $field: $ty,] $patch $filter
-            [$($specs)* { $field ($ty) [$($doc),*] pk $query $rules [] }]
-            [$($doc),*] $query $field ($ty) $($rest)*
-        }
-    };
-    // A required field: in the write type as is.
-    (@kind $header:tt [$($read:tt)*] [$($write:tt)*] [$($patch:tt)*] $filter:tt [$($specs:tt)*] [$($doc:expr),*] [none] $query:tt
-        $field:ident ($ty:ty) $rules:tt [] $($rest:tt)*) => {
-        $crate::__model_munch! {
-            @query $header
-            [$($read)* $(#[doc = $doc])* pub $field: $ty,]
-            [$($write)* $(#[doc = $doc])* pub $field: $ty,]
-            [$($patch)*
-                $(#[doc = $doc])*
-                #[serde(default, skip_serializing_if = "::chanrest::model::Omittable::is_omitted")]
-                pub $field: $crate::model::Omittable<$ty>,
-            ]
+            @fields $header
+            [$($read)* { [$([doc $($d)*])*] [] $field ($ty) }]
+            [$($write)* { [$([doc $($d)*])*] [] $field ($ty) }]
+            [$($patch)* { [$([doc $($d)*])*] [serde(default, skip_serializing_if = "::chanrest::model::Omittable::is_omitted")] $field ($crate::model::Omittable<$ty>) }]
             $filter
-            [$($specs)* { $field ($ty) [$($doc),*] none $query $rules [] }]
-            [$($doc),*] $query $field ($ty) $($rest)*
+            [$($specs)* { $field ($ty) [$([doc $($d)*])*] none no $rules [] }]
+            $pks
+            $($rest)*
         }
     };
-    // A field with a default: omittable in the write type.
-    (@kind $header:tt [$($read:tt)*] [$($write:tt)*] [$($patch:tt)*] $filter:tt [$($specs:tt)*] [$($doc:expr),*] [none] $query:tt
-        $field:ident ($ty:ty) $rules:tt [$default:expr] $($rest:tt)*) => {
+    // A field with a default: omittable in the write and patch types.
+    (@fields $header:tt [$($read:tt)*] [$($write:tt)*] [$($patch:tt)*] $filter:tt [$($specs:tt)*] $pks:tt
+        { [$([doc $($d:tt)*])*] $field:ident ($ty:ty) $rules:tt [$default:expr] } $($rest:tt)*
+    ) => {
         $crate::__model_munch! {
-            @query $header
-            [$($read)* $(#[doc = $doc])* pub $field: $ty,]
-            [$($write)*
-                $(#[doc = $doc])*
-                #[serde(default, skip_serializing_if = "::chanrest::model::Omittable::is_omitted")]
-                pub $field: $crate::model::Omittable<$ty>,
-            ]
-            [$($patch)*
-                $(#[doc = $doc])*
-                #[serde(default, skip_serializing_if = "::chanrest::model::Omittable::is_omitted")]
-                pub $field: $crate::model::Omittable<$ty>,
-            ]
+            @fields $header
+            [$($read)* { [$([doc $($d)*])*] [] $field ($ty) }]
+            [$($write)* { [$([doc $($d)*])*] [serde(default, skip_serializing_if = "::chanrest::model::Omittable::is_omitted")] $field ($crate::model::Omittable<$ty>) }]
+            [$($patch)* { [$([doc $($d)*])*] [serde(default, skip_serializing_if = "::chanrest::model::Omittable::is_omitted")] $field ($crate::model::Omittable<$ty>) }]
             $filter
-            [$($specs)* { $field ($ty) [$($doc),*] none $query $rules [$default] }]
-            [$($doc),*] $query $field ($ty) $($rest)*
+            [$($specs)* { $field ($ty) [$([doc $($d)*])*] none no $rules [$default] }]
+            $pks
+            $($rest)*
         }
     };
-
-    (@kind $header:tt $read:tt $write:tt $patch:tt $filter:tt $specs:tt $docs:tt [$mode:ident] $query:tt
-        $field:ident ($ty:ty) $rules:tt [$default:expr] $($rest:tt)*) => {
-        compile_error!(concat!("chanrest::model!: primary key `", stringify!($field), "` cannot have a default"));
-    };
-
-    // Query fields also go into the filter type.
-    (@query $header:tt $read:tt $write:tt $patch:tt [$($filter:tt)*] $specs:tt [$($doc:expr),*] [yes] $field:ident ($ty:ty) $($rest:tt)*) => {
+    // `#[query]`, required.
+    (@fields $header:tt [$($read:tt)*] [$($write:tt)*] [$($patch:tt)*] [$($filter:tt)*] [$($specs:tt)*] $pks:tt
+        { [$([doc $($d:tt)*])* [query] $([doc $($e:tt)*])*] $field:ident ($ty:ty) $rules:tt [] } $($rest:tt)*
+    ) => {
         $crate::__model_munch! {
-            @fields $header $read $write $patch
-            [$($filter)*
-                $(#[doc = $doc])*
-                #[serde(default, skip_serializing_if = "::chanrest::model::Omittable::is_omitted")]
-                pub $field: $crate::model::Omittable<$ty>,
-            ]
-            $specs $($rest)*
+            @fields $header
+            [$($read)* { [$([doc $($d)*])* $([doc $($e)*])*] [] $field ($ty) }]
+            [$($write)* { [$([doc $($d)*])* $([doc $($e)*])*] [] $field ($ty) }]
+            [$($patch)* { [$([doc $($d)*])* $([doc $($e)*])*] [serde(default, skip_serializing_if = "::chanrest::model::Omittable::is_omitted")] $field ($crate::model::Omittable<$ty>) }]
+            [$($filter)* { [$([doc $($d)*])* $([doc $($e)*])*] [serde(default, skip_serializing_if = "::chanrest::model::Omittable::is_omitted")] $field ($crate::model::Omittable<$ty>) }]
+            [$($specs)* { $field ($ty) [$([doc $($d)*])* $([doc $($e)*])*] none yes $rules [] }]
+            $pks
+            $($rest)*
         }
     };
-    (@query $header:tt $read:tt $write:tt $patch:tt $filter:tt $specs:tt $docs:tt [no] $field:ident ($ty:ty) $($rest:tt)*) => {
-        $crate::__model_munch! { @fields $header $read $write $patch $filter $specs $($rest)* }
+    // `#[query]` with a default.
+    (@fields $header:tt [$($read:tt)*] [$($write:tt)*] [$($patch:tt)*] [$($filter:tt)*] [$($specs:tt)*] $pks:tt
+        { [$([doc $($d:tt)*])* [query] $([doc $($e:tt)*])*] $field:ident ($ty:ty) $rules:tt [$default:expr] } $($rest:tt)*
+    ) => {
+        $crate::__model_munch! {
+            @fields $header
+            [$($read)* { [$([doc $($d)*])* $([doc $($e)*])*] [] $field ($ty) }]
+            [$($write)* { [$([doc $($d)*])* $([doc $($e)*])*] [serde(default, skip_serializing_if = "::chanrest::model::Omittable::is_omitted")] $field ($crate::model::Omittable<$ty>) }]
+            [$($patch)* { [$([doc $($d)*])* $([doc $($e)*])*] [serde(default, skip_serializing_if = "::chanrest::model::Omittable::is_omitted")] $field ($crate::model::Omittable<$ty>) }]
+            [$($filter)* { [$([doc $($d)*])* $([doc $($e)*])*] [serde(default, skip_serializing_if = "::chanrest::model::Omittable::is_omitted")] $field ($crate::model::Omittable<$ty>) }]
+            [$($specs)* { $field ($ty) [$([doc $($d)*])* $([doc $($e)*])*] none yes $rules [$default] }]
+            $pks
+            $($rest)*
+        }
+    };
+    // `#[pk]`: sent by the client, so in the write type; never patched.
+    (@fields $header:tt [$($read:tt)*] [$($write:tt)*] $patch:tt $filter:tt [$($specs:tt)*] [$($pks:tt)*]
+        { [$([doc $($d:tt)*])* [pk] $([doc $($e:tt)*])*] $field:ident ($ty:ty) $rules:tt $default:tt } $($rest:tt)*
+    ) => {
+        $crate::__model_attr! { @key_default $header $field $default }
+        $crate::__model_munch! {
+            @fields $header
+            [$($read)* { [$([doc $($d)*])* $([doc $($e)*])*] [] $field ($ty) }]
+            [$($write)* { [$([doc $($d)*])* $([doc $($e)*])*] [] $field ($ty) }]
+            $patch
+            $filter
+            [$($specs)* { $field ($ty) [$([doc $($d)*])* $([doc $($e)*])*] pk no $rules [] }]
+            [$($pks)* $field]
+            $($rest)*
+        }
+    };
+    // `#[pk]` and `#[query]`, in either order.
+    (@fields $header:tt [$($read:tt)*] [$($write:tt)*] $patch:tt [$($filter:tt)*] [$($specs:tt)*] [$($pks:tt)*]
+        { [$([doc $($d:tt)*])* [pk] $([doc $($e:tt)*])* [query] $([doc $($f:tt)*])*] $field:ident ($ty:ty) $rules:tt $default:tt } $($rest:tt)*
+    ) => {
+        $crate::__model_attr! { @key_default $header $field $default }
+        $crate::__model_munch! {
+            @fields $header
+            [$($read)* { [$([doc $($d)*])* $([doc $($e)*])* $([doc $($f)*])*] [] $field ($ty) }]
+            [$($write)* { [$([doc $($d)*])* $([doc $($e)*])* $([doc $($f)*])*] [] $field ($ty) }]
+            $patch
+            [$($filter)* { [$([doc $($d)*])* $([doc $($e)*])* $([doc $($f)*])*] [serde(default, skip_serializing_if = "::chanrest::model::Omittable::is_omitted")] $field ($crate::model::Omittable<$ty>) }]
+            [$($specs)* { $field ($ty) [$([doc $($d)*])* $([doc $($e)*])* $([doc $($f)*])*] pk yes $rules [] }]
+            [$($pks)* $field]
+            $($rest)*
+        }
+    };
+    (@fields $header:tt [$($read:tt)*] [$($write:tt)*] $patch:tt [$($filter:tt)*] [$($specs:tt)*] [$($pks:tt)*]
+        { [$([doc $($d:tt)*])* [query] $([doc $($e:tt)*])* [pk] $([doc $($f:tt)*])*] $field:ident ($ty:ty) $rules:tt $default:tt } $($rest:tt)*
+    ) => {
+        $crate::__model_attr! { @key_default $header $field $default }
+        $crate::__model_munch! {
+            @fields $header
+            [$($read)* { [$([doc $($d)*])* $([doc $($e)*])* $([doc $($f)*])*] [] $field ($ty) }]
+            [$($write)* { [$([doc $($d)*])* $([doc $($e)*])* $([doc $($f)*])*] [] $field ($ty) }]
+            $patch
+            [$($filter)* { [$([doc $($d)*])* $([doc $($e)*])* $([doc $($f)*])*] [serde(default, skip_serializing_if = "::chanrest::model::Omittable::is_omitted")] $field ($crate::model::Omittable<$ty>) }]
+            [$($specs)* { $field ($ty) [$([doc $($d)*])* $([doc $($e)*])* $([doc $($f)*])*] pk yes $rules [] }]
+            [$($pks)* $field]
+            $($rest)*
+        }
+    };
+    // `#[pk(auto)]`: assigned by the database, so only in the read type.
+    (@fields $header:tt [$($read:tt)*] $write:tt $patch:tt $filter:tt [$($specs:tt)*] [$($pks:tt)*]
+        { [$([doc $($d:tt)*])* [pk(auto)] $([doc $($e:tt)*])*] $field:ident ($ty:ty) $rules:tt $default:tt } $($rest:tt)*
+    ) => {
+        $crate::__model_attr! { @key_default $header $field $default }
+        $crate::__model_munch! {
+            @fields $header
+            [$($read)* { [$([doc $($d)*])* $([doc $($e)*])*] [] $field ($ty) }]
+            $write
+            $patch
+            $filter
+            [$($specs)* { $field ($ty) [$([doc $($d)*])* $([doc $($e)*])*] auto no $rules [] }]
+            [$($pks)* $field]
+            $($rest)*
+        }
+    };
+    // `#[pk(auto)]` and `#[query]`, in either order.
+    (@fields $header:tt [$($read:tt)*] $write:tt $patch:tt [$($filter:tt)*] [$($specs:tt)*] [$($pks:tt)*]
+        { [$([doc $($d:tt)*])* [pk(auto)] $([doc $($e:tt)*])* [query] $([doc $($f:tt)*])*] $field:ident ($ty:ty) $rules:tt $default:tt } $($rest:tt)*
+    ) => {
+        $crate::__model_attr! { @key_default $header $field $default }
+        $crate::__model_munch! {
+            @fields $header
+            [$($read)* { [$([doc $($d)*])* $([doc $($e)*])* $([doc $($f)*])*] [] $field ($ty) }]
+            $write
+            $patch
+            [$($filter)* { [$([doc $($d)*])* $([doc $($e)*])* $([doc $($f)*])*] [serde(default, skip_serializing_if = "::chanrest::model::Omittable::is_omitted")] $field ($crate::model::Omittable<$ty>) }]
+            [$($specs)* { $field ($ty) [$([doc $($d)*])* $([doc $($e)*])* $([doc $($f)*])*] auto yes $rules [] }]
+            [$($pks)* $field]
+            $($rest)*
+        }
+    };
+    (@fields $header:tt [$($read:tt)*] $write:tt $patch:tt [$($filter:tt)*] [$($specs:tt)*] [$($pks:tt)*]
+        { [$([doc $($d:tt)*])* [query] $([doc $($e:tt)*])* [pk(auto)] $([doc $($f:tt)*])*] $field:ident ($ty:ty) $rules:tt $default:tt } $($rest:tt)*
+    ) => {
+        $crate::__model_attr! { @key_default $header $field $default }
+        $crate::__model_munch! {
+            @fields $header
+            [$($read)* { [$([doc $($d)*])* $([doc $($e)*])* $([doc $($f)*])*] [] $field ($ty) }]
+            $write
+            $patch
+            [$($filter)* { [$([doc $($d)*])* $([doc $($e)*])* $([doc $($f)*])*] [serde(default, skip_serializing_if = "::chanrest::model::Omittable::is_omitted")] $field ($crate::model::Omittable<$ty>) }]
+            [$($specs)* { $field ($ty) [$([doc $($d)*])* $([doc $($e)*])* $([doc $($f)*])*] auto yes $rules [] }]
+            [$($pks)* $field]
+            $($rest)*
+        }
+    };
+    // Any other combination: say which attribute is wrong, and go on with the field as a
+    // plain one (so the error is the only one).
+    (@fields $header:tt [$($read:tt)*] [$($write:tt)*] [$($patch:tt)*] $filter:tt [$($specs:tt)*] $pks:tt
+        { [$([$($attr:tt)*])*] $field:ident ($ty:ty) $rules:tt $default:tt } $($rest:tt)*
+    ) => {
+        $crate::__model_attr! { @check_field $header $field [$([$($attr)*])*] }
+        $crate::__model_munch! {
+            @fields $header
+            [$($read)* { [] [] $field ($ty) }]
+            [$($write)* { [] [] $field ($ty) }]
+            [$($patch)* { [] [serde(default, skip_serializing_if = "::chanrest::model::Omittable::is_omitted")] $field ($crate::model::Omittable<$ty>) }]
+            $filter
+            [$($specs)* { $field ($ty) [] none no $rules [] }]
+            $pks
+            $($rest)*
+        }
+    };
+}
+
+/// One attribute of a model field, or a check of one field. Never recursive.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __model_attr {
+    (@doc_opt doc = $text:expr) => { ::core::option::Option::Some($text) };
+    (@doc_opt $($other:tt)*) => { ::core::option::Option::None };
+    (@kind pk $($rest:tt)*) => { 1 };
+    (@kind query $($rest:tt)*) => { 2 };
+    (@kind $($other:tt)*) => { 0 };
+
+    // A primary key has no default.
+    (@key_default $header:tt $field:ident []) => {};
+    (@key_default ($vis:vis $name:ident $($header:tt)*) $field:ident [$default:expr]) => {
+        compile_error!(concat!(
+            "chanrest::model!: primary key `", stringify!($field), "` of `", stringify!($name),
+            "` cannot have a default: remove `= ...` (a `#[pk(auto)]` key is assigned by the database)"
+        ));
+    };
+
+    // A field whose attributes fit no rule: an unknown one, or one given twice.
+    (@check_field ($vis:vis $name:ident $($header:tt)*) $field:ident [$([$($attr:tt)*])*]) => {
+        $( $crate::__model_attr!(@check $name $field $($attr)*); )*
+        const _: () = {
+            if $crate::__private::repeats(&[$( $crate::__model_attr!(@kind $($attr)*) ),*]) {
+                panic!(concat!(
+                    "chanrest::model!: field `", stringify!($field), "` of `", stringify!($name),
+                    "` repeats an attribute: give it one of `#[pk]` and `#[pk(auto)]`, and `#[query]` once"
+                ));
+            }
+        };
+    };
+    (@check $name:ident $field:ident doc = $text:expr) => {};
+    (@check $name:ident $field:ident pk) => {};
+    (@check $name:ident $field:ident pk(auto)) => {};
+    (@check $name:ident $field:ident query) => {};
+    (@check $name:ident $field:ident pk $($rest:tt)+) => {
+        compile_error!(concat!(
+            "chanrest::model!: write `#[pk]` (a key the client sends) or `#[pk(auto)]` (assigned by the database) on field `",
+            stringify!($field), "`, not `#[pk", stringify!($($rest)+), "]`"
+        ));
+    };
+    (@check $name:ident $field:ident query $($rest:tt)+) => {
+        compile_error!(concat!("chanrest::model!: write `#[query]` (no arguments) on field `", stringify!($field), "`"));
+    };
+    (@check $name:ident $field:ident $first:ident $($rest:tt)*) => {
+        // In a block: a `compile_error!` among a module's items would hide the lookup's error.
+        const _: () = {
+            compile_error!(concat!(
+                "chanrest::model!: unknown attribute `#[", stringify!($first $($rest)*), "]` on field `", stringify!($field),
+                "` of `", stringify!($name), "`; a field takes doc comments, `#[pk]`, `#[pk(auto)]` and `#[query]`"
+            ));
+            use $crate::__private::known::field_attribute as field_attributes;
+            let _ = field_attributes::$first;
+        };
+    };
+    (@check $name:ident $field:ident $($other:tt)*) => {
+        compile_error!(concat!(
+            "chanrest::model!: unknown attribute `#[", stringify!($($other)*), "]` on field `", stringify!($field),
+            "` of `", stringify!($name), "`; a field takes doc comments, `#[pk]`, `#[pk(auto)]` and `#[query]`"
+        ));
+    };
+}
+
+/// Checks that a model has one primary key.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __model_pks {
+    (($vis:vis $name:ident $($header:tt)*) [$key:ident]) => {};
+    (($vis:vis $name:ident $($header:tt)*) []) => {
+        compile_error!(concat!(
+            "chanrest::model!: model `", stringify!($name), "` has no primary key: mark one field `#[pk(auto)]` ",
+            "(assigned by the database, e.g. `#[pk(auto)] id: i64,`) or `#[pk]` (a key the client sends)"
+        ));
+    };
+    (($vis:vis $name:ident $($header:tt)*) [$first:ident $($more:ident)+]) => {
+        compile_error!(concat!(
+            "chanrest::model!: model `", stringify!($name), "` has `", stringify!($first), $("` and `", stringify!($more),)+
+            "` as primary keys; a model has one: keep `#[pk]` or `#[pk(auto)]` on one field (mark the others `#[query]` to filter on them)"
+        ));
     };
 }
 
@@ -489,36 +690,47 @@ macro_rules! __model_munch {
 #[macro_export]
 macro_rules! __model_emit {
     (($vis:vis $name:ident $table:literal $write:ident $patch:ident $filter:ident [$($doc:expr),*])
-     [$($read:tt)*] [$($write_fields:tt)*] [$($patch_fields:tt)*] [$($filter_fields:tt)*]
-     [$( { $field:ident ($ty:ty) [$($fdoc:expr),*] $mode:ident [$query:ident] [$($rule:ident = $value:expr),*] [$($default:expr)?] } )*]
+     [$( { [$([$($rattr:tt)*])*] [$($rmeta:meta)?] $rfield:ident ($rty:ty) } )*]
+     [$( { [$([$($wattr:tt)*])*] [$($wmeta:meta)?] $wfield:ident ($wty:ty) } )*]
+     [$( { [$([$($pattr:tt)*])*] [$($pmeta:meta)?] $pfield:ident ($pty:ty) } )*]
+     [$( { [$([$($fattr:tt)*])*] [$($fmeta:meta)?] $ffield:ident ($fty:ty) } )*]
+     [$( { $field:ident ($ty:ty) [$([$($sattr:tt)*])*] $mode:ident $query:ident [$($rule:ident = $value:expr),*] [$($default:expr)?] } )*]
     ) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, PartialEq,
             $crate::__private::serde::Serialize, $crate::__private::serde::Deserialize, $crate::__private::schemars::JsonSchema)]
         #[serde(crate = "::chanrest::__private::serde")]
         #[schemars(crate = "::chanrest::__private::schemars")]
-        $vis struct $name { $($read)* }
+        $vis struct $name {
+            $( $(#[$($rattr)*])* $(#[$rmeta])? pub $rfield: $rty, )*
+        }
 
         #[doc = concat!("What `create` and `update` take for [`", stringify!($name), "`]; fields with a default may be omitted.")]
         #[derive(Debug, Clone, PartialEq,
             $crate::__private::serde::Serialize, $crate::__private::serde::Deserialize, $crate::__private::schemars::JsonSchema)]
         #[serde(crate = "::chanrest::__private::serde")]
         #[schemars(crate = "::chanrest::__private::schemars")]
-        $vis struct $write { $($write_fields)* }
+        $vis struct $write {
+            $( $(#[$($wattr)*])* $(#[$wmeta])? pub $wfield: $wty, )*
+        }
 
         #[doc = concat!("What `patch` takes for [`", stringify!($name), "`]: only the fields sent change.")]
         #[derive(Debug, Clone, PartialEq, Default,
             $crate::__private::serde::Serialize, $crate::__private::serde::Deserialize, $crate::__private::schemars::JsonSchema)]
         #[serde(crate = "::chanrest::__private::serde")]
         #[schemars(crate = "::chanrest::__private::schemars")]
-        $vis struct $patch { $($patch_fields)* }
+        $vis struct $patch {
+            $( $(#[$($pattr)*])* $(#[$pmeta])? pub $pfield: $pty, )*
+        }
 
         #[doc = concat!("Equality filters on the query fields of [`", stringify!($name), "`]; omitted fields match anything.")]
         #[derive(Debug, Clone, PartialEq, Default,
             $crate::__private::serde::Serialize, $crate::__private::serde::Deserialize, $crate::__private::schemars::JsonSchema)]
         #[serde(crate = "::chanrest::__private::serde")]
         #[schemars(crate = "::chanrest::__private::schemars")]
-        $vis struct $filter { $($filter_fields)* }
+        $vis struct $filter {
+            $( $(#[$($fattr)*])* $(#[$fmeta])? pub $ffield: $fty, )*
+        }
 
         impl $crate::model::Model for $name {
             type Write = $write;
@@ -532,7 +744,7 @@ macro_rules! __model_emit {
                 FIELDS.get_or_init(|| ::std::vec![$(
                     $crate::model::FieldSpec {
                         name: stringify!($field),
-                        doc: $crate::__private::join_doc(&[$($fdoc),*]),
+                        doc: $crate::__private::join_doc_lines(&[$( $crate::__model_attr!(@doc_opt $($sattr)*) ),*]),
                         kind: <$ty as $crate::model::FieldType>::KIND,
                         nullable: <$ty as $crate::model::FieldType>::NULLABLE,
                         primary_key: $crate::__model_mode!(pk $mode),

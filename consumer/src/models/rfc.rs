@@ -163,19 +163,23 @@ mod server {
     use super::{NumberedPage, PageNumber, PageNumberArgs, RouteLookup, RoutePatch, RouteUpdate};
     use crate::error::{ActionError, Result};
     use crate::session::Ctx;
-    use async_trait::async_trait;
     use serde::Serialize;
     use serde_json::Value;
+    use std::future::Future;
 
     /// What a routed model consumer's handler provides beyond [`ModelHandler`]: RFC's
-    /// object-level permission.
-    #[async_trait]
+    /// object-level permission (override it with a plain `async fn`).
     pub trait RoutedModelHandler<M: Model>: ModelHandler<M> {
         /// Whether this connection may perform `action` on `object` (RFC's
         /// `has_object_permission`); a refusal is a 403. Default: yes.
-        async fn has_object_permission(&self, ctx: &Ctx, action: &str, object: &M) -> bool {
+        fn has_object_permission(
+            &self,
+            ctx: &Ctx,
+            action: &str,
+            object: &M,
+        ) -> impl Future<Output = bool> + Send {
             let _ = (ctx, action, object);
-            true
+            async { true }
         }
     }
 
@@ -380,10 +384,23 @@ mod server {
 /// [`RoutedModelHandler`](crate::rfc::RoutedModelHandler) (and so
 /// [`ModelHandler`](crate::generic::ModelHandler)) and an empty handler trait.
 ///
+/// # Grammar
+///
+/// ```text
+/// routed_model_consumer! {
+///     /// Doc comment (optional).
+///     pub consumer Name: NameHandler for Model, pk KeyType {   // `, pk KeyType` optional
+///         mixin, mixin, ...;
+///         // custom actions and pushes, as in consumer! (optional)
+///     }
+/// }
+/// ```
+///
 /// Mixins: `list` (every row, a bare array), `paginated_list` (`list` with page-number
 /// pagination), `create` (201), `retrieve`, `update`, `partial_update`, `destroy` (204).
 /// The object actions read the route's `pk` parameter as the type after `pk` (default
-/// [`Pk`](crate::model::Pk)). Custom actions may follow after `;`, as in `consumer!`.
+/// [`Pk`](crate::model::Pk)). A custom action may not reuse a mixin's action name (a
+/// compile error says which).
 ///
 /// ```no_run
 /// chanrest::model! {
@@ -405,6 +422,11 @@ mod server {
 /// impl chanrest::rfc::RoutedModelHandler<Todo> for Api {}
 /// impl TodoDetailHandler for Api {}
 /// ```
+///
+/// # Internal rules
+///
+/// `__routed_model_munch!` turns one mixin per step into its `consumer!` items (at most
+/// seven steps), then hands everything to `consumer!`; `__routed_key!` picks the key type.
 #[macro_export]
 macro_rules! routed_model_consumer {
     (
@@ -413,9 +435,13 @@ macro_rules! routed_model_consumer {
             $($mixin:ident),* $(,)? $(; $($custom:tt)*)?
         }
     ) => {
+        // Each mixin twice: once to match, once as the action's name (see model_consumer!).
         $crate::__routed_model_munch! {
-            ($(#[doc = $doc])* $vis consumer $name : $handler) ($model) ($crate::__routed_key!($($key)?)) [] [$($mixin)*] [$($($custom)*)?]
+            ($(#[doc = $doc])* $vis consumer $name : $handler) ($model) ($crate::__routed_key!($($key)?)) [] [$(($mixin $mixin))*] [$($($custom)*)?]
         }
+    };
+    ($($other:tt)*) => {
+        compile_error!("chanrest::routed_model_consumer!: expected `pub consumer Name: NameHandler for Model, pk KeyType { mixin, mixin, ...; custom actions }` (doc comments may precede it; `, pk KeyType` is optional)");
     };
 }
 
@@ -443,54 +469,59 @@ macro_rules! __routed_model_munch {
             }
         }
     };
-    ($header:tt ($model:ty) ($key:ty) [$($actions:tt)*] [list $($rest:ident)*] $custom:tt) => {
+    ($header:tt ($model:ty) ($key:ty) [$($actions:tt)*] [(list $token:ident) $($rest:tt)*] $custom:tt) => {
         $crate::__routed_model_munch! { $header ($model) ($key) [$($actions)*
             /// The rows matching the filters (query fields, from the route's query string).
-            action list($crate::model::ListArgs<<$model as $crate::model::Model>::Filter>) -> ::std::vec::Vec<$model> = $crate::generic::list;
+            action $token($crate::model::ListArgs<<$model as $crate::model::Model>::Filter>) -> ::std::vec::Vec<$model> = $crate::generic::list;
         ] [$($rest)*] $custom }
     };
-    ($header:tt ($model:ty) ($key:ty) [$($actions:tt)*] [paginated_list $($rest:ident)*] $custom:tt) => {
+    ($header:tt ($model:ty) ($key:ty) [$($actions:tt)*] [(paginated_list $token:ident) $($rest:tt)*] $custom:tt) => {
         $crate::__routed_model_munch! { $header ($model) ($key) [$($actions)*
             /// One page of the rows matching the filters (`?page=N` on the route); `next` and `previous` are routes.
             action list($crate::rfc::PageNumberArgs<<$model as $crate::model::Model>::Filter>) -> $crate::rfc::NumberedPage<$model> = $crate::rfc::paginated_list;
         ] [$($rest)*] $custom }
     };
-    ($header:tt ($model:ty) ($key:ty) [$($actions:tt)*] [create $($rest:ident)*] $custom:tt) => {
+    ($header:tt ($model:ty) ($key:ty) [$($actions:tt)*] [(create $token:ident) $($rest:tt)*] $custom:tt) => {
         $crate::__routed_model_munch! { $header ($model) ($key) [$($actions)*
             /// Creates a row from `data`.
             #[status = 201]
-            action create($crate::model::CreateArgs<<$model as $crate::model::Model>::Write>) -> $model = $crate::generic::create;
+            action $token($crate::model::CreateArgs<<$model as $crate::model::Model>::Write>) -> $model = $crate::generic::create;
         ] [$($rest)*] $custom }
     };
-    ($header:tt ($model:ty) ($key:ty) [$($actions:tt)*] [retrieve $($rest:ident)*] $custom:tt) => {
+    ($header:tt ($model:ty) ($key:ty) [$($actions:tt)*] [(retrieve $token:ident) $($rest:tt)*] $custom:tt) => {
         $crate::__routed_model_munch! { $header ($model) ($key) [$($actions)*
             /// The row named by the route's `pk`.
-            action retrieve($crate::rfc::RouteLookup<$key>) -> $model = $crate::rfc::retrieve;
+            action $token($crate::rfc::RouteLookup<$key>) -> $model = $crate::rfc::retrieve;
         ] [$($rest)*] $custom }
     };
-    ($header:tt ($model:ty) ($key:ty) [$($actions:tt)*] [update $($rest:ident)*] $custom:tt) => {
+    ($header:tt ($model:ty) ($key:ty) [$($actions:tt)*] [(update $token:ident) $($rest:tt)*] $custom:tt) => {
         $crate::__routed_model_munch! { $header ($model) ($key) [$($actions)*
             /// Writes the row named by the route's `pk` from `data`: every required field must be sent; an omitted field with a default keeps its value.
-            action update($crate::rfc::RouteUpdate<$key, <$model as $crate::model::Model>::Write>) -> $model = $crate::rfc::update;
+            action $token($crate::rfc::RouteUpdate<$key, <$model as $crate::model::Model>::Write>) -> $model = $crate::rfc::update;
         ] [$($rest)*] $custom }
     };
-    ($header:tt ($model:ty) ($key:ty) [$($actions:tt)*] [partial_update $($rest:ident)*] $custom:tt) => {
+    ($header:tt ($model:ty) ($key:ty) [$($actions:tt)*] [(partial_update $token:ident) $($rest:tt)*] $custom:tt) => {
         $crate::__routed_model_munch! { $header ($model) ($key) [$($actions)*
             /// Changes the fields `data` sets of the row named by the route's `pk`.
-            action partial_update($crate::rfc::RoutePatch<$key, <$model as $crate::model::Model>::Patch>) -> $model = $crate::rfc::partial_update;
+            action $token($crate::rfc::RoutePatch<$key, <$model as $crate::model::Model>::Patch>) -> $model = $crate::rfc::partial_update;
         ] [$($rest)*] $custom }
     };
-    ($header:tt ($model:ty) ($key:ty) [$($actions:tt)*] [destroy $($rest:ident)*] $custom:tt) => {
+    ($header:tt ($model:ty) ($key:ty) [$($actions:tt)*] [(destroy $token:ident) $($rest:tt)*] $custom:tt) => {
         $crate::__routed_model_munch! { $header ($model) ($key) [$($actions)*
             /// Deletes the row named by the route's `pk`.
             #[status = 204]
-            action destroy($crate::rfc::RouteLookup<$key>) -> () = $crate::rfc::destroy;
+            action $token($crate::rfc::RouteLookup<$key>) -> () = $crate::rfc::destroy;
         ] [$($rest)*] $custom }
     };
-    ($header:tt $model:tt $key:tt $actions:tt [$other:ident $($rest:ident)*] $custom:tt) => {
-        compile_error!(concat!(
-            "chanrest::routed_model_consumer!: unknown mixin `", stringify!($other),
-            "`; use list, paginated_list, create, retrieve, update, partial_update, destroy"
-        ));
+    ($header:tt $model:tt $key:tt $actions:tt [($other:ident $token:ident) $($rest:tt)*] $custom:tt) => {
+        // In a block: a `compile_error!` among a module's items would hide the lookup's error.
+        const _: () = {
+            compile_error!(concat!(
+                "chanrest::routed_model_consumer!: unknown mixin `", stringify!($other),
+                "`; use list, paginated_list, create, retrieve, update, partial_update, destroy"
+            ));
+            use $crate::__private::known::routed_mixin as mixins;
+            let _ = mixins::$token;
+        };
     };
 }

@@ -1,9 +1,16 @@
 //! [`Ctx`]: what a handler knows about the message it serves and the connection it came
 //! from, and what it can do there (reply again, join groups, subscribe, push).
+//!
+//! A subscription's pushes must carry its request's `request_id` (that is how a typed client
+//! routes them to the subscription). So in an action that declares a subscription
+//! (`#[pushes(...)]` + `#[unsubscribe(...)]`), what the handler sets up is addressed to its
+//! request whichever call it uses: [`Ctx::add_group`] subscribes the request id as
+//! [`Ctx::subscribe`] does, [`Ctx::push`] carries it, and [`Ctx::remove_group`] there or in
+//! the action named by `#[unsubscribe]` also ends that request id's subscription.
 
 use super::state::Session;
 use crate::auth::{Scope, User};
-use crate::contract;
+use crate::contract::{self, ActionInfo};
 use crate::error::ActionError;
 use crate::groups::{ChannelLayer, Push};
 use crate::protocol::{encode_data, Reply, RequestId};
@@ -22,6 +29,16 @@ pub struct Ctx {
     request_id: RequestId,
     route: Option<Arc<str>>,
     routing: Option<Routing>,
+    declared: Option<Declared>,
+}
+
+/// What the consumer declares about the action being served.
+#[derive(Clone, Copy, Debug)]
+struct Declared {
+    /// Its `consumer!` declaration.
+    info: ActionInfo,
+    /// Another action names it in `#[unsubscribe(...)]`: it ends a subscription.
+    ends_subscription: bool,
 }
 
 impl std::fmt::Debug for Ctx {
@@ -32,6 +49,7 @@ impl std::fmt::Debug for Ctx {
             .field("action", &self.action)
             .field("request_id", &self.request_id)
             .field("route", &self.route)
+            .field("declared", &self.declared)
             .finish_non_exhaustive()
     }
 }
@@ -60,7 +78,29 @@ impl Ctx {
             request_id,
             route,
             routing: None,
+            declared: None,
         }
+    }
+
+    /// Records what the consumer declares about the action this context serves (dispatch
+    /// does, once the action is found): `ends_subscription` when another action names it in
+    /// `#[unsubscribe(...)]`.
+    pub(crate) fn declare(&mut self, info: ActionInfo, ends_subscription: bool) {
+        self.declared = Some(Declared {
+            info,
+            ends_subscription,
+        });
+    }
+
+    /// True when the action being served declares a subscription (`#[pushes(...)]` and
+    /// `#[unsubscribe(...)]`): its pushes carry this request's `request_id`.
+    pub fn is_subscription(&self) -> bool {
+        self.declared.is_some_and(|d| d.info.is_subscription())
+    }
+
+    /// In a subscription with a request id, what the action joins is addressed to it.
+    fn addresses_request(&self) -> bool {
+        self.is_subscription() && !self.request_id.is_none()
     }
 
     /// The connection's scope: path, query, headers, user.
@@ -107,17 +147,37 @@ impl Ctx {
         &self.session.layer
     }
 
-    /// Joins `group`: its pushes reach this socket with `request_id: null`.
+    /// Joins `group`: its pushes reach this socket with `request_id: null`, the same bytes
+    /// for every plain member (Channels' `group_add`).
+    ///
+    /// In an action that declares a subscription (`#[pushes(...)]` + `#[unsubscribe(...)]`)
+    /// this subscribes the request id instead, as [`Ctx::subscribe`] does, so the pushes reach
+    /// the subscription a typed client holds. For plain membership there, declare the action
+    /// with `#[pushes(...)]` alone.
     pub async fn add_group(&self, group: &str) -> crate::error::Result<()> {
+        if self.addresses_request() {
+            return self.subscribe(group).await;
+        }
         self.session
             .update_membership(group, |m| m.plain = true)
             .await
     }
 
-    /// Leaves `group` (subscriptions to it made with [`Ctx::subscribe`] stay).
+    /// Leaves `group` (subscriptions to it made with [`Ctx::subscribe`] stay). In an action
+    /// that declares a subscription, or that another action names in `#[unsubscribe(...)]`,
+    /// this request id's subscription to `group` ends too.
     pub async fn remove_group(&self, group: &str) -> crate::error::Result<()> {
+        let ends = self
+            .declared
+            .is_some_and(|d| d.info.is_subscription() || d.ends_subscription);
+        let request_id = self.request_id.clone();
         self.session
-            .update_membership(group, |m| m.plain = false)
+            .update_membership(group, |m| {
+                m.plain = false;
+                if ends {
+                    m.request_ids.retain(|id| *id != request_id);
+                }
+            })
             .await
     }
 
@@ -183,11 +243,17 @@ impl Ctx {
         Ok(self.session.layer.group_send(group, push).await?)
     }
 
-    /// Sends a push to this socket only, with `request_id: null`.
+    /// Sends a push to this socket only, with `request_id: null`; in an action that declares
+    /// a subscription, with this request's id (so the subscription receives it).
     pub fn push(&self, push: &Push) {
+        let request_id = if self.addresses_request() {
+            self.request_id.clone()
+        } else {
+            RequestId::none()
+        };
         let reply = Reply::ok(
             Some(Arc::from(push.action.as_str())),
-            RequestId::none(),
+            request_id,
             push.status,
             push.data.clone(),
         );
@@ -238,7 +304,6 @@ impl Ctx {
     /// struct Name(String);
     ///
     /// struct Api;
-    /// #[chanrest::async_trait]
     /// impl ChatHandler for Api {
     ///     async fn join(&self, ctx: &chanrest::Ctx, args: JoinArgs) -> chanrest::Result<()> {
     ///         ctx.set_state(Name(args.name));
