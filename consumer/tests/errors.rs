@@ -524,15 +524,15 @@ async fn groups_past_the_limit_are_429() {
         429,
         too_many,
     );
-    // A group already held costs nothing more: another request id, or joining it plainly too.
-    assert_ok(
+    // Each membership and each subscribing request id counts, on a group already held too.
+    assert_error(
         &request_with_id(&mut conn, "subscribe", json!(2), json!({"group": "g0"})).await,
-        201,
-        Value::Null,
+        429,
+        json!(["Too many groups and subscriptions on this connection (at most 3)."]),
     );
-    assert_ok(
+    assert_error(
         &request(&mut conn, "join", json!({"group": "g2"})).await,
-        200,
-        Value::Null,
+        429,
+        json!(["Too many groups and subscriptions on this connection (at most 3)."]),
     );
 }
