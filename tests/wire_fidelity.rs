@@ -359,3 +359,90 @@ async fn a_number_out_of_range_is_answered_with_the_request_id_already_read() {
         .as_str()
         .is_some_and(|e| e.starts_with("Invalid JSON")));
 }
+
+#[tokio::test]
+async fn model_data_is_read_as_drfs_serializer_fields_read_it() {
+    let (_demo, server) = demo().await;
+    let mut client = server.connect("/ws/todos/").await;
+    // Numbers are text, DRF's boolean spellings are booleans, whitespace is trimmed.
+    let reply = client
+        .request("create", json!({"data": {"title": 123, "done": "true"}}))
+        .await;
+    assert_eq!(reply["response_status"], 201, "{reply}");
+    assert_eq!(reply["data"]["title"], "123");
+    assert_eq!(reply["data"]["done"], true);
+    let pk = reply["data"]["id"].clone();
+    for (done, read) in [
+        (json!(0), false),
+        (json!("True"), true),
+        (json!("off"), false),
+        (json!(1), true),
+        (json!("n"), false),
+    ] {
+        let reply = client
+            .request("patch", json!({"pk": pk, "data": {"done": done}}))
+            .await;
+        assert_eq!(reply["data"]["done"], read, "{done}: {reply}");
+    }
+    let reply = client
+        .request("patch", json!({"pk": pk, "data": {"title": "  padded  "}}))
+        .await;
+    assert_eq!(reply["data"]["title"], "padded");
+    // What DRF refuses, with its texts.
+    for (data, field, message) in [
+        (json!({"title": true}), "title", "Not a valid string."),
+        (json!({"title": ["x"]}), "title", "Not a valid string."),
+        (json!({"done": "maybe"}), "done", "Must be a valid boolean."),
+        (json!({"done": 2}), "done", "Must be a valid boolean."),
+    ] {
+        let reply = client
+            .request("patch", json!({"pk": pk, "data": data}))
+            .await;
+        assert_eq!(reply["response_status"], 400, "{data}: {reply}");
+        assert_eq!(reply["errors"], json!([{ field: [message] }]), "{data}");
+    }
+}
+
+#[tokio::test]
+async fn every_field_error_is_reported_at_once_and_null_data_is_no_data() {
+    let (_demo, server) = demo().await;
+    let mut client = server.connect("/ws/todos/").await;
+    // A type error and a rule error together, as DRF reports them.
+    let reply = client
+        .request("create", json!({"data": {"title": "", "done": "maybe"}}))
+        .await;
+    assert_eq!(reply["response_status"], 400, "{reply}");
+    assert_eq!(
+        reply["errors"],
+        json!([{"done": ["Must be a valid boolean."], "title": ["This field may not be blank."]}])
+    );
+    let long = "x".repeat(201);
+    let reply = client
+        .request("create", json!({"data": {"title": long, "owner": [1]}}))
+        .await;
+    assert_eq!(
+        reply["errors"],
+        json!([{
+            "owner": ["Not a valid string."],
+            "title": ["Ensure this field has no more than 200 characters."]
+        }])
+    );
+    let reply = client.request("create", json!({"data": null})).await;
+    assert_eq!(reply["response_status"], 400, "{reply}");
+    assert_eq!(
+        reply["errors"],
+        json!([{"non_field_errors": ["No data provided"]}])
+    );
+    // The same rules in rest-framework-channels' dialect.
+    let mut rfc_client = server.connect("/ws/rfc/").await;
+    let reply = rfc(
+        &mut rfc_client,
+        json!({"action": "create", "route": "todos/", "data": {"title": 7, "done": "yes"}}),
+    )
+    .await;
+    assert_eq!(reply["status"], 201, "{reply}");
+    assert_eq!(
+        (&reply["data"]["title"], &reply["data"]["done"]),
+        (&json!("7"), &json!(true))
+    );
+}

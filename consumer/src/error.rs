@@ -49,6 +49,8 @@ pub mod messages {
 
     /// DRF: an empty string where blank is not allowed.
     pub const BLANK: &str = "This field may not be blank.";
+    /// DRF: a write whose `data` is `null`.
+    pub const NO_DATA: &str = "No data provided";
     /// A model field the model does not have (filters, writes).
     pub const UNKNOWN_FIELD: &str = "Unknown field.";
 
@@ -195,6 +197,15 @@ impl FieldErrors {
             items.push(Value::String(message.into()));
         }
         self
+    }
+
+    /// Adds `other`'s errors for the fields that have none here yet (a field reports its
+    /// first problem only once: a type error hides the rule errors of a value that could not
+    /// be read).
+    pub(crate) fn merge_missing(&mut self, other: FieldErrors) {
+        for (field, errors) in other.0 {
+            self.0.entry(field).or_insert(errors);
+        }
     }
 
     /// True when no field has an error.

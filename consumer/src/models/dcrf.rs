@@ -226,7 +226,9 @@ pub async fn create<M: Model, H: ModelHandler<M> + ?Sized>(
     mut args: CreateArgs<M::Write>,
 ) -> Result<M> {
     prepare(h, ctx, WriteMode::Create, &mut args.data).await?;
-    h.store().create::<M>(&args.data.decode()?).await
+    h.store()
+        .create::<M>(&args.data.decode_for::<M>(WriteMode::Create)?)
+        .await
 }
 
 /// `update`: the required fields and any others sent (omitted ones with a default keep their
@@ -239,7 +241,12 @@ pub async fn update<M: Model, H: ModelHandler<M> + ?Sized>(
     let scope = h.queryset(ctx).await?;
     prepare(h, ctx, WriteMode::Update, &mut args.data).await?;
     h.store()
-        .update_sent::<M>(&scope, &args.pk.0, &args.data.decode()?, args.data.sent())
+        .update_sent::<M>(
+            &scope,
+            &args.pk.0,
+            &args.data.decode_for::<M>(WriteMode::Update)?,
+            args.data.sent(),
+        )
         .await
 }
 
@@ -252,7 +259,11 @@ pub async fn patch<M: Model, H: ModelHandler<M> + ?Sized>(
     let scope = h.queryset(ctx).await?;
     prepare(h, ctx, WriteMode::Patch, &mut args.data).await?;
     h.store()
-        .patch::<M>(&scope, &args.pk.0, &args.data.decode()?)
+        .patch::<M>(
+            &scope,
+            &args.pk.0,
+            &args.data.decode_for::<M>(WriteMode::Patch)?,
+        )
         .await
 }
 

@@ -56,6 +56,7 @@ pub struct Rules {
     min: Option<f64>,
     max: Option<f64>,
     validate: Option<Validator>,
+    strict: bool,
 }
 
 impl Rules {
@@ -68,7 +69,20 @@ impl Rules {
             min: None,
             max: None,
             validate: None,
+            strict: false,
         }
+    }
+
+    /// Takes only the field's own JSON type, instead of reading other types as DRF's
+    /// serializer fields do (`"true"` for a boolean, `12` for text, `"12"` for an integer).
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
+    /// Whether the field takes only its own JSON type.
+    pub fn is_strict(&self) -> bool {
+        self.strict
     }
     /// Text: at most `n` characters.
     pub fn max_length(mut self, n: usize) -> Self {
@@ -864,6 +878,126 @@ impl<W: for<'de> Deserialize<'de> + JsonSchema> Data<W> {
     pub fn decode(&self) -> Result<W, crate::error::ActionError> {
         crate::contract::decode_value(&self.value)
     }
+
+    /// Decodes the data of a write of `M` as DRF's model serializer reads it: each field's
+    /// value is first read as its DRF field does (see [`read_as_drf`]; a `strict` field takes
+    /// its own JSON type only), then every field's error is reported at once, type errors and
+    /// rule errors (blank, lengths, bounds, validators) together. `null` data is DRF's
+    /// `No data provided`.
+    pub fn decode_for<M: Model>(&self, mode: WriteMode) -> Result<W, crate::error::ActionError> {
+        use crate::error::{messages, ActionError};
+        let sent = match &self.value {
+            Value::Object(sent) => sent,
+            Value::Null => {
+                let mut errors = FieldErrors::new();
+                errors.add::<&str>(&[], messages::NO_DATA);
+                return Err(ActionError::Validation(errors));
+            }
+            _ => return self.decode(),
+        };
+        let mut data = sent.clone();
+        let mut errors = FieldErrors::new();
+        for field in M::fields() {
+            match data.get_mut(field.name) {
+                Some(value) if !value.is_null() && !field.rules.is_strict() => {
+                    if let Err(message) = read_as_drf(field.kind, value) {
+                        errors.add(&[field.name], message);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let data = Value::Object(data);
+        let typed = crate::contract::decode_value::<W>(&data);
+        if let Err(ActionError::Validation(type_errors)) = &typed {
+            errors.merge_missing(type_errors.clone());
+        }
+        if let Value::Object(values) = &data {
+            if let Err(rule_errors) = validate_write(M::fields(), values, mode) {
+                errors.merge_missing(rule_errors);
+            }
+        }
+        if errors.is_empty() {
+            typed
+        } else {
+            Err(ActionError::Validation(errors))
+        }
+    }
+}
+
+/// Reads `value` (not null) as DRF's serializer field of `kind` does in `to_internal_value`,
+/// in place; `Err` carries DRF's message.
+///
+/// - boolean: `true`/`false`, `1`/`0`, and DRF's spellings (`"true"`, `"True"`, `"1"`,
+///   `"yes"`, `"on"`, `"t"`, `"y"` and their false counterparts);
+/// - text: numbers become their text; surrounding whitespace is trimmed; booleans, lists and
+///   objects are `Not a valid string.`;
+/// - integer: integers, `12.0`, `"12"`, `" 12 "` and `"12.0"`; `12.5` is
+///   `A valid integer is required.`;
+/// - float: numbers and numeric text.
+///
+/// ```
+/// use chanrest::model::{read_as_drf, FieldKind};
+/// let mut done = serde_json::json!("yes");
+/// read_as_drf(FieldKind::Boolean, &mut done).unwrap();
+/// assert_eq!(done, serde_json::json!(true));
+/// let mut count = serde_json::json!(12.5);
+/// assert_eq!(read_as_drf(FieldKind::Integer, &mut count), Err("A valid integer is required."));
+/// ```
+pub fn read_as_drf(kind: FieldKind, value: &mut Value) -> Result<(), &'static str> {
+    use crate::error::messages;
+    const TRUE: &[&str] = &[
+        "t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1",
+    ];
+    const FALSE: &[&str] = &[
+        "f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "0",
+    ];
+    let read = match (kind, &*value) {
+        (FieldKind::Boolean, Value::Bool(_)) => return Ok(()),
+        (FieldKind::Boolean, Value::Number(n)) => match n.as_f64() {
+            Some(x) if x == 1.0 => Value::Bool(true),
+            Some(x) if x == 0.0 => Value::Bool(false),
+            _ => return Err(messages::INVALID_BOOLEAN),
+        },
+        (FieldKind::Boolean, Value::String(text)) if TRUE.contains(&text.as_str()) => {
+            Value::Bool(true)
+        }
+        (FieldKind::Boolean, Value::String(text)) if FALSE.contains(&text.as_str()) => {
+            Value::Bool(false)
+        }
+        (FieldKind::Boolean, _) => return Err(messages::INVALID_BOOLEAN),
+        (FieldKind::Text, Value::String(text)) => Value::String(text.trim().to_owned()),
+        (FieldKind::Text, Value::Number(n)) => Value::String(n.to_string()),
+        (FieldKind::Text, _) => return Err(messages::INVALID_STRING),
+        (FieldKind::Integer, Value::Number(n)) if n.is_i64() || n.is_u64() => return Ok(()),
+        (FieldKind::Integer, Value::Number(n)) => match n.as_f64() {
+            Some(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => Value::from(x as i64),
+            _ => return Err(messages::INVALID_INTEGER),
+        },
+        (FieldKind::Integer, Value::String(text)) => {
+            // DRF: int() of the text without a decimal point followed by zeros only.
+            let text = text.trim();
+            let whole = match text.split_once('.') {
+                Some((whole, zeros)) if zeros.chars().all(|c| c == '0') => whole,
+                Some(_) => return Err(messages::INVALID_INTEGER),
+                None => text,
+            };
+            match whole.strip_prefix('+').unwrap_or(whole).parse::<i64>() {
+                Ok(n) if !whole.starts_with("+-") => Value::from(n),
+                _ => return Err(messages::INVALID_INTEGER),
+            }
+        }
+        (FieldKind::Integer, _) => return Err(messages::INVALID_INTEGER),
+        (FieldKind::Float, Value::Number(_)) => return Ok(()),
+        (FieldKind::Float, Value::String(text)) => match text.trim().parse::<f64>() {
+            Ok(x) if x.is_finite() => Value::from(x),
+            _ => return Err(messages::INVALID_NUMBER),
+        },
+        (FieldKind::Float, Value::Bool(b)) => Value::from(if *b { 1.0 } else { 0.0 }),
+        (FieldKind::Float, _) => return Err(messages::INVALID_NUMBER),
+    };
+    *value = read;
+    Ok(())
 }
 
 impl<W> Data<W> {

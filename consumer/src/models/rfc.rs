@@ -232,7 +232,12 @@ mod server {
         let (scope, pk, _) = get_object(h, ctx, &args.pk).await?;
         super::super::dcrf::prepare(h, ctx, WriteMode::Update, &mut args.data).await?;
         h.store()
-            .update_sent::<M>(&scope, &pk, &args.data.decode()?, args.data.sent())
+            .update_sent::<M>(
+                &scope,
+                &pk,
+                &args.data.decode_for::<M>(WriteMode::Update)?,
+                args.data.sent(),
+            )
             .await
     }
 
@@ -250,7 +255,7 @@ mod server {
         let (scope, pk, _) = get_object(h, ctx, &args.pk).await?;
         super::super::dcrf::prepare(h, ctx, WriteMode::Patch, &mut args.data).await?;
         h.store()
-            .patch::<M>(&scope, &pk, &args.data.decode()?)
+            .patch::<M>(&scope, &pk, &args.data.decode_for::<M>(WriteMode::Patch)?)
             .await
     }
 
