@@ -955,8 +955,8 @@ pub fn read_as_drf(kind: FieldKind, value: &mut Value) -> Result<(), &'static st
     let read = match (kind, &*value) {
         (FieldKind::Boolean, Value::Bool(_)) => return Ok(()),
         (FieldKind::Boolean, Value::Number(n)) => match n.as_f64() {
-            Some(x) if x == 1.0 => Value::Bool(true),
-            Some(x) if x == 0.0 => Value::Bool(false),
+            Some(1.0) => Value::Bool(true),
+            Some(0.0) => Value::Bool(false),
             _ => return Err(messages::INVALID_BOOLEAN),
         },
         (FieldKind::Boolean, Value::String(text)) if TRUE.contains(&text.as_str()) => {
