@@ -17,11 +17,16 @@
 //!    constant. Where a position cannot hold a macro call that expands to nothing (an array
 //!    element), each attribute maps to a value (`Option`, `bool`) and a `const fn` of
 //!    [`support`] folds the values at compile time.
-//! 4. Mistakes become compile errors that name the fix: a `compile_error!` for the message
-//!    (emitted by a macro, it always underlines the whole call), plus, where the mistake is a
-//!    name, a second error rustc places on the offending token itself: the name is looked up
-//!    among the declared ones (unknown push, unknown action, unknown attribute, with rustc's
-//!    "a similar name exists" hint) or bound twice as a parameter (a name declared twice).
+//! 4. Mistakes become compile errors that name the fix. A name in `#[pushes]` or
+//!    `#[unsubscribe]` is checked by a `macro_rules!` the expansion defines, with one rule
+//!    per declared item (`__chanrest_declared!`), whose last rules are `compile_error!`s;
+//!    what needs counting (a name declared twice, an attribute given twice) is a `const`
+//!    assertion, reported as "evaluation panicked: <the message>". A macro's error always
+//!    underlines the whole call, so where the mistake is a name a second error sits on the
+//!    offending token itself: the name is looked up among the declared or known ones (rustc
+//!    adds "a similar name exists"), or bound twice as a parameter (E0415 on the second).
+//!    A `compile_error!` with such a lookup sits inside a `const _: () = { .. };` block: one
+//!    among a module's items ends compilation before the lookup is reported.
 //!
 //! Expansions refer to chanrest only through `$crate` and `$crate::__private`; the serde and
 //! schemars derives need the path as a string, so the user's crate must call its chanrest
