@@ -10,7 +10,7 @@
 //! 1. `consumer!` hands each consumer block to `__consumer_body!` (one level per *consumer*).
 //! 2. `__consumer_body!` matches the whole body in one step: every item has the shape
 //!    `#[attrs]* kind name (sig) [-> Response] [= default];`. Only when that fails does its
-//!    `@find` rule walk the items one at a time to name the one that is malformed.
+//!    `@find` rule walk the items (eight well-formed ones per step) to name the malformed one.
 //! 3. `__consumer_emit!` writes the code. Wherever an item's output depends on its kind or
 //!    attributes, it calls a helper once per item (`__consumer_item!`) and once per attribute
 //!    (`__consumer_attr!`); the helpers never call themselves, so the nesting depth stays
@@ -151,6 +151,21 @@ macro_rules! __consumer_munch {
 #[macro_export]
 macro_rules! __consumer_body {
     // ---- @find: the body did not match in one step; name the first malformed item ---------
+    // Eight well-formed items: skip them at once (so a malformed item after hundreds of good
+    // ones is still found well within the recursion limit).
+    (@find $header:tt
+        $(#[$($a0:tt)*])* $k0:ident $n0:ident $s0:tt $(-> $r0:ty)? $(= $d0:expr)? ;
+        $(#[$($a1:tt)*])* $k1:ident $n1:ident $s1:tt $(-> $r1:ty)? $(= $d1:expr)? ;
+        $(#[$($a2:tt)*])* $k2:ident $n2:ident $s2:tt $(-> $r2:ty)? $(= $d2:expr)? ;
+        $(#[$($a3:tt)*])* $k3:ident $n3:ident $s3:tt $(-> $r3:ty)? $(= $d3:expr)? ;
+        $(#[$($a4:tt)*])* $k4:ident $n4:ident $s4:tt $(-> $r4:ty)? $(= $d4:expr)? ;
+        $(#[$($a5:tt)*])* $k5:ident $n5:ident $s5:tt $(-> $r5:ty)? $(= $d5:expr)? ;
+        $(#[$($a6:tt)*])* $k6:ident $n6:ident $s6:tt $(-> $r6:ty)? $(= $d6:expr)? ;
+        $(#[$($a7:tt)*])* $k7:ident $n7:ident $s7:tt $(-> $r7:ty)? $(= $d7:expr)? ;
+        $($rest:tt)*
+    ) => {
+        $crate::__consumer_body! { @find $header $($rest)* }
+    };
     // A well-formed item: next.
     (@find $header:tt
         $(#[$($attr:tt)*])* $kind:ident $item:ident $sig:tt $(-> $response:ty)? $(= $default:expr)? ;
