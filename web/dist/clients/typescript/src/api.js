@@ -318,6 +318,48 @@ export class TodosPagedClient {
     }
 }
 /**
+ * Todos, streamed: `list` replies once per page (`limit` defaults to 2) until the last;
+ * `list_cancel` stops the streams in flight.
+ *
+ * A typed client of consumer `TodosStreamed`: one method per action.
+ */
+export class TodosStreamedClient {
+    /** The consumer's name in the manifest. */
+    static consumer = "TodosStreamed";
+    /** Where the consumer is mounted. */
+    static path = "/ws/todos-streamed/";
+    /** Where calls go: a connection, and the multiplexer stream if any. */
+    endpoint;
+    /** A client on an endpoint: `connection.endpoint()` for the consumer's own path, `connection.endpoint("stream")` on a multiplexer. */
+    constructor(endpoint) {
+        this.endpoint = endpoint;
+    }
+    /** Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by the path). */
+    static async connect(url, options) {
+        return new TodosStreamedClient((await rt.Connection.open(url, options)).endpoint());
+    }
+    /** The same client with another call timeout. */
+    withTimeout(timeoutMs) {
+        return new TodosStreamedClient(this.endpoint.withTimeout(timeoutMs));
+    }
+    /**
+     * Every page of the rows matching the filters, one reply per page with this request's id.
+     *
+     * Action `list`; runs detached: the server answers other calls meanwhile; a paged stream: one reply per page, ending with the page where `count == 0 || offset + limit >= count`; cancelled by `list_cancel`.
+     */
+    list(args, options) {
+        return this.endpoint.pages("list", "list_cancel", args, options);
+    }
+    /**
+     * Stops the streamed lists in flight.
+     *
+     * Action `list_cancel`.
+     */
+    listCancel(options) {
+        return this.endpoint.call("list_cancel", {}, options);
+    }
+}
+/**
  * The HTTP todo endpoint `/api/todos/` over the socket (view_as_consumer): each action is
  * an HTTP request; the reply's `data` is the response body (the todo, the list, or the
  * endpoint's own error body) and `response_status` its HTTP status.
