@@ -15,6 +15,8 @@ pub mod paths {
     pub const TODOS: &str = "/ws/todos/";
     /// [`super::TodosPaged`].
     pub const TODOS_PAGED: &str = "/ws/todos-paged/";
+    /// [`super::TodosStreamed`].
+    pub const TODOS_STREAMED: &str = "/ws/todos-streamed/";
     /// The multiplexer: streams [`super::streams::TODOS`] and [`super::streams::PLAIN`].
     pub const MULTIPLEXER: &str = "/ws/";
 }
@@ -55,6 +57,14 @@ chanrest::model_consumer! {
     /// Todos, listed a page at a time (`limit` defaults to 2).
     pub consumer TodosPaged: TodosPagedHandler for Todo {
         paginated_list
+    }
+}
+
+chanrest::model_consumer! {
+    /// Todos, streamed: `list` replies once per page (`limit` defaults to 2) until the last;
+    /// `list_cancel` stops the streams in flight.
+    pub consumer TodosStreamed: TodosStreamedHandler for Todo {
+        streamed_list
     }
 }
 
@@ -166,6 +176,7 @@ pub fn manifest() -> chanrest::Manifest {
         .consumer::<Bench>(paths::BENCH)
         .consumer::<Todos>(paths::TODOS)
         .consumer::<TodosPaged>(paths::TODOS_PAGED)
+        .consumer::<TodosStreamed>(paths::TODOS_STREAMED)
         .multiplexer(
             paths::MULTIPLEXER,
             &[(streams::TODOS, "Todos"), (streams::PLAIN, "Plain")],

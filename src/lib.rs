@@ -105,6 +105,12 @@ impl Demo {
                     store: self.store.clone(),
                 }),
             )
+            .consumer(
+                api::paths::TODOS_STREAMED,
+                api::TodosStreamed(todos::PagedTodosApi {
+                    store: self.store.clone(),
+                }),
+            )
             .multiplexer(
                 api::paths::MULTIPLEXER,
                 Multiplexer::new()

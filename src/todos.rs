@@ -1,6 +1,6 @@
 //! Handlers of the todo consumers, and the observer behind `subscribe_todos`.
 
-use crate::api::{Todo, TodosHandler, TodosPagedHandler};
+use crate::api::{Todo, TodosHandler, TodosPagedHandler, TodosStreamedHandler};
 use chanrest::generic::ModelHandler;
 use chanrest::store::{observer_group, ModelObserver, Store};
 
@@ -34,7 +34,7 @@ impl ModelHandler<Todo> for TodosApi {
 
 impl TodosHandler for TodosApi {}
 
-/// Handles `/ws/todos-paged/`: pages of 2 by default.
+/// Handles `/ws/todos-paged/` and `/ws/todos-streamed/`: pages of 2 by default.
 #[derive(Debug, Clone)]
 pub struct PagedTodosApi {
     /// Where todos live.
@@ -52,3 +52,5 @@ impl ModelHandler<Todo> for PagedTodosApi {
 }
 
 impl TodosPagedHandler for PagedTodosApi {}
+
+impl TodosStreamedHandler for PagedTodosApi {}

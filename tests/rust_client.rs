@@ -10,11 +10,12 @@ use chanrest_client::types::{
     AddArgs, BenchEchoArgs, Deleted, Lookup, Pk, Slept, SlowArgs, Todo,
     TodoDetailPartialUpdateArgs, TodoDetailUpdateArgs, TodoListCreateArgs, TodoListListArgs,
     TodoPatch, TodoWrite, TodosCreateArgs, TodosListArgs, TodosPagedListArgs, TodosPatchArgs,
-    TodosSubscribeListArgs, TodosUpdateArgs, ViewListArgs, ViewQuery,
+    TodosStreamedListArgs, TodosStreamedListResponse, TodosSubscribeListArgs, TodosUpdateArgs,
+    ViewListArgs, ViewQuery,
 };
 use chanrest_client::{
-    bench, plain, rfc_todos, todo_view, todos, todos_paged, ws_multiplexer, Error, ErrorDetail,
-    Options, Reconnect, Route, Status, DEFAULT_TIMEOUT,
+    bench, plain, rfc_todos, todo_view, todos, todos_paged, todos_streamed, ws_multiplexer, Error,
+    ErrorDetail, Options, PageStream, Reconnect, Route, Status, DEFAULT_TIMEOUT,
 };
 use common::demo;
 use futures_util::StreamExt;
@@ -319,6 +320,159 @@ async fn todos_crud_and_pages() {
     assert_eq!(page.limit, 1);
     assert_eq!(page.offset, 1);
     assert_eq!(page.results.len(), 1);
+}
+
+/// Reads a paged stream to its end: every page, then the error that ended it (if any). Fails
+/// the test if a page takes longer than [`WAIT`] or the stream does not end.
+async fn read_pages(
+    stream: &mut PageStream<TodosStreamedListResponse>,
+) -> (Vec<TodosStreamedListResponse>, Option<Error>) {
+    let mut pages = Vec::new();
+    for _ in 0..1000 {
+        let item = tokio::time::timeout(WAIT, stream.next())
+            .await
+            .expect("a page in time");
+        match item {
+            None => return (pages, None),
+            Some(Ok(page)) => pages.push(page),
+            Some(Err(err)) => {
+                assert!(stream.next().await.is_none(), "an error ends the stream");
+                return (pages, Some(err));
+            }
+        }
+    }
+    panic!("the stream did not end");
+}
+
+fn streamed_args(owner: &str, limit: u64) -> TodosStreamedListArgs {
+    TodosStreamedListArgs {
+        owner: Some(owner.to_owned()),
+        limit: Some(limit),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn streamed_list_is_a_typed_stream_of_pages_that_ends_with_the_last() {
+    let (_demo, server) = demo().await;
+    let todos = todos::Client::connect(&server.url(todos::PATH))
+        .await
+        .unwrap();
+    let mut titles = Vec::new();
+    for i in 0..5 {
+        titles.push(
+            todos
+                .create(&write(&format!("t{i}"), "ann"))
+                .await
+                .unwrap()
+                .title,
+        );
+    }
+    todos.create(&write("not ann's", "bob")).await.unwrap();
+    let streamed = todos_streamed::Client::connect(&server.url(todos_streamed::PATH))
+        .await
+        .unwrap();
+
+    // Five rows in pages of two (the consumer's default limit): three pages, then the end.
+    let mut stream = streamed
+        .list(&TodosStreamedListArgs {
+            owner: Some("ann".to_owned()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let (pages, error) = read_pages(&mut stream).await;
+    assert!(error.is_none(), "{error:?}");
+    assert!(stream.is_done());
+    let shape: Vec<(u64, u64, u64, usize)> = pages
+        .iter()
+        .map(|p| (p.count, p.limit, p.offset, p.results.len()))
+        .collect();
+    assert_eq!(shape, [(5, 2, 0, 2), (5, 2, 2, 2), (5, 2, 4, 1)]);
+    let listed: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.results.iter().map(|t| t.title.clone()))
+        .collect();
+    assert_eq!(listed, titles);
+    // Cancelling a stream that has ended sends nothing and succeeds.
+    stream.cancel().await.unwrap();
+
+    // An empty result is one page.
+    let mut empty = streamed.list(&streamed_args("nobody", 3)).await.unwrap();
+    let (pages, error) = read_pages(&mut empty).await;
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(pages.len(), 1);
+    assert_eq!((pages[0].count, pages[0].offset), (0, 0));
+    assert!(pages[0].results.is_empty());
+
+    // Other calls on the connection are answered while streams run, and a page that fits
+    // everything is the last.
+    let mut whole = streamed.list(&streamed_args("ann", 5)).await.unwrap();
+    let (pages, _) = read_pages(&mut whole).await;
+    assert_eq!(pages.len(), 1);
+    assert_eq!(pages[0].results.len(), 5);
+}
+
+#[tokio::test]
+async fn a_cancelled_streamed_list_ends_early() {
+    let (_demo, server) = demo().await;
+    let todos = todos::Client::connect(&server.url(todos::PATH))
+        .await
+        .unwrap();
+    const ROWS: usize = 400;
+    for i in 0..ROWS {
+        todos
+            .create(&write(&format!("row {i}"), "cat"))
+            .await
+            .unwrap();
+    }
+    let streamed = todos_streamed::Client::connect(&server.url(todos_streamed::PATH))
+        .await
+        .unwrap();
+
+    // Two pages of a row each, then `cancel`: the stream ends there.
+    let mut stream = streamed.list(&streamed_args("cat", 1)).await.unwrap();
+    let mut offsets = Vec::new();
+    for _ in 0..2 {
+        let page = next_page(&mut stream).await.unwrap();
+        assert_eq!((page.count, page.results.len()), (ROWS as u64, 1));
+        offsets.push(page.offset);
+    }
+    assert_eq!(offsets, [0, 1]);
+    stream.cancel().await.unwrap();
+    assert!(stream.is_done());
+    assert!(stream.next().await.is_none(), "a cancelled stream ends");
+
+    // `list_cancel` stops every stream of the consumer in flight on the connection: another
+    // one ends early with the server's 499, an error that ends the stream.
+    let mut first = streamed.list(&streamed_args("cat", 1)).await.unwrap();
+    let mut second = streamed.list(&streamed_args("cat", 1)).await.unwrap();
+    next_page(&mut first).await.unwrap();
+    next_page(&mut second).await.unwrap();
+    first.cancel().await.unwrap();
+    let (pages, error) = read_pages(&mut second).await;
+    assert!(pages.len() + 1 < ROWS, "{} pages", pages.len());
+    let err = api_error(error.expect("the stream ends with an error"));
+    assert_eq!(err.status, 499);
+    assert_eq!(err.messages().collect::<Vec<_>>(), ["List cancelled."]);
+
+    // A stream started after the cancel runs to its end on the same connection; the
+    // cancelled streams' late replies go nowhere.
+    let mut after = streamed.list(&streamed_args("cat", 100)).await.unwrap();
+    let (pages, error) = read_pages(&mut after).await;
+    assert!(error.is_none(), "{error:?}");
+    let offsets: Vec<u64> = pages.iter().map(|p| p.offset).collect();
+    assert_eq!(offsets, [0, 100, 200, 300]);
+}
+
+/// The next page of a stream that has more, within [`WAIT`].
+async fn next_page(
+    stream: &mut PageStream<TodosStreamedListResponse>,
+) -> Result<TodosStreamedListResponse, Error> {
+    tokio::time::timeout(WAIT, stream.next())
+        .await
+        .expect("a page in time")
+        .expect("the stream goes on")
 }
 
 #[tokio::test]

@@ -140,6 +140,16 @@ pub struct Action {
     pub pushes: Vec<String>,
     /// Set when the action is a subscription: its pushes carry the subscribing request's id.
     pub subscription: Option<Subscription>,
+    /// Set when the action is a paged stream: several replies with the request's id.
+    pub pages: Option<Pages>,
+}
+
+/// What makes an action a paged stream: one reply per page `{count, results, limit, offset}`,
+/// the last being the page where `count == 0 || offset + limit >= count`, or an error.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pages {
+    /// The action that cancels the streams in flight (sent with a request id of its own).
+    pub cancel: String,
 }
 
 /// An action's arguments.
@@ -662,6 +672,43 @@ impl Api {
                     })
                 }
             };
+            let pages = match action.replies {
+                None => None,
+                Some(replies) => {
+                    if replies.kind != chanrest::manifest::REPLIES_PAGES {
+                        return Err(Error::new(
+                            &at,
+                            format!(
+                                "its replies are of kind `{}`; this generator knows `{}`",
+                                replies.kind,
+                                chanrest::manifest::REPLIES_PAGES
+                            ),
+                        ));
+                    }
+                    if !action_names.contains(&replies.cancel) {
+                        return Err(Error::new(
+                            &at,
+                            format!(
+                                "its cancel action `{}` is not an action of the consumer",
+                                replies.cancel
+                            ),
+                        ));
+                    }
+                    let fields = schema::property_names(&action.response, defs);
+                    if let Some(missing) = ["count", "results", "limit", "offset"]
+                        .into_iter()
+                        .find(|f| !fields.iter().any(|n| n == f))
+                    {
+                        return Err(Error::new(
+                            format!("{at}, response"),
+                            format!("a page of a paged stream needs the field `{missing}`"),
+                        ));
+                    }
+                    Some(Pages {
+                        cancel: replies.cancel,
+                    })
+                }
+            };
             let args = if schema::is_no_args(&action.args, defs) {
                 Args::None
             } else {
@@ -678,6 +725,8 @@ impl Api {
                 // Pushes carry a `request_id`, which the `rfc` dialect's requests do not:
                 // its clients call a subscribing action like any other.
                 subscription: subscription.filter(|_| dialect == Dialect::Dcrf),
+                // Replies of the `rfc` dialect carry no request id: one reply per message.
+                pages: pages.filter(|_| dialect == Dialect::Dcrf),
             });
         }
         Ok(Consumer {

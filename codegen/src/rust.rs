@@ -331,8 +331,8 @@ fn lib_rs(api: &Api, modules: &[(String, String)]) -> String {
          pub use api::*;\n\
          pub use chanrest_client_runtime as runtime;\n\
          pub use runtime::{\n    \
-         ApiError, Broadcasts, Connection, Endpoint, Error, ErrorDetail, Options, RawPush, Reconnect,\n    \
-         Reply, RfcEndpoint, Route, Status, Subscription, DEFAULT_TIMEOUT,\n\
+         ApiError, Broadcasts, Connection, Endpoint, Error, ErrorDetail, Options, PageStream, RawPush,\n    \
+         Reconnect, Reply, RfcEndpoint, Route, Status, Subscription, DEFAULT_TIMEOUT,\n\
          };\n",
     );
     text
@@ -519,6 +519,15 @@ fn consumer_module(
         };
         let doc = doc_attr(&method_doc(action));
         match &action.subscription {
+            None if action.pages.is_some() => {
+                let cancel = &action.pages.as_ref().expect("checked").cancel;
+                methods.push(quote! {
+                    #doc
+                    pub async fn #method(&self, #param) -> Result<runtime::PageStream<#response>, Error> {
+                        self.endpoint.pages(#wire, #cancel, #args_expr).await
+                    }
+                });
+            }
             None => methods.push(quote! {
                 #doc
                 pub async fn #method(&self, #param) -> Result<#response, Error> {
@@ -628,6 +637,13 @@ fn method_doc(action: &Action) -> String {
     }
     if action.detached {
         notes.push("runs detached: the server answers other calls meanwhile".to_owned());
+    }
+    if let Some(pages) = &action.pages {
+        notes.push(format!(
+            "a paged stream: one reply per page, ending with the page where \
+             `count == 0 || offset + limit >= count`; cancelled by `{}`",
+            pages.cancel
+        ));
     }
     if let Some(subscription) = &action.subscription {
         notes.push(format!(

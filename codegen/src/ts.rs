@@ -348,11 +348,24 @@ fn consumer_ts(
         };
         let doc = jsdoc(&method_doc(action), 1);
         match &action.subscription {
+            None if action.pages.is_some() => {
+                let cancel = &action.pages.as_ref().expect("checked").cancel;
+                methods.push(MethodTs {
+                    doc,
+                    name,
+                    params,
+                    returns: format!("rt.PageStream<{response}>"),
+                    body: format!(
+                        "this.endpoint.pages({wire}, {}, {args}, options)",
+                        json(cancel)
+                    ),
+                });
+            }
             None => methods.push(MethodTs {
                 doc,
                 name,
                 params,
-                returns: response.clone(),
+                returns: format!("Promise<{response}>"),
                 body: format!("this.endpoint.call({wire}, {args}, options)"),
             }),
             Some(subscription) => {
@@ -376,7 +389,7 @@ fn consumer_ts(
                     name,
                     params,
                     returns: format!(
-                        "rt.Subscription<{type_name}, {response}, {unsubscribe_response}>"
+                        "Promise<rt.Subscription<{type_name}, {response}, {unsubscribe_response}>>"
                     ),
                     body: format!(
                         "this.endpoint.subscribe({wire}, {}, {}, {args}, options)",
@@ -563,6 +576,13 @@ fn method_doc(action: &Action) -> String {
     }
     if action.detached {
         notes.push("runs detached: the server answers other calls meanwhile".to_owned());
+    }
+    if let Some(pages) = &action.pages {
+        notes.push(format!(
+            "a paged stream: one reply per page, ending with the page where \
+             `count == 0 || offset + limit >= count`; cancelled by `{}`",
+            pages.cancel
+        ));
     }
     match &action.subscription {
         Some(subscription) => notes.push(format!(

@@ -150,6 +150,21 @@ fn inconsistent_manifests_are_refused() {
         .as_object_mut()
         .unwrap()
         .remove("unsubscribe");
+    // A paged stream: its cancel action must exist, its kind be known, its response a page.
+    base["consumers"][0]["actions"][0]["replies"] = json!({"kind": "pages", "cancel": "halt"});
+    let err = error(&base.to_string());
+    assert!(err.message.contains("cancel action `halt`"), "{err}");
+    base["consumers"][0]["actions"][0]["replies"] = json!({"kind": "chunks", "cancel": "act"});
+    let err = error(&base.to_string());
+    assert!(err.message.contains("kind `chunks`"), "{err}");
+    base["consumers"][0]["actions"][0]["replies"] = json!({"kind": "pages", "cancel": "act"});
+    let err = error(&base.to_string());
+    assert_eq!(err.location, "consumer `Shop`, action `act`, response");
+    assert!(err.message.contains("`count`"), "{err}");
+    base["consumers"][0]["actions"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("replies");
     base["multiplexers"] =
         json!([{"path": "/m/", "streams": [{"stream": "s", "consumer": "Nobody"}]}]);
     let err = error(&base.to_string());

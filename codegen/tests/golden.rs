@@ -1,5 +1,5 @@
 //! Golden-file tests: the clients generated from `tests/fixtures/shop.json` (a small API with a
-//! subscription, broadcasts, a detached action, a keyword-named action, a consumer reachable
+//! subscription, a paged stream, broadcasts, a detached action, a keyword-named action, a consumer reachable
 //! only through a multiplexer, enums, unions, nullable fields, maps, a field with a server
 //! default, chanrest's generic types with schemars' numbered names, and a routed consumer in
 //! rest-framework-channels' dialect with nested routes) must equal the files under
@@ -181,6 +181,14 @@ fn the_fixture_exercises_what_it_claims() {
         "{api}"
     );
     assert!(api.contains("self.endpoint.subscribe(\"watch-order\", \"unwatch-order\", args)"));
+    // A paged stream is a `PageStream` of its page type, cancelled by its cancel action.
+    assert!(
+        api.contains("Result<runtime::PageStream<types::OrdersHistoryResponse>, Error>"),
+        "{api}"
+    );
+    assert!(
+        api.contains("self.endpoint.pages(\"history\", \"history-cancel\", &runtime::NoArgs {})")
+    );
     // A no-argument action takes no parameter.
     assert!(
         api.contains("pub async fn count(&self) -> Result<u64, Error>"),

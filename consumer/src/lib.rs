@@ -88,8 +88,8 @@ pub use session::{Ctx, Limits, Metrics};
 pub mod manifest {
     pub use crate::contract::{
         ActionInfo, ActionManifest, ConsumerBuilder, ConsumerManifest, Contract, Manifest,
-        ManifestBuilder, MultiplexerManifest, PushManifest, RouteManifest, RouteParamManifest,
-        StreamManifest, FORMAT_VERSION,
+        ManifestBuilder, MultiplexerManifest, PushManifest, RepliesManifest, RouteManifest,
+        RouteParamManifest, StreamManifest, FORMAT_VERSION, REPLIES_PAGES,
     };
 }
 

@@ -587,6 +587,64 @@ pub mod todos_paged {
         }
     }
 }
+/// Todos, streamed: `list` replies once per page (`limit` defaults to 2) until the last;
+/// `list_cancel` stops the streams in flight.
+pub mod todos_streamed {
+    #[allow(unused_imports)]
+    use crate::runtime::{self, Connection, Endpoint, Error, Options};
+    #[allow(unused_imports)]
+    use crate::types;
+    /// The consumer's name in the manifest.
+    pub const NAME: &str = "TodosStreamed";
+    /// Where the consumer is mounted.
+    pub const PATH: &str = "/ws/todos-streamed/";
+    /// A typed client of consumer `TodosStreamed`: one method per action.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        endpoint: Endpoint,
+    }
+    impl Client {
+        /// Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by [`PATH`]).
+        pub async fn connect(url: &str) -> Result<Client, Error> {
+            Client::connect_with(url, Options::default()).await
+        }
+        /// Connects with `options`.
+        pub async fn connect_with(url: &str, options: Options) -> Result<Client, Error> {
+            Ok(Client::new(Connection::connect_with(url, options).await?.endpoint(None)))
+        }
+        /// A client on an endpoint: a connection to the consumer's path
+        /// (`connection.endpoint(None)`) or a multiplexer stream
+        /// (`connection.endpoint(Some("stream"))`).
+        pub fn new(endpoint: Endpoint) -> Client {
+            Client { endpoint }
+        }
+        /// The endpoint, for raw calls (`endpoint().request(..)`).
+        pub fn endpoint(&self) -> &Endpoint {
+            &self.endpoint
+        }
+        /// The same client with another call timeout.
+        pub fn with_timeout(&self, timeout: std::time::Duration) -> Client {
+            Client {
+                endpoint: self.endpoint.with_timeout(timeout),
+            }
+        }
+        /// Every page of the rows matching the filters, one reply per page with this request's id.
+        ///
+        /// Action `list`; runs detached: the server answers other calls meanwhile; a paged stream: one reply per page, ending with the page where `count == 0 || offset + limit >= count`; cancelled by `list_cancel`.
+        pub async fn list(
+            &self,
+            args: &types::TodosStreamedListArgs,
+        ) -> Result<runtime::PageStream<types::TodosStreamedListResponse>, Error> {
+            self.endpoint.pages("list", "list_cancel", args).await
+        }
+        /// Stops the streamed lists in flight.
+        ///
+        /// Action `list_cancel`.
+        pub async fn list_cancel(&self) -> Result<(), Error> {
+            self.endpoint.call("list_cancel", &runtime::NoArgs {}).await
+        }
+    }
+}
 /// Todos in rest-framework-channels' dialect: `{"action", "route", ...}`; the routes
 /// `todos/` and `todos/<pk>/` lead to [`TodoList`] and [`TodoDetail`].
 pub mod rfc_todos {

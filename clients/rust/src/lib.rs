@@ -8,6 +8,7 @@
 //! | [`bench`] | consumer `Bench` at `/ws/bench/` |
 //! | [`todos`] | consumer `Todos` at `/ws/todos/` |
 //! | [`todos_paged`] | consumer `TodosPaged` at `/ws/todos-paged/` |
+//! | [`todos_streamed`] | consumer `TodosStreamed` at `/ws/todos-streamed/` |
 //! | [`rfc_todos`] | consumer `RfcTodos` at `/ws/rfc/` (rest-framework-channels' dialect) |
 //! | [`todo_detail`] | consumer `TodoDetail` (rest-framework-channels' dialect, through routes only) |
 //! | [`todo_list`] | consumer `TodoList` (rest-framework-channels' dialect, through routes only) |
@@ -29,6 +30,6 @@ pub mod types;
 pub use api::*;
 pub use chanrest_client_runtime as runtime;
 pub use runtime::{
-    ApiError, Broadcasts, Connection, Endpoint, Error, ErrorDetail, Options, RawPush, Reconnect,
-    Reply, RfcEndpoint, Route, Status, Subscription, DEFAULT_TIMEOUT,
+    ApiError, Broadcasts, Connection, Endpoint, Error, ErrorDetail, Options, PageStream, RawPush,
+    Reconnect, Reply, RfcEndpoint, Route, Status, Subscription, DEFAULT_TIMEOUT,
 };

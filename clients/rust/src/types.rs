@@ -241,6 +241,35 @@ pub struct TodosPatchArgs {
     ///The row's primary key.
     pub pk: Pk,
 }
+/**Arguments of a paginated `list`: DCRF's `limit` and `offset` (a bad or non-positive limit
+falls back to the default, a bad offset to 0) and the filters.*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct TodosStreamedListArgs {
+    ///Done yet?
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub done: ::std::option::Option<bool>,
+    ///Rows per page (default and maximum set by the consumer).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub limit: ::std::option::Option<u64>,
+    ///Rows to skip.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub offset: ::std::option::Option<u64>,
+    ///Who owns it (may be empty).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub owner: ::std::option::Option<::std::string::String>,
+}
+///One page of a paginated list, in DCRF's shape.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct TodosStreamedListResponse {
+    ///Rows matching the filters, over all pages.
+    pub count: u64,
+    ///The page size used.
+    pub limit: u64,
+    ///The offset used.
+    pub offset: u64,
+    ///This page's rows.
+    pub results: ::std::vec::Vec<Todo>,
+}
 /**Arguments of `list` and query subscriptions: equality filters on the model's query fields,
 as top-level keys (other keys, such as dcrf-client's `data: {}`, are ignored).*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]

@@ -320,6 +320,51 @@ export interface TodosPatchArgs {
 }
 
 /**
+ * Arguments of a paginated `list`: DCRF's `limit` and `offset` (a bad or non-positive limit
+ * falls back to the default, a bad offset to 0) and the filters.
+ */
+export interface TodosStreamedListArgs {
+  /**
+   * Done yet?
+   */
+  done?: boolean;
+  /**
+   * Rows per page (default and maximum set by the consumer).
+   */
+  limit?: number;
+  /**
+   * Rows to skip.
+   */
+  offset?: number;
+  /**
+   * Who owns it (may be empty).
+   */
+  owner?: string;
+}
+
+/**
+ * One page of a paginated list, in DCRF's shape.
+ */
+export interface TodosStreamedListResponse {
+  /**
+   * Rows matching the filters, over all pages.
+   */
+  count: number;
+  /**
+   * The page size used.
+   */
+  limit: number;
+  /**
+   * The offset used.
+   */
+  offset: number;
+  /**
+   * This page's rows.
+   */
+  results: Array<Todo>;
+}
+
+/**
  * Arguments of `list` and query subscriptions: equality filters on the model's query fields,
  * as top-level keys (other keys, such as dcrf-client's `data: {}`, are ignored).
  */
@@ -917,6 +962,54 @@ export class TodosPagedClient {
    */
   list(args: TodosPagedListArgs, options?: rt.CallOptions): Promise<TodosPagedListResponse> {
     return this.endpoint.call("list", args, options);
+  }
+}
+
+/**
+ * Todos, streamed: `list` replies once per page (`limit` defaults to 2) until the last;
+ * `list_cancel` stops the streams in flight.
+ *
+ * A typed client of consumer `TodosStreamed`: one method per action.
+ */
+export class TodosStreamedClient {
+  /** The consumer's name in the manifest. */
+  static readonly consumer = "TodosStreamed";
+  /** Where the consumer is mounted. */
+  static readonly path = "/ws/todos-streamed/";
+  /** Where calls go: a connection, and the multiplexer stream if any. */
+  readonly endpoint: rt.Endpoint;
+
+  /** A client on an endpoint: `connection.endpoint()` for the consumer's own path, `connection.endpoint("stream")` on a multiplexer. */
+  constructor(endpoint: rt.Endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  /** Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by the path). */
+  static async connect(url: string, options?: rt.ConnectionOptions): Promise<TodosStreamedClient> {
+    return new TodosStreamedClient((await rt.Connection.open(url, options)).endpoint());
+  }
+
+  /** The same client with another call timeout. */
+  withTimeout(timeoutMs: number): TodosStreamedClient {
+    return new TodosStreamedClient(this.endpoint.withTimeout(timeoutMs));
+  }
+
+  /**
+   * Every page of the rows matching the filters, one reply per page with this request's id.
+   *
+   * Action `list`; runs detached: the server answers other calls meanwhile; a paged stream: one reply per page, ending with the page where `count == 0 || offset + limit >= count`; cancelled by `list_cancel`.
+   */
+  list(args: TodosStreamedListArgs, options?: rt.CallOptions): rt.PageStream<TodosStreamedListResponse> {
+    return this.endpoint.pages("list", "list_cancel", args, options);
+  }
+
+  /**
+   * Stops the streamed lists in flight.
+   *
+   * Action `list_cancel`.
+   */
+  listCancel(options?: rt.CallOptions): Promise<null> {
+    return this.endpoint.call("list_cancel", {}, options);
   }
 }
 

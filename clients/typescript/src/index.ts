@@ -27,6 +27,7 @@ export {
   PushMessage,
   Status,
   Sink,
+  PageSink,
   Connection,
   Endpoint,
   Converter,
@@ -35,4 +36,5 @@ export {
   Feed,
   Subscription,
   Broadcasts,
+  PageStream,
 } from "./runtime.js";

@@ -27,6 +27,7 @@ import {
   TodoViewClient,
   TodosClient,
   TodosPagedClient,
+  TodosStreamedClient,
   WsMultiplexer,
   DEFAULT_TIMEOUT_MS,
   type BenchEchoArgs,
@@ -40,6 +41,8 @@ import {
   type TodosCreateArgs,
   type TodosPagedListArgs,
   type TodosPatchArgs,
+  type TodosStreamedListArgs,
+  type TodosStreamedListResponse,
   type TodosUpdateArgs,
   type ViewListArgs,
   type TodosSubscribeInstancePush,
@@ -293,6 +296,89 @@ describe("the generated TypeScript client", () => {
     } finally {
       await todos.endpoint.connection.close();
       await paged.endpoint.connection.close();
+    }
+  });
+
+  test("a streamed list is an async iterable of typed pages that ends with the last, or when cancelled", async () => {
+    const todos = await TodosClient.connect(base + TodosClient.path, options);
+    const streamed = await TodosStreamedClient.connect(base + TodosStreamedClient.path, options);
+    // Every page of a stream, within WAIT_MS each (a stream that never ends fails the test).
+    const readAll = async (args: TodosStreamedListArgs): Promise<TodosStreamedListResponse[]> => {
+      const pages: TodosStreamedListResponse[] = [];
+      const stream = streamed.list(args);
+      const iterator = stream[Symbol.asyncIterator]();
+      for (;;) {
+        const next = await within(iterator.next());
+        if (next.done === true) break;
+        pages.push(next.value);
+        assert.ok(pages.length < 1000, "the stream ends");
+      }
+      assert.equal(stream.ended, true);
+      return pages;
+    };
+    try {
+      const owner = `ts-stream-${Date.now()}`;
+      const titles: string[] = [];
+      for (let i = 0; i < 5; i++) titles.push((await todos.create(write(`t${i}`, owner))).title);
+
+      // Five rows in pages of two (the default limit): three pages, then the end.
+      const pages = await readAll({ owner });
+      assert.deepEqual(
+        pages.map((p) => [p.count, p.limit, p.offset, p.results.length]),
+        [[5, 2, 0, 2], [5, 2, 2, 2], [5, 2, 4, 1]],
+      );
+      assert.deepEqual(pages.flatMap((p) => p.results.map((t) => t.title)), titles);
+
+      // for await works too; an empty result is one page.
+      const empty: TodosStreamedListResponse[] = [];
+      for await (const page of streamed.list({ owner: `${owner}-nobody`, limit: 3 })) empty.push(page);
+      assert.deepEqual(empty, [{ count: 0, results: [], limit: 3, offset: 0 }]);
+
+      // Cancelled after two pages of one row: the stream ends there.
+      const many = `${owner}-many`;
+      const rows = 400;
+      for (let i = 0; i < rows; i++) await todos.create(write(`row ${i}`, many));
+      const stream = streamed.list({ owner: many, limit: 1 });
+      const offsets: number[] = [];
+      for await (const page of stream) {
+        assert.equal(page.count, rows);
+        offsets.push(page.offset);
+        if (offsets.length === 2) await stream.cancel();
+      }
+      assert.deepEqual(offsets, [0, 1]);
+      assert.equal(stream.ended, true);
+
+      // list_cancel stops every stream of the consumer in flight on the connection: another
+      // one ends early with the server's 499, which the iterator throws.
+      const first = streamed.list({ owner: many, limit: 1 });
+      const second = streamed.list({ owner: many, limit: 1 });
+      const secondPages = second[Symbol.asyncIterator]();
+      assert.equal((await within(first.next())).done, false);
+      assert.equal((await within(secondPages.next())).done, false);
+      await first.cancel();
+      let read = 1;
+      let ended: unknown = null;
+      try {
+        for (;;) {
+          const next = await within(secondPages.next());
+          if (next.done === true) break;
+          read += 1;
+        }
+      } catch (error) {
+        ended = error;
+      }
+      assert.ok(ended instanceof ApiError, `ended with ${String(ended)}`);
+      assert.equal(ended.status, 499);
+      assert.deepEqual(ended.messages(), ["List cancelled."]);
+      assert.ok(read < rows, `${read} pages`);
+      assert.equal((await secondPages.next()).done, true);
+
+      // A stream started afterwards runs to its end on the same connection.
+      const after = await readAll({ owner: many, limit: 100 });
+      assert.deepEqual(after.map((p) => p.offset), [0, 100, 200, 300]);
+    } finally {
+      await todos.endpoint.connection.close();
+      await streamed.endpoint.connection.close();
     }
   });
 

@@ -1,6 +1,7 @@
 //! The client runtime shared by every generated chanrest client: one WebSocket per
 //! [`Connection`], request ids and reply correlation, per-call timeouts, subscriptions as
-//! [`Stream`]s of typed pushes, and automatic reconnection with exponential backoff.
+//! [`Stream`]s of typed pushes, paged streams ([`PageStream`]), and automatic reconnection
+//! with exponential backoff.
 //!
 //! Generated clients wrap an [`Endpoint`] (a connection, plus the multiplexer stream when the
 //! consumer is reached through one) and add one typed method per action. They depend on this
@@ -21,6 +22,9 @@
 //!   may or may not have run them); new calls wait for the reconnection (within their
 //!   timeout). After reconnecting, every live subscription is renewed by re-sending its
 //!   subscribe message with the same `request_id`; pushes sent while disconnected are lost.
+//! - A paged stream ([`Endpoint::pages`], DCRF's `streamed_list`) takes every reply with its
+//!   request's id, one page each, until the page where `count == 0 || offset + limit >=
+//!   count` or an error reply ([`PageStream`]); each page is awaited within the timeout.
 //! - The connection closes for good on [`Connection::close`], when the last handle is
 //!   dropped, when reconnecting gives up ([`Reconnect::max_attempts`]), or when the server
 //!   refuses the connection permanently (a 4xx handshake status other than 408 and 429, or
@@ -559,6 +563,8 @@ struct Pending {
 
 enum Waiter {
     Call(oneshot::Sender<Result<Reply, Error>>),
+    /// A paged stream: every reply until the last page or an error.
+    Pages(mpsc::UnboundedSender<Result<Reply, Error>>),
     /// The reply to a subscription re-sent after a reconnect.
     Renewal,
 }
@@ -783,13 +789,22 @@ fn lost(shared: &Shared, generation: u64) {
         .map(|(id, _)| *id)
         .collect();
     for id in ids {
-        if let Some(Pending {
-            action,
-            waiter: Waiter::Call(tx),
-            ..
-        }) = state.pending.remove(&id)
-        {
-            let _ = tx.send(Err(Error::ConnectionLost { action }));
+        match state.pending.remove(&id) {
+            Some(Pending {
+                action,
+                waiter: Waiter::Call(tx),
+                ..
+            }) => {
+                let _ = tx.send(Err(Error::ConnectionLost { action }));
+            }
+            Some(Pending {
+                action,
+                waiter: Waiter::Pages(tx),
+                ..
+            }) => {
+                let _ = tx.send(Err(Error::ConnectionLost { action }));
+            }
+            _ => {}
         }
     }
     let calls = std::mem::take(&mut state.rfc_pending);
@@ -846,8 +861,14 @@ fn finish(shared: &Shared) {
     state.closed = true;
     state.connected = None;
     for (_, pending) in state.pending.drain() {
-        if let Waiter::Call(tx) = pending.waiter {
-            let _ = tx.send(Err(Error::Closed));
+        match pending.waiter {
+            Waiter::Call(tx) => {
+                let _ = tx.send(Err(Error::Closed));
+            }
+            Waiter::Pages(tx) => {
+                let _ = tx.send(Err(Error::Closed));
+            }
+            Waiter::Renewal => {}
         }
     }
     for call in state.rfc_pending.drain(..) {
@@ -964,6 +985,18 @@ fn dispatch(shared: &Shared, text: &str) {
                 && (reply.action.is_none() || reply.action.as_deref() == Some(p.action.as_str()))
         });
         if settles {
+            if let Some(Pending {
+                waiter: Waiter::Pages(tx),
+                ..
+            }) = state.pending.get(&id)
+            {
+                let last = ends_page_stream(&reply);
+                let _ = tx.send(Ok(reply));
+                if last {
+                    state.pending.remove(&id);
+                }
+                return;
+            }
             let pending = state.pending.remove(&id).expect("checked above");
             match pending.waiter {
                 Waiter::Call(tx) => {
@@ -979,7 +1012,7 @@ fn dispatch(shared: &Shared, text: &str) {
                         })));
                     }
                 }
-                Waiter::Renewal => {}
+                Waiter::Renewal | Waiter::Pages(_) => {}
             }
             return;
         }
@@ -1245,6 +1278,74 @@ impl Endpoint {
             args,
             events: events_stream(receiver),
             active: true,
+            done: false,
+            _types: PhantomData,
+        })
+    }
+
+    /// Starts the paged stream `action` (see [`PageStream`]); `cancel` is the action that
+    /// cancels it. Returns once the request is sent (waiting for a reconnection within the
+    /// timeout), before the first page.
+    pub async fn pages<A, P>(
+        &self,
+        action: &str,
+        cancel: &str,
+        args: &A,
+    ) -> Result<PageStream<P>, Error>
+    where
+        A: Serialize + ?Sized,
+        P: DeserializeOwned,
+    {
+        let args = encode(action, args)?;
+        let shared = self.connection.shared();
+        let id = shared.next_id();
+        let timeout = self.timeout();
+        let text = frame(self.stream(), action, id, args);
+        let (tx, replies) = mpsc::unbounded_channel();
+        let mut tx = Some(tx);
+        let send = async {
+            let mut status = shared.status.subscribe();
+            loop {
+                {
+                    let mut state = shared.lock();
+                    if state.closed {
+                        return Err(Error::Closed);
+                    }
+                    if let Some(generation) = state.connected {
+                        state.pending.insert(
+                            id,
+                            Pending {
+                                action: action.to_owned(),
+                                stream: self.stream.clone(),
+                                generation,
+                                waiter: Waiter::Pages(tx.take().expect("sent once")),
+                            },
+                        );
+                        shared.send(generation, text.clone());
+                        return Ok(());
+                    }
+                }
+                if status.changed().await.is_err() {
+                    return Err(Error::Closed);
+                }
+            }
+        };
+        match tokio::time::timeout(timeout, send).await {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => return Err(err),
+            Err(_) => {
+                return Err(Error::Timeout {
+                    action: action.to_owned(),
+                    timeout,
+                })
+            }
+        }
+        Ok(PageStream {
+            id,
+            action: action.to_owned(),
+            cancel_action: cancel.to_owned(),
+            endpoint: self.clone(),
+            replies,
             done: false,
             _types: PhantomData,
         })
@@ -1638,6 +1739,139 @@ impl<P: PushSet, R: Unpin, U> Stream for Subscription<P, R, U> {
                 this.done = done;
                 Poll::Ready(item)
             }
+        }
+    }
+}
+
+/// True when `reply` is the last of a paged stream: an error, or the page where
+/// `count == 0 || offset + limit >= count` (a reply that is no page ends it too).
+fn ends_page_stream(reply: &Reply) -> bool {
+    if !reply.is_success() {
+        return true;
+    }
+    let field = |name: &str| reply.data.get(name).and_then(Value::as_u64);
+    match (field("count"), field("limit"), field("offset")) {
+        (Some(count), Some(limit), Some(offset)) => {
+            count == 0 || offset.saturating_add(limit) >= count
+        }
+        _ => true,
+    }
+}
+
+/// A paged stream: an action that answers one request with several replies, one page
+/// `P` (`{count, results, limit, offset}`) each, all carrying the request's id.
+///
+/// [`next`](PageStream::next) yields `Ok(page)` for each page and `None` after the last
+/// one: the page where `count == 0 || offset + limit >= count`. An error reply, a lost
+/// connection or a page that takes longer than the call timeout is a last `Err`.
+/// [`cancel`](PageStream::cancel) sends the consumer's cancel action and ends the stream at
+/// once; the server stops sending pages. (DCRF's `list_cancel` stops *every* stream of the
+/// consumer in flight on the connection: another one still running then ends with an error
+/// reply, status 499.) Dropping the stream stops listening without cancelling it on the
+/// server; its remaining pages are dropped when they come.
+pub struct PageStream<P> {
+    id: u64,
+    action: String,
+    cancel_action: String,
+    endpoint: Endpoint,
+    replies: mpsc::UnboundedReceiver<Result<Reply, Error>>,
+    done: bool,
+    _types: PhantomData<fn() -> P>,
+}
+
+impl<P> fmt::Debug for PageStream<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PageStream")
+            .field("action", &self.action)
+            .field("request_id", &self.id)
+            .field("done", &self.done)
+            .finish()
+    }
+}
+
+impl<P> PageStream<P> {
+    /// The streaming request's id (carried by every page).
+    pub fn request_id(&self) -> u64 {
+        self.id
+    }
+
+    /// True once the stream has ended (the last page or an error was yielded, or it was
+    /// cancelled): [`next`](PageStream::next) then returns `None`.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// The next page; `None` once the stream has ended. Waits at most the call timeout.
+    pub async fn next(&mut self) -> Option<Result<P, Error>>
+    where
+        P: DeserializeOwned,
+    {
+        if self.done {
+            return None;
+        }
+        let timeout = self.endpoint.timeout();
+        let reply = match tokio::time::timeout(timeout, self.replies.recv()).await {
+            Ok(Some(Ok(reply))) => reply,
+            Ok(Some(Err(err))) => {
+                let _ = self.finish();
+                return Some(Err(err));
+            }
+            Ok(None) => {
+                let _ = self.finish();
+                return None;
+            }
+            Err(_) => {
+                let _ = self.finish();
+                return Some(Err(Error::Timeout {
+                    action: self.action.clone(),
+                    timeout,
+                }));
+            }
+        };
+        if ends_page_stream(&reply) {
+            let _ = self.finish();
+        }
+        Some(reply.into_result(&self.action))
+    }
+
+    /// Cancels the stream: sends the cancel action (with a request id of its own) and waits
+    /// for its reply; the stream has ended when this returns, whatever the outcome. Does
+    /// nothing on a stream that has already ended.
+    pub async fn cancel(&mut self) -> Result<(), Error> {
+        if self.done || !self.finish() {
+            // Over already (its last reply came, perhaps unread): nothing to cancel.
+            return Ok(());
+        }
+        let action = self.cancel_action.clone();
+        let reply = self.endpoint.request(&action, Map::new()).await?;
+        reply.into_result::<Value>(&action).map(|_| ())
+    }
+
+    /// Ends the stream here: later replies to its request are dropped. True when the server
+    /// had not sent its last reply yet.
+    fn finish(&mut self) -> bool {
+        self.done = true;
+        self.replies.close();
+        let shared = self.endpoint.connection.shared();
+        let mut state = shared.lock();
+        let live = matches!(
+            state.pending.get(&self.id),
+            Some(Pending {
+                waiter: Waiter::Pages(_),
+                ..
+            })
+        );
+        if live {
+            state.pending.remove(&self.id);
+        }
+        live
+    }
+}
+
+impl<P> Drop for PageStream<P> {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = self.finish();
         }
     }
 }

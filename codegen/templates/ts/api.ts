@@ -56,7 +56,7 @@ import * as rt from "./runtime.js";
 {%- endif %}
 {%- for method in consumer.methods %}
 
-{{ method.doc }}  {{ method.name }}({{ method.params }}): Promise<{{ method.returns }}> {
+{{ method.doc }}  {{ method.name }}({{ method.params }}): {{ method.returns }} {
     return {{ method.body }};
   }
 {%- endfor %}

@@ -5,7 +5,7 @@
 
 use super::manifest::{
     envelopes, ActionManifest, ConsumerManifest, Manifest, MultiplexerManifest, PushManifest,
-    StreamManifest, FORMAT_VERSION,
+    RepliesManifest, StreamManifest, FORMAT_VERSION, REPLIES_PAGES,
 };
 use crate::dialect::Dialect;
 use schemars::generate::{SchemaGenerator, SchemaSettings};
@@ -26,6 +26,10 @@ pub struct ActionInfo {
     /// The action that ends its subscription (`#[unsubscribe(...)]`). With `pushes`, this makes
     /// the action a subscription: its pushes carry the subscribing request's `request_id`.
     pub unsubscribe: Option<&'static str>,
+    /// For a paged stream (`#[pages(cancel = action)]`): the action that cancels it. The
+    /// action replies once per page with the request's `request_id`, the last page (or an
+    /// error) being its own reply.
+    pub pages_cancel: Option<&'static str>,
 }
 
 impl ActionInfo {
@@ -37,6 +41,7 @@ impl ActionInfo {
             status: 200,
             pushes: &[],
             unsubscribe: None,
+            pages_cancel: None,
         }
     }
 
@@ -277,6 +282,10 @@ impl ConsumerBuilder<'_> {
             detached: info.detached,
             pushes: pushes.iter().map(|p| (*p).to_owned()).collect(),
             unsubscribe: unsubscribe.map(str::to_owned),
+            replies: info.pages_cancel.map(|cancel| RepliesManifest {
+                kind: REPLIES_PAGES.to_owned(),
+                cancel: cancel.to_owned(),
+            }),
         });
         self
     }

@@ -47,6 +47,11 @@
 ///         #[pushes(event, ...)]    // optional: pushes this action can cause (declared below)
 ///         #[unsubscribe(name)]     // optional, with #[pushes]: the action that ends this
 ///                                  // subscription (its pushes carry this request's id)
+///         #[pages(cancel = name)]  // optional: a paged stream: replies once per page
+///                                  // `{count, results, limit, offset}` with this request's
+///                                  // id, ending with the page where `count == 0 ||
+///                                  // offset + limit >= count` (or an error); `name` is the
+///                                  // declared action that cancels the streams in flight
 ///         action name(ArgsStruct { field: Type, #[serde(default)] other: Type }) -> Response;
 ///         action name(ExistingArgsType) -> Response;
 ///         action name() -> Response;
@@ -270,6 +275,19 @@ macro_rules! __consumer_emit {
                         let _ = declared_pushes::$d push;
                     };
                 };
+                (action $d action:ident (pages $d streamer:ident)) => {
+                    compile_error!(concat!(
+                        "chanrest::consumer!: `#[pages(cancel = ", stringify!($d action), ")]` on action `",
+                        stringify!($d streamer), "` names no action of `", stringify!($name),
+                        "`: declare the action that cancels the stream (`action ", stringify!($d action),
+                        "() -> ();`) or name a declared action"
+                    ));
+                    const _: () = {
+                        #[allow(non_camel_case_types, dead_code)]
+                        mod declared_actions { $( $crate::__consumer_item!(@marker action $kind $item); )* }
+                        let _ = declared_actions::$d action;
+                    };
+                };
                 (action $d action:ident ($d subscriber:ident)) => {
                     compile_error!(concat!(
                         "chanrest::consumer!: `#[unsubscribe(", stringify!($d action), ")]` on action `",
@@ -354,6 +372,7 @@ macro_rules! __consumer_item {
             status: $crate::__private::status(200, &[$( $crate::__consumer_attr!(@status $($attr)*) ),*]),
             pushes: $crate::__private::names(&[$( $crate::__consumer_attr!(@pushes $($attr)*) ),*]),
             unsubscribe: $crate::__private::name(&[$( $crate::__consumer_attr!(@unsubscribe $($attr)*) ),*]),
+            pages_cancel: $crate::__private::name(&[$( $crate::__consumer_attr!(@pages $($attr)*) ),*]),
         }
     };
 
@@ -409,7 +428,7 @@ macro_rules! __consumer_item {
             if $crate::__private::repeats(&[$( $crate::__consumer_attr!(@kind $($attr)*) ),*]) {
                 panic!(concat!(
                     "chanrest::consumer!: action `", stringify!($item), "` repeats an attribute: give `#[detached]`, ",
-                    "`#[status = N]`, `#[pushes(...)]` and `#[unsubscribe(...)]` once each (one `#[pushes(a, b)]` lists every push)"
+                    "`#[status = N]`, `#[pushes(...)]`, `#[unsubscribe(...)]` and `#[pages(...)]` once each (one `#[pushes(a, b)]` lists every push)"
                 ));
             }
             let info = $crate::__consumer_item!(@info_expr $item [$([$($attr)*])*]);
@@ -492,6 +511,8 @@ macro_rules! __consumer_attr {
     (@pushes $($other:tt)*) => { &[] };
     (@unsubscribe unsubscribe($action:ident)) => { ::core::option::Option::Some(stringify!($action)) };
     (@unsubscribe $($other:tt)*) => { ::core::option::Option::None };
+    (@pages pages(cancel = $action:ident)) => { ::core::option::Option::Some(stringify!($action)) };
+    (@pages $($other:tt)*) => { ::core::option::Option::None };
     (@dialect dialect = dcrf) => { ::core::option::Option::Some($crate::Dialect::Dcrf) };
     (@dialect dialect = rfc) => { ::core::option::Option::Some($crate::Dialect::Rfc) };
     (@dialect $($other:tt)*) => { ::core::option::Option::None };
@@ -500,6 +521,7 @@ macro_rules! __consumer_attr {
     (@kind status $($rest:tt)*) => { 2 };
     (@kind pushes $($rest:tt)*) => { 3 };
     (@kind unsubscribe $($rest:tt)*) => { 4 };
+    (@kind pages $($rest:tt)*) => { 5 };
     (@kind $($other:tt)*) => { 0 };
 
     // ---- checks (item position) ---------------------------------------------------------------
@@ -541,6 +563,9 @@ macro_rules! __consumer_attr {
     (@check_action $name:ident $item:ident unsubscribe($action:ident)) => {
         __chanrest_declared!(action $action ($item));
     };
+    (@check_action $name:ident $item:ident pages(cancel = $action:ident)) => {
+        __chanrest_declared!(action $action (pages $item));
+    };
     (@check_action $name:ident $item:ident detached $($rest:tt)+) => {
         compile_error!(concat!("chanrest::consumer!: write `#[detached]` (no arguments) on action `", stringify!($item), "`"));
     };
@@ -553,10 +578,13 @@ macro_rules! __consumer_attr {
     (@check_action $name:ident $item:ident unsubscribe $($rest:tt)*) => {
         compile_error!(concat!("chanrest::consumer!: write `#[unsubscribe(action)]` on action `", stringify!($item), "`, one action name"));
     };
+    (@check_action $name:ident $item:ident pages $($rest:tt)*) => {
+        compile_error!(concat!("chanrest::consumer!: write `#[pages(cancel = action)]` on action `", stringify!($item), "`, naming the action that cancels the stream"));
+    };
     (@check_action $name:ident $item:ident $first:ident $($rest:tt)*) => {
         compile_error!(concat!(
             "chanrest::consumer!: unknown attribute `#[", stringify!($first $($rest)*), "]` on action `", stringify!($item),
-            "`; an action takes doc comments, `#[detached]`, `#[status = 201]`, `#[pushes(name, ...)]` and `#[unsubscribe(action)]`"
+            "`; an action takes doc comments, `#[detached]`, `#[status = 201]`, `#[pushes(name, ...)]`, `#[unsubscribe(action)]` and `#[pages(cancel = action)]`"
         ));
         const _: () = {
             use $crate::__private::known::action_attribute as action_attributes;
@@ -566,7 +594,7 @@ macro_rules! __consumer_attr {
     (@check_action $name:ident $item:ident $($other:tt)*) => {
         compile_error!(concat!(
             "chanrest::consumer!: unknown attribute `#[", stringify!($($other)*), "]` on action `", stringify!($item),
-            "`; an action takes doc comments, `#[detached]`, `#[status = 201]`, `#[pushes(name, ...)]` and `#[unsubscribe(action)]`"
+            "`; an action takes doc comments, `#[detached]`, `#[status = 201]`, `#[pushes(name, ...)]`, `#[unsubscribe(action)]` and `#[pages(cancel = action)]`"
         ));
     };
 
@@ -752,7 +780,8 @@ macro_rules! __consumer_server {
 /// Mixins: `list`, `paginated_list`, `streamed_list` (+ `list_cancel`), `retrieve`, `create`,
 /// `update`, `patch`, `delete`, `subscribe_instance` (+ `unsubscribe_instance`),
 /// `subscribe_list` (+ `unsubscribe_list`); the subscriptions add the pushes `create`,
-/// `update` and `delete`. A custom action may not reuse a mixin's action name (a compile
+/// `update` and `delete`. `streamed_list`'s `list` is a paged stream
+/// (`#[pages(cancel = list_cancel)]`): generated clients read it page by page. A custom action may not reuse a mixin's action name (a compile
 /// error says which).
 ///
 /// ```no_run
@@ -847,6 +876,7 @@ macro_rules! __model_consumer_munch {
         $crate::__model_consumer_munch! { $header ($model) $subs [$($actions)*
             /// Every page of the rows matching the filters, one reply per page with this request's id.
             #[detached]
+            #[pages(cancel = list_cancel)]
             action list($crate::model::PageArgs<<$model as $crate::model::Model>::Filter>) -> $crate::model::Page<$model> = $crate::generic::streamed_list;
             /// Stops the streamed lists in flight.
             action list_cancel($crate::NoArgs) -> () = $crate::generic::list_cancel;
@@ -1130,6 +1160,7 @@ pub mod known {
         pub struct status;
         pub struct pushes;
         pub struct unsubscribe;
+        pub struct pages;
     }
     /// Attributes of a `consumer!` push.
     pub mod push_attribute {

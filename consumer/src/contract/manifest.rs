@@ -93,7 +93,25 @@ pub struct ActionManifest {
     /// For a subscription: the action that ends it, sent with the same `request_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribe: Option<String>,
+    /// For an action that answers one request with several replies (absent for one reply).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replies: Option<RepliesManifest>,
 }
+
+/// How a multi-reply action replies: every reply carries the request's `request_id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RepliesManifest {
+    /// What the replies are. `pages`: each successful reply's `data` is a page
+    /// `{count, results, limit, offset}`; the stream ends with the page where
+    /// `count == 0 || offset + limit >= count`, or with an error reply.
+    pub kind: String,
+    /// The action that stops the streams in flight on the connection (sent with a request id
+    /// of its own); a stopped stream ends with an error reply.
+    pub cancel: String,
+}
+
+/// The [`RepliesManifest::kind`] of a paged stream.
+pub const REPLIES_PAGES: &str = "pages";
 
 /// A server push: a message with the consumer's envelope whose `action` is `name`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

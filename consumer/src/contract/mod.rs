@@ -13,8 +13,8 @@ mod text_args;
 pub use args::{decode_args, decode_value, NoArgs};
 pub use builder::{join_doc, ActionInfo, ConsumerBuilder, Contract, ManifestBuilder};
 pub use manifest::{
-    ActionManifest, ConsumerManifest, Manifest, MultiplexerManifest, PushManifest, RouteManifest,
-    RouteParamManifest, StreamManifest, FORMAT_VERSION,
+    ActionManifest, ConsumerManifest, Manifest, MultiplexerManifest, PushManifest, RepliesManifest,
+    RouteManifest, RouteParamManifest, StreamManifest, FORMAT_VERSION, REPLIES_PAGES,
 };
 pub use routes::{RouteDecl, Routes};
 #[cfg(feature = "server")]

@@ -81,6 +81,20 @@ pub mod orders {
         pub async fn recent(&self) -> Result<types::OrdersRecentResponse, Error> {
             self.endpoint.call("recent", &runtime::NoArgs {}).await
         }
+        /// Every order, a page per reply (a paged stream).
+        ///
+        /// Action `history`; runs detached: the server answers other calls meanwhile; a paged stream: one reply per page, ending with the page where `count == 0 || offset + limit >= count`; cancelled by `history-cancel`.
+        pub async fn history(
+            &self,
+        ) -> Result<runtime::PageStream<types::OrdersHistoryResponse>, Error> {
+            self.endpoint.pages("history", "history-cancel", &runtime::NoArgs {}).await
+        }
+        /// Stops the histories in flight.
+        ///
+        /// Action `history-cancel`.
+        pub async fn history_cancel(&self) -> Result<(), Error> {
+            self.endpoint.call("history-cancel", &runtime::NoArgs {}).await
+        }
         /// A summary: a type of its own holding a generic one.
         ///
         /// Action `summary`.

@@ -27,6 +27,6 @@ pub mod types;
 pub use api::*;
 pub use chanrest_client_runtime as runtime;
 pub use runtime::{
-    ApiError, Broadcasts, Connection, Endpoint, Error, ErrorDetail, Options, RawPush, Reconnect,
-    Reply, RfcEndpoint, Route, Status, Subscription, DEFAULT_TIMEOUT,
+    ApiError, Broadcasts, Connection, Endpoint, Error, ErrorDetail, Options, PageStream, RawPush,
+    Reconnect, Reply, RfcEndpoint, Route, Status, Subscription, DEFAULT_TIMEOUT,
 };

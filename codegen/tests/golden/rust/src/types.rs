@@ -130,6 +130,14 @@ impl ::std::convert::TryFrom<::std::string::String> for OrdersExportArgsFormat {
         value.parse()
     }
 }
+///`OrdersHistoryResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct OrdersHistoryResponse {
+    pub count: u64,
+    pub limit: u64,
+    pub offset: u64,
+    pub results: ::std::vec::Vec<Order>,
+}
 ///A page of orders.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct OrdersRecentResponse {

@@ -210,6 +210,29 @@ export class OrdersClient {
   }
 
   /**
+   * Every order, a page per reply (a paged stream).
+   *
+   * Action `history`; runs detached: the server answers other calls meanwhile; a paged stream: one reply per page, ending with the page where `count == 0 || offset + limit >= count`; cancelled by `history-cancel`.
+   */
+  history(options?: rt.CallOptions): rt.PageStream<{
+    count: number;
+    limit: number;
+    offset: number;
+    results: Array<Order>;
+  }> {
+    return this.endpoint.pages("history", "history-cancel", {}, options);
+  }
+
+  /**
+   * Stops the histories in flight.
+   *
+   * Action `history-cancel`.
+   */
+  historyCancel(options?: rt.CallOptions): Promise<null> {
+    return this.endpoint.call("history-cancel", {}, options);
+  }
+
+  /**
    * A summary: a type of its own holding a generic one.
    *
    * Action `summary`.

@@ -26,6 +26,7 @@ export {
   Reply,
   PushMessage,
   Sink,
+  PageSink,
   Connection,
   Endpoint,
   Converter,
@@ -34,4 +35,5 @@ export {
   Feed,
   Subscription,
   Broadcasts,
+  PageStream,
 } from "./runtime.js";

@@ -149,12 +149,13 @@ export class BenchClient {
     /**
      * Joins the benchmark feed as a plain group member: every `publish` reaches this
      * socket once more as a `message` push with `request_id: null` (the same bytes for
-     * every plain member, as Channels' `group_add` gives).
+     * every plain member, as Channels' `group_add` gives). Not a subscription: its pushes
+     * belong to no request, so it declares no `#[unsubscribe]`.
      *
-     * Action `join`; a subscription: pushes `message`; ended by `leave`.
+     * Action `join`; causes pushes `message`.
      */
     join(options) {
-        return this.endpoint.subscribe("join", "leave", ["message"], {}, options);
+        return this.endpoint.call("join", {}, options);
     }
     /**
      * Leaves the feed joined with `join` (subscriptions made with `subscribe` stay).
@@ -314,6 +315,48 @@ export class TodosPagedClient {
      */
     list(args, options) {
         return this.endpoint.call("list", args, options);
+    }
+}
+/**
+ * Todos, streamed: `list` replies once per page (`limit` defaults to 2) until the last;
+ * `list_cancel` stops the streams in flight.
+ *
+ * A typed client of consumer `TodosStreamed`: one method per action.
+ */
+export class TodosStreamedClient {
+    /** The consumer's name in the manifest. */
+    static consumer = "TodosStreamed";
+    /** Where the consumer is mounted. */
+    static path = "/ws/todos-streamed/";
+    /** Where calls go: a connection, and the multiplexer stream if any. */
+    endpoint;
+    /** A client on an endpoint: `connection.endpoint()` for the consumer's own path, `connection.endpoint("stream")` on a multiplexer. */
+    constructor(endpoint) {
+        this.endpoint = endpoint;
+    }
+    /** Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by the path). */
+    static async connect(url, options) {
+        return new TodosStreamedClient((await rt.Connection.open(url, options)).endpoint());
+    }
+    /** The same client with another call timeout. */
+    withTimeout(timeoutMs) {
+        return new TodosStreamedClient(this.endpoint.withTimeout(timeoutMs));
+    }
+    /**
+     * Every page of the rows matching the filters, one reply per page with this request's id.
+     *
+     * Action `list`; runs detached: the server answers other calls meanwhile; a paged stream: one reply per page, ending with the page where `count == 0 || offset + limit >= count`; cancelled by `list_cancel`.
+     */
+    list(args, options) {
+        return this.endpoint.pages("list", "list_cancel", args, options);
+    }
+    /**
+     * Stops the streamed lists in flight.
+     *
+     * Action `list_cancel`.
+     */
+    listCancel(options) {
+        return this.endpoint.call("list_cancel", {}, options);
     }
 }
 /**
