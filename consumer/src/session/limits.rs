@@ -2,7 +2,7 @@
 //! connection and session is held to, and what they add up to.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
@@ -142,14 +142,39 @@ pub struct Metrics {
     pub(crate) messages_in: AtomicU64,
     /// Replies sent, by `response_status` (index = status; above 599 counts under 0).
     pub(crate) replies: Box<[AtomicU64]>,
-    /// Group pushes queued (one per receiving request id or plain member).
-    pub(crate) pushes: AtomicU64,
+    /// Group pushes queued on connections that have closed (live ones count their own).
+    pub(crate) pushes_closed: AtomicU64,
     /// Connections closed as slow consumers (4008).
     pub(crate) slow_closes: AtomicU64,
     /// Connections closed for silence (4009).
     pub(crate) ping_closes: AtomicU64,
-    /// Bytes queued for sockets and not yet written, all connections.
-    pub(crate) queued_bytes: AtomicUsize,
+    /// The live connections' queues, read at scrape time: queuing a frame then touches
+    /// nothing shared between connections (a fan-out queues on thousands in a row).
+    queues: Mutex<Queues>,
+}
+
+/// What the metrics read from a connection's outbound queue.
+pub(crate) trait QueueStats: Send + Sync {
+    /// Bytes queued and not yet written.
+    fn queued_bytes(&self) -> usize;
+    /// Group pushes queued so far.
+    fn pushes(&self) -> u64;
+}
+
+/// The registered queues; dead entries are dropped when the list has doubled since the last
+/// sweep, so registering costs O(1) on average.
+#[derive(Default)]
+struct Queues {
+    live: Vec<Weak<dyn QueueStats>>,
+    sweep_at: usize,
+}
+
+impl std::fmt::Debug for Queues {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Queues")
+            .field("registered", &self.live.len())
+            .finish()
+    }
 }
 
 impl Default for Metrics {
@@ -161,10 +186,10 @@ impl Default for Metrics {
             memberships: AtomicUsize::new(0),
             messages_in: AtomicU64::new(0),
             replies: (0..600).map(|_| AtomicU64::new(0)).collect(),
-            pushes: AtomicU64::new(0),
+            pushes_closed: AtomicU64::new(0),
             slow_closes: AtomicU64::new(0),
             ping_closes: AtomicU64::new(0),
-            queued_bytes: AtomicUsize::new(0),
+            queues: Mutex::new(Queues::default()),
         }
     }
 }
@@ -214,7 +239,8 @@ impl Metrics {
 
     /// Group pushes queued.
     pub fn pushes(&self) -> u64 {
-        self.pushes.load(Ordering::Relaxed)
+        let live: u64 = self.live_queues().iter().map(|q| q.pushes()).sum();
+        self.pushes_closed.load(Ordering::Relaxed) + live
     }
 
     /// Connections closed as slow consumers.
@@ -229,7 +255,29 @@ impl Metrics {
 
     /// Bytes waiting to be written to sockets, all connections.
     pub fn queued_bytes(&self) -> usize {
-        self.queued_bytes.load(Ordering::Relaxed)
+        self.live_queues().iter().map(|q| q.queued_bytes()).sum()
+    }
+
+    fn lock_queues(&self) -> std::sync::MutexGuard<'_, Queues> {
+        self.queues.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn live_queues(&self) -> Vec<Arc<dyn QueueStats>> {
+        self.lock_queues()
+            .live
+            .iter()
+            .filter_map(Weak::upgrade)
+            .collect()
+    }
+
+    /// Registers a connection's queue for the metrics.
+    pub(crate) fn register_queue(&self, queue: Weak<dyn QueueStats>) {
+        let mut queues = self.lock_queues();
+        if queues.live.len() >= queues.sweep_at {
+            queues.live.retain(|q| q.strong_count() > 0);
+            queues.sweep_at = (queues.live.len() * 2).max(64);
+        }
+        queues.live.push(queue);
     }
 
     pub(crate) fn count_reply(&self, status: u16) {

@@ -1,12 +1,12 @@
 //! The connection's outbound queue: what waits to be written to one socket, bounded in bytes,
 //! with group pushes held back while a message is being handled so they follow its reply.
 
-use super::limits::Metrics;
+use super::limits::{Metrics, QueueStats};
 use crate::protocol::{self, close_code};
 use bytes::Bytes;
 use futures_util::task::AtomicWaker;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use tokio::sync::watch;
@@ -115,6 +115,8 @@ pub(crate) struct Outbound {
     congested: AtomicBool,
     /// The reader, waiting for room.
     reader: AtomicWaker,
+    /// Group pushes queued on this connection (read by the metrics).
+    pushes: AtomicU64,
     metrics: Arc<Metrics>,
     /// The close reason, for the reader and writer to wait on (not touched when sending).
     pub(crate) close: watch::Sender<Option<CloseReason>>,
@@ -134,13 +136,22 @@ struct Queue {
 }
 
 impl Outbound {
-    pub(crate) fn new(limit: usize, metrics: Arc<Metrics>) -> Self {
+    /// A queue bounded to `limit` bytes, counted in `metrics`.
+    pub(crate) fn new(limit: usize, metrics: Arc<Metrics>) -> Arc<Self> {
+        let out = Arc::new(Outbound::unregistered(limit, metrics));
+        let stats: Arc<dyn QueueStats> = out.clone();
+        out.metrics.register_queue(Arc::downgrade(&stats));
+        out
+    }
+
+    fn unregistered(limit: usize, metrics: Arc<Metrics>) -> Self {
         Outbound {
             queue: Mutex::new(Queue::default()),
             writer: AtomicWaker::new(),
             limit,
             congested: AtomicBool::new(false),
             reader: AtomicWaker::new(),
+            pushes: AtomicU64::new(0),
             metrics,
             close: watch::channel(None).0,
         }
@@ -183,9 +194,8 @@ impl Outbound {
             return false;
         }
         queue.bytes += len;
-        self.metrics.queued_bytes.fetch_add(len, Ordering::Relaxed);
         if push {
-            self.metrics.pushes.fetch_add(1, Ordering::Relaxed);
+            self.pushes.fetch_add(1, Ordering::Relaxed);
         }
         if queue.bytes > self.limit / 2 && !self.congested.load(Ordering::Relaxed) {
             self.congested.store(true, Ordering::Release);
@@ -266,11 +276,7 @@ impl Outbound {
     /// `bytes` of text frames have been handed to the socket.
     pub(crate) fn written(&self, bytes: usize) {
         let mut queue = self.lock();
-        let written = bytes.min(queue.bytes);
-        queue.bytes -= written;
-        self.metrics
-            .queued_bytes
-            .fetch_sub(written, Ordering::Relaxed);
+        queue.bytes = queue.bytes.saturating_sub(bytes);
         if queue.bytes <= self.limit / 4 && self.congested.load(Ordering::Relaxed) {
             self.congested.store(false, Ordering::Release);
             drop(queue);
@@ -316,11 +322,23 @@ impl Outbound {
     }
 }
 
+impl QueueStats for Outbound {
+    fn queued_bytes(&self) -> usize {
+        self.lock().bytes
+    }
+
+    fn pushes(&self) -> u64 {
+        self.pushes.load(Ordering::Relaxed)
+    }
+}
+
 impl Drop for Outbound {
-    /// What was never written leaves the process-wide count with the connection.
+    /// The pushes of a closed connection stay counted.
     fn drop(&mut self) {
-        let left = self.lock().bytes;
-        self.metrics.queued_bytes.fetch_sub(left, Ordering::Relaxed);
+        let pushes = self.pushes.load(Ordering::Relaxed);
+        self.metrics
+            .pushes_closed
+            .fetch_add(pushes, Ordering::Relaxed);
     }
 }
 
