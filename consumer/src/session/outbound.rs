@@ -6,7 +6,7 @@ use crate::protocol::{self, close_code};
 use bytes::Bytes;
 use futures_util::task::AtomicWaker;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use tokio::sync::watch;
@@ -115,8 +115,6 @@ pub(crate) struct Outbound {
     congested: AtomicBool,
     /// The reader, waiting for room.
     reader: AtomicWaker,
-    /// Group pushes queued on this connection (read by the metrics).
-    pushes: AtomicU64,
     metrics: Arc<Metrics>,
     /// The close reason, for the reader and writer to wait on (not touched when sending).
     pub(crate) close: watch::Sender<Option<CloseReason>>,
@@ -132,6 +130,8 @@ struct Queue {
     bytes: usize,
     /// The part of `bytes` that is held.
     held_bytes: usize,
+    /// Group pushes queued so far (read by the metrics).
+    pushes: u64,
     closing: bool,
 }
 
@@ -151,7 +151,6 @@ impl Outbound {
             limit,
             congested: AtomicBool::new(false),
             reader: AtomicWaker::new(),
-            pushes: AtomicU64::new(0),
             metrics,
             close: watch::channel(None).0,
         }
@@ -194,9 +193,8 @@ impl Outbound {
             return false;
         }
         queue.bytes += len;
-        if push {
-            self.pushes.fetch_add(1, Ordering::Relaxed);
-        }
+        // Under the lock already held: counting costs no atomic operation of its own.
+        queue.pushes += u64::from(push);
         if queue.bytes > self.limit / 2 && !self.congested.load(Ordering::Relaxed) {
             self.congested.store(true, Ordering::Release);
         }
@@ -328,14 +326,14 @@ impl QueueStats for Outbound {
     }
 
     fn pushes(&self) -> u64 {
-        self.pushes.load(Ordering::Relaxed)
+        self.lock().pushes
     }
 }
 
 impl Drop for Outbound {
     /// The pushes of a closed connection stay counted.
     fn drop(&mut self) {
-        let pushes = self.pushes.load(Ordering::Relaxed);
+        let pushes = self.lock().pushes;
         self.metrics
             .pushes_closed
             .fetch_add(pushes, Ordering::Relaxed);
