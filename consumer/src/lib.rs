@@ -47,6 +47,7 @@ mod session;
 #[cfg(feature = "test-util")]
 pub mod testkit;
 
+pub use contract::build;
 pub use contract::{
     decode_args, decode_value, ActionInfo, ConsumerBuilder, Contract, NoArgs, Routes,
 };
