@@ -1,0 +1,751 @@
+// Compiled by chanrest-codegen from src/api.ts: do not edit, regenerate.
+import * as rt from "./runtime.js";
+/**
+* Adds two integers.
+*/
+export interface AddArgs {
+	/**
+	* The first addend.
+	*/
+	a: number;
+	/**
+	* The second addend.
+	*/
+	b: number;
+}
+/**
+* Returns its `data` argument verbatim (`null` when absent).
+*/
+export interface BenchEchoArgs {
+	/**
+	* Any JSON value.
+	*/
+	data?: unknown;
+}
+/**
+* Sends `data` to every subscriber of the feed as a `message` push (one group send,
+* no database), then answers.
+*/
+export interface BenchPublishArgs {
+	/**
+	* Any JSON value.
+	*/
+	data?: unknown;
+}
+/**
+* Arguments of `create`.
+*/
+export interface CreateArgs {
+	/**
+	* The new row's fields.
+	*/
+	data: TodoWrite;
+}
+/**
+* The data of a `delete` push: the deleted row's primary key.
+*/
+export interface Deleted {
+	/**
+	* The deleted row's primary key.
+	*/
+	pk: Pk;
+}
+/**
+* Arguments of `list` and query subscriptions: equality filters on the model's query fields,
+* as top-level keys (other keys, such as dcrf-client's `data: {}`, are ignored).
+*/
+export interface ListArgs {
+	/**
+	* Done yet?
+	*/
+	done?: boolean;
+	/**
+	* Who owns it (may be empty).
+	*/
+	owner?: string;
+}
+/**
+* Arguments naming one row (`retrieve`, `delete`, `subscribe_instance`, ...).
+*/
+export interface Lookup {
+	/**
+	* The row's primary key.
+	*/
+	pk: Pk;
+}
+/**
+* The arguments of an action declared without any (`action name() -> T;`): any object,
+* extra keys ignored.
+*/
+export type NoArgs = {
+	[key: string]: unknown;
+};
+/**
+* One page of a page-number paginated list, in DRF's shape, with `next` and `previous` as
+* routes (`todos/?page=3`), `null` at the ends.
+*/
+export interface NumberedPage {
+	/**
+	* Rows matching the filters, over all pages.
+	*/
+	count: number;
+	/**
+	* The route of the next page.
+	*/
+	next: string | null;
+	/**
+	* The route of the previous page.
+	*/
+	previous: string | null;
+	/**
+	* This page's rows.
+	*/
+	results: Array<Todo>;
+}
+/**
+* One page of a paginated list, in DCRF's shape.
+*/
+export interface Page {
+	/**
+	* Rows matching the filters, over all pages.
+	*/
+	count: number;
+	/**
+	* The page size used.
+	*/
+	limit: number;
+	/**
+	* The offset used.
+	*/
+	offset: number;
+	/**
+	* This page's rows.
+	*/
+	results: Array<Todo>;
+}
+/**
+* Arguments of a paginated `list`: DCRF's `limit` and `offset` (a bad or non-positive limit
+* falls back to the default, a bad offset to 0) and the filters.
+*/
+export interface PageArgs {
+	/**
+	* Done yet?
+	*/
+	done?: boolean;
+	/**
+	* Rows per page (default and maximum set by the consumer).
+	*/
+	limit?: number;
+	/**
+	* Rows to skip.
+	*/
+	offset?: number;
+	/**
+	* Who owns it (may be empty).
+	*/
+	owner?: string;
+}
+/**
+* Arguments of a page-number paginated `list`: `page` (from the route's query string,
+* `todos/?page=2`; default 1) and the filters (query fields, e.g. `todos/?done=true`).
+*/
+export interface PageNumberArgs {
+	/**
+	* Done yet?
+	*/
+	done?: boolean;
+	/**
+	* Who owns it (may be empty).
+	*/
+	owner?: string;
+	/**
+	* The page, from 1.
+	*/
+	page?: number | null;
+}
+/**
+* A primary key: an integer, or a string for text keys.
+*/
+export type Pk = number | string;
+/**
+* Arguments naming one row by the route's `pk` parameter (`todos/<pk>/`), read as `K`:
+* a `pk` that does not parse as `K` is a 400.
+*/
+export interface RouteLookup {
+	/**
+	* The row's primary key, from the route.
+	*/
+	pk: number;
+}
+/**
+* Arguments of `update` (the required fields and any others) and `partial_update` (only the
+* fields sent).
+*/
+export interface RouteUpdate {
+	/**
+	* The fields to write.
+	*/
+	data: TodoWrite;
+	/**
+	* The row's primary key, from the route.
+	*/
+	pk: number;
+}
+/**
+* Arguments of `update` (the required fields and any others) and `partial_update` (only the
+* fields sent).
+*/
+export interface RouteUpdate2 {
+	/**
+	* The fields to write.
+	*/
+	data: TodoPatch;
+	/**
+	* The row's primary key, from the route.
+	*/
+	pk: number;
+}
+/**
+* The reply of `slow`.
+*/
+export interface Slept {
+	/**
+	* The seconds slept.
+	*/
+	slept: number;
+}
+/**
+* Sleeps for `delay` seconds without holding up the connection's other actions, then
+* answers how long it slept.
+*/
+export interface SlowArgs {
+	/**
+	* Seconds to sleep, from 0 to 300.
+	*/
+	delay: number;
+}
+/**
+* A todo item.
+*/
+export interface Todo {
+	/**
+	* Done yet?
+	*/
+	done: boolean;
+	/**
+	* Assigned by the database; never reused, even after a delete.
+	*/
+	id: number;
+	/**
+	* Who owns it (may be empty).
+	*/
+	owner: string;
+	/**
+	* What to do.
+	*/
+	title: string;
+}
+/**
+* What `patch` takes for [`Todo`]: only the fields sent change.
+*/
+export interface TodoPatch {
+	/**
+	* Done yet?
+	*/
+	done?: boolean;
+	/**
+	* Who owns it (may be empty).
+	*/
+	owner?: string;
+	/**
+	* What to do.
+	*/
+	title?: string;
+}
+/**
+* What `create` and `update` take for [`Todo`]; fields with a default may be omitted.
+*/
+export interface TodoWrite {
+	/**
+	* Done yet?
+	*/
+	done?: boolean;
+	/**
+	* Who owns it (may be empty).
+	*/
+	owner?: string;
+	/**
+	* What to do.
+	*/
+	title: string;
+}
+/**
+* Arguments of `update` (the required fields and any others) and `patch` (only the fields
+* sent).
+*/
+export interface UpdateArgs {
+	/**
+	* The fields to write.
+	*/
+	data: TodoWrite;
+	/**
+	* The row's primary key.
+	*/
+	pk: Pk;
+}
+/**
+* Arguments of `update` (the required fields and any others) and `patch` (only the fields
+* sent).
+*/
+export interface UpdateArgs2 {
+	/**
+	* The fields to write.
+	*/
+	data: TodoPatch;
+	/**
+	* The row's primary key.
+	*/
+	pk: Pk;
+}
+/**
+* `PUT /api/todos/`: creates a todo.
+*/
+export interface ViewCreateArgs {
+	/**
+	* The new todo.
+	*/
+	data: TodoWrite;
+}
+/**
+* `GET /api/todos/`: the todos, filtered.
+*/
+export interface ViewListArgs {
+	/**
+	* The filters.
+	*/
+	query?: ViewQuery;
+}
+/**
+* The `parameters` of [`TodoView`]'s detail actions: the path's `<pk>`.
+*/
+export interface ViewPk {
+	/**
+	* The todo's id.
+	*/
+	pk: number;
+}
+/**
+* The `query` of [`TodoView`]'s `list`: `GET /api/todos/`'s filters.
+*/
+export interface ViewQuery {
+	/**
+	* Only todos done (or not).
+	*/
+	done?: boolean | null;
+	/**
+	* Only todos of any of these owners.
+	*/
+	owner?: Array<string>;
+}
+/**
+* `GET /api/todos/<pk>/`: one todo.
+*/
+export interface ViewRetrieveArgs {
+	/**
+	* The path parameters.
+	*/
+	parameters: ViewPk;
+}
+/**
+* `PATCH /api/todos/<pk>/`: changes the fields sent.
+*/
+export interface ViewUpdateArgs {
+	/**
+	* The fields to change.
+	*/
+	data: TodoPatch;
+	/**
+	* The path parameters.
+	*/
+	parameters: ViewPk;
+}
+/**
+* Every push of consumer `Plain`.
+*/
+export type PlainPush = {
+	readonly action: "create";
+	readonly data: Todo;
+} | {
+	readonly action: "update";
+	readonly data: Todo;
+} | {
+	readonly action: "delete";
+	readonly data: Todo;
+};
+/**
+* The pushes of a `subscribe_todos` subscription.
+*/
+export type PlainSubscribeTodosPush = {
+	readonly action: "create";
+	readonly data: Todo;
+} | {
+	readonly action: "update";
+	readonly data: Todo;
+} | {
+	readonly action: "delete";
+	readonly data: Todo;
+};
+/**
+* Small actions that show the protocol: echo, arithmetic, errors, permissions and
+* detached work.
+*
+* A typed client of consumer `Plain`: one method per action.
+*/
+export declare class PlainClient {
+	/** The consumer's name in the manifest. */
+	static readonly consumer = "Plain";
+	/** Where the consumer is mounted. */
+	static readonly path = "/ws/plain/";
+	/** Where calls go: a connection, and the multiplexer stream if any. */
+	readonly endpoint: rt.Endpoint;
+	/** A client on an endpoint: `connection.endpoint()` for the consumer's own path, `connection.endpoint("stream")` on a multiplexer. */
+	constructor(endpoint: rt.Endpoint);
+	/** Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by the path). */
+	static connect(url: string, options?: rt.ConnectionOptions): Promise<PlainClient>;
+	/** The same client with another call timeout. */
+	withTimeout(timeoutMs: number): PlainClient;
+	/** The pushes this consumer broadcasts to groups (`request_id: null`), from now on. */
+	broadcasts(): rt.Broadcasts<PlainPush>;
+	/**
+	* Returns all of its arguments (everything but `action` and `request_id`) as an object.
+	*
+	* Action `echo`.
+	*/
+	echo(args: {
+		[key: string]: unknown;
+	}, options?: rt.CallOptions): Promise<{
+		[key: string]: unknown;
+	}>;
+	/**
+	* Adds two integers.
+	*
+	* Action `add`.
+	*/
+	add(args: AddArgs, options?: rt.CallOptions): Promise<number>;
+	/**
+	* Always fails inside its handler: a 500 reply; the connection stays open.
+	*
+	* Action `fail`.
+	*/
+	fail(options?: rt.CallOptions): Promise<null>;
+	/**
+	* Refused by the consumer's permission class: a 403 reply.
+	*
+	* Action `forbidden`.
+	*/
+	forbidden(options?: rt.CallOptions): Promise<null>;
+	/**
+	* Sleeps for `delay` seconds without holding up the connection's other actions, then
+	* answers how long it slept.
+	*
+	* Action `slow`; runs detached: the server answers other calls meanwhile.
+	*/
+	slow(args: SlowArgs, options?: rt.CallOptions): Promise<Slept>;
+	/**
+	* Subscribes this request id to every todo change: `create`, `update` and `delete`
+	* pushes with the todo, after each commit.
+	*
+	* Action `subscribe_todos`; succeeds with status 201; a subscription: pushes `create`, `update`, `delete`; ended by `unsubscribe_todos`.
+	*/
+	subscribeTodos(options?: rt.CallOptions): Promise<rt.Subscription<PlainSubscribeTodosPush, null, null>>;
+	/**
+	* Stops the todo pushes of this request id.
+	*
+	* Action `unsubscribe_todos`; succeeds with status 204.
+	*/
+	unsubscribeTodos(options?: rt.CallOptions): Promise<null>;
+}
+/**
+* Every push of consumer `Bench`.
+*/
+export type BenchPush = {
+	readonly action: "message";
+	readonly data: unknown;
+};
+/**
+* The pushes of a `subscribe` subscription.
+*/
+export type BenchSubscribePush = {
+	readonly action: "message";
+	readonly data: unknown;
+};
+/**
+* The pushes of a `join` subscription.
+*/
+export type BenchJoinPush = {
+	readonly action: "message";
+	readonly data: unknown;
+};
+/**
+* The benchmark endpoint: as little work per message as the protocol allows.
+*
+* A typed client of consumer `Bench`: one method per action.
+*/
+export declare class BenchClient {
+	/** The consumer's name in the manifest. */
+	static readonly consumer = "Bench";
+	/** Where the consumer is mounted. */
+	static readonly path = "/ws/bench/";
+	/** Where calls go: a connection, and the multiplexer stream if any. */
+	readonly endpoint: rt.Endpoint;
+	/** A client on an endpoint: `connection.endpoint()` for the consumer's own path, `connection.endpoint("stream")` on a multiplexer. */
+	constructor(endpoint: rt.Endpoint);
+	/** Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by the path). */
+	static connect(url: string, options?: rt.ConnectionOptions): Promise<BenchClient>;
+	/** The same client with another call timeout. */
+	withTimeout(timeoutMs: number): BenchClient;
+	/** The pushes this consumer broadcasts to groups (`request_id: null`), from now on. */
+	broadcasts(): rt.Broadcasts<BenchPush>;
+	/**
+	* Returns its `data` argument verbatim (`null` when absent).
+	*
+	* Action `echo`.
+	*/
+	echo(args: BenchEchoArgs, options?: rt.CallOptions): Promise<unknown>;
+	/**
+	* Subscribes this request id to the benchmark feed: every `publish`, from any
+	* connection, reaches it as a `message` push carrying this request id.
+	*
+	* Action `subscribe`; a subscription: pushes `message`; ended by `unsubscribe`.
+	*/
+	subscribe(options?: rt.CallOptions): Promise<rt.Subscription<BenchSubscribePush, null, null>>;
+	/**
+	* Stops the feed for this request id.
+	*
+	* Action `unsubscribe`; succeeds with status 204.
+	*/
+	unsubscribe(options?: rt.CallOptions): Promise<null>;
+	/**
+	* Joins the benchmark feed as a plain group member: every `publish` reaches this
+	* socket once more as a `message` push with `request_id: null` (the same bytes for
+	* every plain member, as Channels' `group_add` gives).
+	*
+	* Action `join`; a subscription: pushes `message`; ended by `leave`.
+	*/
+	join(options?: rt.CallOptions): Promise<rt.Subscription<BenchJoinPush, null, null>>;
+	/**
+	* Leaves the feed joined with `join` (subscriptions made with `subscribe` stay).
+	*
+	* Action `leave`; succeeds with status 204.
+	*/
+	leave(options?: rt.CallOptions): Promise<null>;
+	/**
+	* Sends `data` to every subscriber of the feed as a `message` push (one group send,
+	* no database), then answers.
+	*
+	* Action `publish`.
+	*/
+	publish(args: BenchPublishArgs, options?: rt.CallOptions): Promise<null>;
+}
+/**
+* Every push of consumer `Todos`.
+*/
+export type TodosPush = {
+	readonly action: "create";
+	readonly data: Todo;
+} | {
+	readonly action: "update";
+	readonly data: Todo;
+} | {
+	readonly action: "delete";
+	readonly data: Deleted;
+};
+/**
+* The pushes of a `subscribe_instance` subscription.
+*/
+export type TodosSubscribeInstancePush = {
+	readonly action: "update";
+	readonly data: Todo;
+} | {
+	readonly action: "delete";
+	readonly data: Deleted;
+};
+/**
+* The pushes of a `subscribe_list` subscription.
+*/
+export type TodosSubscribeListPush = {
+	readonly action: "create";
+	readonly data: Todo;
+} | {
+	readonly action: "update";
+	readonly data: Todo;
+} | {
+	readonly action: "delete";
+	readonly data: Deleted;
+};
+/**
+* Todos: DCRF's generic actions, instance subscriptions and query subscriptions.
+*
+* A typed client of consumer `Todos`: one method per action.
+*/
+export declare class TodosClient {
+	/** The consumer's name in the manifest. */
+	static readonly consumer = "Todos";
+	/** Where the consumer is mounted. */
+	static readonly path = "/ws/todos/";
+	/** Where calls go: a connection, and the multiplexer stream if any. */
+	readonly endpoint: rt.Endpoint;
+	/** A client on an endpoint: `connection.endpoint()` for the consumer's own path, `connection.endpoint("stream")` on a multiplexer. */
+	constructor(endpoint: rt.Endpoint);
+	/** Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by the path). */
+	static connect(url: string, options?: rt.ConnectionOptions): Promise<TodosClient>;
+	/** The same client with another call timeout. */
+	withTimeout(timeoutMs: number): TodosClient;
+	/** The pushes this consumer broadcasts to groups (`request_id: null`), from now on. */
+	broadcasts(): rt.Broadcasts<TodosPush>;
+	/**
+	* The rows matching the filters (top-level keys naming query fields).
+	*
+	* Action `list`.
+	*/
+	list(args: ListArgs, options?: rt.CallOptions): Promise<Array<Todo>>;
+	/**
+	* One row by primary key.
+	*
+	* Action `retrieve`.
+	*/
+	retrieve(args: Lookup, options?: rt.CallOptions): Promise<Todo>;
+	/**
+	* Creates a row from `data`.
+	*
+	* Action `create`; succeeds with status 201.
+	*/
+	create(args: CreateArgs, options?: rt.CallOptions): Promise<Todo>;
+	/**
+	* Writes row `pk` from `data`: every required field must be sent; an omitted field with a default keeps its value.
+	*
+	* Action `update`.
+	*/
+	update(args: UpdateArgs, options?: rt.CallOptions): Promise<Todo>;
+	/**
+	* Changes the fields of row `pk` that `data` sets.
+	*
+	* Action `patch`.
+	*/
+	patch(args: UpdateArgs2, options?: rt.CallOptions): Promise<Todo>;
+	/**
+	* Deletes row `pk`.
+	*
+	* Action `delete`; succeeds with status 204.
+	*/
+	delete(args: Lookup, options?: rt.CallOptions): Promise<null>;
+	/**
+	* Pushes `update` and `delete` for row `pk` to this request id, after each commit.
+	*
+	* Action `subscribe_instance`; succeeds with status 201; a subscription: pushes `update`, `delete`; ended by `unsubscribe_instance`.
+	*/
+	subscribeInstance(args: Lookup, options?: rt.CallOptions): Promise<rt.Subscription<TodosSubscribeInstancePush, null, null>>;
+	/**
+	* Stops the pushes of this request id.
+	*
+	* Action `unsubscribe_instance`; succeeds with status 204.
+	*/
+	unsubscribeInstance(args: Lookup, options?: rt.CallOptions): Promise<null>;
+	/**
+	* Pushes `create`, `update` and `delete` to this request id as rows enter, change in, or leave the filtered set.
+	*
+	* Action `subscribe_list`; succeeds with status 201; a subscription: pushes `create`, `update`, `delete`; ended by `unsubscribe_list`.
+	*/
+	subscribeList(args: ListArgs, options?: rt.CallOptions): Promise<rt.Subscription<TodosSubscribeListPush, null, null>>;
+	/**
+	* Stops the pushes of this request id.
+	*
+	* Action `unsubscribe_list`; succeeds with status 204.
+	*/
+	unsubscribeList(args: ListArgs, options?: rt.CallOptions): Promise<null>;
+}
+/**
+* Todos, listed a page at a time (`limit` defaults to 2).
+*
+* A typed client of consumer `TodosPaged`: one method per action.
+*/
+export declare class TodosPagedClient {
+	/** The consumer's name in the manifest. */
+	static readonly consumer = "TodosPaged";
+	/** Where the consumer is mounted. */
+	static readonly path = "/ws/todos-paged/";
+	/** Where calls go: a connection, and the multiplexer stream if any. */
+	readonly endpoint: rt.Endpoint;
+	/** A client on an endpoint: `connection.endpoint()` for the consumer's own path, `connection.endpoint("stream")` on a multiplexer. */
+	constructor(endpoint: rt.Endpoint);
+	/** Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by the path). */
+	static connect(url: string, options?: rt.ConnectionOptions): Promise<TodosPagedClient>;
+	/** The same client with another call timeout. */
+	withTimeout(timeoutMs: number): TodosPagedClient;
+	/**
+	* One page of the rows matching the filters (`limit`, `offset`).
+	*
+	* Action `list`.
+	*/
+	list(args: PageArgs, options?: rt.CallOptions): Promise<Page>;
+}
+/**
+* The HTTP todo endpoint `/api/todos/` over the socket (view_as_consumer): each action is
+* an HTTP request; the reply's `data` is the response body (the todo, the list, or the
+* endpoint's own error body) and `response_status` its HTTP status.
+*
+* A typed client of consumer `TodoView`: one method per action.
+*/
+export declare class TodoViewClient {
+	/** The consumer's name in the manifest. */
+	static readonly consumer = "TodoView";
+	/** Where the consumer is mounted. */
+	static readonly path = "/ws/view/";
+	/** Where calls go: a connection, and the multiplexer stream if any. */
+	readonly endpoint: rt.Endpoint;
+	/** A client on an endpoint: `connection.endpoint()` for the consumer's own path, `connection.endpoint("stream")` on a multiplexer. */
+	constructor(endpoint: rt.Endpoint);
+	/** Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by the path). */
+	static connect(url: string, options?: rt.ConnectionOptions): Promise<TodoViewClient>;
+	/** The same client with another call timeout. */
+	withTimeout(timeoutMs: number): TodoViewClient;
+	/**
+	* `GET /api/todos/`: the todos, filtered.
+	*
+	* Action `list`.
+	*/
+	list(args: ViewListArgs, options?: rt.CallOptions): Promise<unknown>;
+	/**
+	* `GET /api/todos/<pk>/`: one todo.
+	*
+	* Action `retrieve`.
+	*/
+	retrieve(args: ViewRetrieveArgs, options?: rt.CallOptions): Promise<unknown>;
+	/**
+	* `PUT /api/todos/`: creates a todo.
+	*
+	* Action `create`; succeeds with status 201.
+	*/
+	create(args: ViewCreateArgs, options?: rt.CallOptions): Promise<unknown>;
+	/**
+	* `PATCH /api/todos/<pk>/`: changes the fields sent.
+	*
+	* Action `update`.
+	*/
+	update(args: ViewUpdateArgs, options?: rt.CallOptions): Promise<unknown>;
+}
+/** The multiplexer at `/ws/`: one socket, each consumer on its own stream. */
+export declare class WsMultiplexer {
+	/** Where the multiplexer is mounted. */
+	static readonly path = "/ws/";
+	/** The connection. */
+	readonly connection: rt.Connection;
+	/** Stream `todos`: consumer `Todos`. */
+	readonly todos: TodosClient;
+	/** Stream `plain`: consumer `Plain`. */
+	readonly plain: PlainClient;
+	/** Clients for the streams of an open connection to the multiplexer. */
+	constructor(connection: rt.Connection);
+	/** Connects to the multiplexer at `url` (e.g. `ws://127.0.0.1:8000` followed by the path). */
+	static connect(url: string, options?: rt.ConnectionOptions): Promise<WsMultiplexer>;
+}
