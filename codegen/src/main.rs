@@ -16,7 +16,8 @@ mod http;
 
 const USAGE: &str = concat!(
     "\
-usage: chanrest-codegen --manifest FILE|URL [--rust DIR] [--typescript DIR] [--asyncapi DIR] [options]
+usage: chanrest-codegen (--manifest FILE|URL | --crate DIR) [--rust DIR] [--typescript DIR]
+                        [--asyncapi DIR] [options]
 
 Generates typed clients from a chanrest manifest (the JSON Schema document a chanrest build
 script writes with chanrest::build::write_manifest, served by App::serve_manifest at
@@ -24,6 +25,8 @@ script writes with chanrest::build::write_manifest, served by App::serve_manifes
 
   --manifest FILE|URL    the manifest: a file, `-` for standard input, or a running server's
                          http://HOST:PORT/manifest.json
+  --crate DIR            the manifest that the build script of the crate at DIR writes
+                         (runs `cargo check` there and reads $OUT_DIR/manifest.json)
   --rust DIR             write the Rust client crate into DIR
   --typescript DIR       write the TypeScript client package into DIR
   --asyncapi DIR         write the AsyncAPI 3.0 document into DIR/asyncapi.json
@@ -82,7 +85,11 @@ fn parse_args() -> Result<Args, String> {
                 .ok_or(format!("{flag} needs a value"))
         };
         match flag.as_str() {
+            "--manifest" | "--crate" if manifest.is_some() => {
+                return Err("give one of --manifest and --crate, once".to_owned())
+            }
             "--manifest" => manifest = Some(value()?),
+            "--crate" => manifest = Some(format!("{CRATE}{}", value()?)),
             "--rust" => args.rust = Some(PathBuf::from(value()?)),
             "--typescript" => args.typescript = Some(PathBuf::from(value()?)),
             "--asyncapi" => args.asyncapi = Some(PathBuf::from(value()?)),
@@ -95,7 +102,7 @@ fn parse_args() -> Result<Args, String> {
             other => return Err(format!("unknown argument {other}")),
         }
     }
-    args.manifest = manifest.ok_or("--manifest is required")?;
+    args.manifest = manifest.ok_or("--manifest FILE|URL or --crate DIR is required")?;
     if args.rust.is_none() && args.typescript.is_none() && args.asyncapi.is_none() {
         return Err(
             "nothing to do: give --rust DIR, --typescript DIR and/or --asyncapi DIR".to_owned(),
@@ -194,8 +201,16 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The manifest's text: from standard input (`-`), a server (`http://...`) or a file.
+/// How `--crate DIR` is kept in `Args::manifest`.
+const CRATE: &str = "crate:";
+
+/// The manifest's text: from standard input (`-`), a server (`http://...`), a crate's build
+/// script (`--crate`) or a file.
 fn read_manifest(source: &str) -> Result<String, String> {
+    if let Some(dir) = source.strip_prefix(CRATE) {
+        let path = crate_manifest(std::path::Path::new(dir))?;
+        return std::fs::read_to_string(&path).map_err(|err| format!("{path}: {err}"));
+    }
     if source == "-" {
         let mut text = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
@@ -206,4 +221,68 @@ fn read_manifest(source: &str) -> Result<String, String> {
         return http::get(source);
     }
     std::fs::read_to_string(source).map_err(|err| err.to_string())
+}
+
+/// Where the build script of the crate at `dir` wrote its manifest: `cargo check` runs it, and
+/// cargo's JSON messages carry the `CHANREST_MANIFEST` it set (`chanrest::build::write_manifest`).
+fn crate_manifest(dir: &std::path::Path) -> Result<String, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args([
+            "check",
+            "--quiet",
+            "--message-format=json",
+            "--manifest-path",
+        ])
+        .arg(dir.join("Cargo.toml"))
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|err| format!("cannot run cargo: {err}"))?;
+    if !output.status.success() {
+        return Err("cargo check failed (its errors are above)".to_owned());
+    }
+    let mut found: Vec<(String, String)> = Vec::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        if message["reason"] != "build-script-executed" {
+            continue;
+        }
+        let manifest = message["env"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find_map(|pair| {
+                (pair[0] == "CHANREST_MANIFEST").then(|| pair[1].as_str().map(str::to_owned))?
+            });
+        if let Some(manifest) = manifest {
+            let package = message["package_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            found.push((package, manifest));
+        }
+    }
+    // The crate at `dir` itself, when its dependencies write manifests too.
+    if found.len() > 1 {
+        if let Ok(dir) = dir.canonicalize() {
+            let own = format!("path+file://{}#", dir.display());
+            found.retain(|(package, _)| package.starts_with(&own));
+        }
+    }
+    match found.len() {
+        1 => Ok(found.remove(0).1),
+        0 => Err(format!(
+            "no crate under {} writes a manifest: its build.rs calls chanrest::build::write_manifest",
+            dir.display()
+        )),
+        _ => {
+            let packages: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
+            Err(format!(
+                "several crates write a manifest ({}): give the directory of one",
+                packages.join(", ")
+            ))
+        }
+    }
 }

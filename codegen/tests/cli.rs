@@ -273,3 +273,31 @@ fn a_server_without_a_manifest_is_reported() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot connect"));
     assert!(!std::path::Path::new("unused").exists());
 }
+
+#[test]
+fn a_crate_without_a_manifest_is_reported() {
+    let dir = scratch("crate");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    // Its own workspace: the scratch folder is inside this repository's target dir.
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"plain\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("src/lib.rs"), "").unwrap();
+    let out = run(&[
+        "--crate",
+        &dir.display().to_string(),
+        "--rust",
+        &dir.join("out").display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("writes a manifest: its build.rs calls chanrest::build::write_manifest"),
+        "{stderr}"
+    );
+    let both = run(&["--crate", ".", "--manifest", &fixture(), "--rust", "x"]);
+    assert_eq!(both.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
