@@ -19,6 +19,8 @@ export interface AddArgs {
 export interface BenchEchoArgs {
 	/**
 	* Any JSON value.
+	*
+	* Optional: the server takes `null` when it is omitted.
 	*/
 	data?: unknown;
 }
@@ -29,17 +31,10 @@ export interface BenchEchoArgs {
 export interface BenchPublishArgs {
 	/**
 	* Any JSON value.
+	*
+	* Optional: the server takes `null` when it is omitted.
 	*/
 	data?: unknown;
-}
-/**
-* Arguments of `create`.
-*/
-export interface CreateArgs {
-	/**
-	* The new row's fields.
-	*/
-	data: TodoWrite;
 }
 /**
 * The data of a `delete` push: the deleted row's primary key.
@@ -49,20 +44,6 @@ export interface Deleted {
 	* The deleted row's primary key.
 	*/
 	pk: Pk;
-}
-/**
-* Arguments of `list` and query subscriptions: equality filters on the model's query fields,
-* as top-level keys (other keys, such as dcrf-client's `data: {}`, are ignored).
-*/
-export interface ListArgs {
-	/**
-	* Done yet?
-	*/
-	done?: boolean;
-	/**
-	* Who owns it (may be empty).
-	*/
-	owner?: string;
 }
 /**
 * Arguments naming one row (`retrieve`, `delete`, `subscribe_instance`, ...).
@@ -81,130 +62,9 @@ export type NoArgs = {
 	[key: string]: unknown;
 };
 /**
-* One page of a page-number paginated list, in DRF's shape, with `next` and `previous` as
-* routes (`todos/?page=3`), `null` at the ends.
-*/
-export interface NumberedPage {
-	/**
-	* Rows matching the filters, over all pages.
-	*/
-	count: number;
-	/**
-	* The route of the next page.
-	*/
-	next: string | null;
-	/**
-	* The route of the previous page.
-	*/
-	previous: string | null;
-	/**
-	* This page's rows.
-	*/
-	results: Array<Todo>;
-}
-/**
-* One page of a paginated list, in DCRF's shape.
-*/
-export interface Page {
-	/**
-	* Rows matching the filters, over all pages.
-	*/
-	count: number;
-	/**
-	* The page size used.
-	*/
-	limit: number;
-	/**
-	* The offset used.
-	*/
-	offset: number;
-	/**
-	* This page's rows.
-	*/
-	results: Array<Todo>;
-}
-/**
-* Arguments of a paginated `list`: DCRF's `limit` and `offset` (a bad or non-positive limit
-* falls back to the default, a bad offset to 0) and the filters.
-*/
-export interface PageArgs {
-	/**
-	* Done yet?
-	*/
-	done?: boolean;
-	/**
-	* Rows per page (default and maximum set by the consumer).
-	*/
-	limit?: number;
-	/**
-	* Rows to skip.
-	*/
-	offset?: number;
-	/**
-	* Who owns it (may be empty).
-	*/
-	owner?: string;
-}
-/**
-* Arguments of a page-number paginated `list`: `page` (from the route's query string,
-* `todos/?page=2`; default 1) and the filters (query fields, e.g. `todos/?done=true`).
-*/
-export interface PageNumberArgs {
-	/**
-	* Done yet?
-	*/
-	done?: boolean;
-	/**
-	* Who owns it (may be empty).
-	*/
-	owner?: string;
-	/**
-	* The page, from 1.
-	*/
-	page?: number | null;
-}
-/**
 * A primary key: an integer, or a string for text keys.
 */
 export type Pk = number | string;
-/**
-* Arguments naming one row by the route's `pk` parameter (`todos/<pk>/`), read as `K`:
-* a `pk` that does not parse as `K` is a 400.
-*/
-export interface RouteLookup {
-	/**
-	* The row's primary key, from the route.
-	*/
-	pk: number;
-}
-/**
-* Arguments of `update` (the required fields and any others) and `partial_update` (only the
-* fields sent).
-*/
-export interface RouteUpdate {
-	/**
-	* The fields to write.
-	*/
-	data: TodoWrite;
-	/**
-	* The row's primary key, from the route.
-	*/
-	pk: number;
-}
-/**
-* Arguments of `update` (the required fields and any others) and `partial_update` (only the
-* fields sent).
-*/
-export interface RouteUpdate2 {
-	/**
-	* The fields to write.
-	*/
-	data: TodoPatch;
-	/**
-	* The row's primary key, from the route.
-	*/
-	pk: number;
-}
 /**
 * The reply of `slow`.
 */
@@ -246,6 +106,79 @@ export interface Todo {
 	title: string;
 }
 /**
+* Arguments of `partial_update`: only the fields sent change.
+*/
+export interface TodoDetailPartialUpdateArgs {
+	/**
+	* The fields to write.
+	*/
+	data: TodoPatch;
+}
+/**
+* Arguments of `update`: the required fields and any others, or with `partial` only the
+* fields sent.
+*/
+export interface TodoDetailUpdateArgs {
+	/**
+	* The fields to write.
+	*/
+	data: TodoWrite;
+	/**
+	* `update` only: write just the fields sent, as `partial_update` does (DRF's
+	* `update(partial=True)`, which rest-framework-channels reaches with `"partial": true`).
+	*/
+	partial?: boolean;
+}
+/**
+* Arguments of `create`.
+*/
+export interface TodoListCreateArgs {
+	/**
+	* The new row's fields.
+	*/
+	data: TodoWrite;
+}
+/**
+* Arguments of a page-number paginated `list`: `page` (from the route's query string,
+* `todos/?page=2`; default 1) and the filters (query fields, e.g. `todos/?done=true`).
+*/
+export interface TodoListListArgs {
+	/**
+	* Done yet?
+	*/
+	done?: boolean;
+	/**
+	* Who owns it (may be empty).
+	*/
+	owner?: string;
+	/**
+	* The page, from 1, or `"last"`.
+	*/
+	page?: number | null;
+}
+/**
+* One page of a page-number paginated list, in DRF's shape, with `next` and `previous` as
+* routes (`todos/?page=3`), `null` at the ends.
+*/
+export interface TodoListListResponse {
+	/**
+	* Rows matching the filters, over all pages.
+	*/
+	count: number;
+	/**
+	* The route of the next page.
+	*/
+	next: string | null;
+	/**
+	* The route of the previous page.
+	*/
+	previous: string | null;
+	/**
+	* This page's rows.
+	*/
+	results: Array<Todo>;
+}
+/**
 * What `patch` takes for [`Todo`]: only the fields sent change.
 */
 export interface TodoPatch {
@@ -280,28 +213,122 @@ export interface TodoWrite {
 	title: string;
 }
 /**
+* Arguments of `create`.
+*/
+export interface TodosCreateArgs {
+	/**
+	* The new row's fields.
+	*/
+	data: TodoWrite;
+}
+/**
+* Arguments of `list` and query subscriptions: equality filters on the model's query fields,
+* as top-level keys (other keys, such as dcrf-client's `data: {}`, are ignored).
+*/
+export interface TodosListArgs {
+	/**
+	* Done yet?
+	*/
+	done?: boolean;
+	/**
+	* Who owns it (may be empty).
+	*/
+	owner?: string;
+}
+/**
+* Arguments of a paginated `list`: DCRF's `limit` and `offset` (a bad or non-positive limit
+* falls back to the default, a bad offset to 0) and the filters.
+*/
+export interface TodosPagedListArgs {
+	/**
+	* Done yet?
+	*/
+	done?: boolean;
+	/**
+	* Rows per page (default and maximum set by the consumer).
+	*/
+	limit?: number;
+	/**
+	* Rows to skip.
+	*/
+	offset?: number;
+	/**
+	* Who owns it (may be empty).
+	*/
+	owner?: string;
+}
+/**
+* One page of a paginated list, in DCRF's shape.
+*/
+export interface TodosPagedListResponse {
+	/**
+	* Rows matching the filters, over all pages.
+	*/
+	count: number;
+	/**
+	* The page size used.
+	*/
+	limit: number;
+	/**
+	* The offset used.
+	*/
+	offset: number;
+	/**
+	* This page's rows.
+	*/
+	results: Array<Todo>;
+}
+/**
 * Arguments of `update` (the required fields and any others) and `patch` (only the fields
 * sent).
 */
-export interface UpdateArgs {
+export interface TodosPatchArgs {
 	/**
 	* The fields to write.
 	*/
-	data: TodoWrite;
+	data: TodoPatch;
 	/**
 	* The row's primary key.
 	*/
 	pk: Pk;
 }
 /**
+* Arguments of `list` and query subscriptions: equality filters on the model's query fields,
+* as top-level keys (other keys, such as dcrf-client's `data: {}`, are ignored).
+*/
+export interface TodosSubscribeListArgs {
+	/**
+	* Done yet?
+	*/
+	done?: boolean;
+	/**
+	* Who owns it (may be empty).
+	*/
+	owner?: string;
+}
+/**
+* Arguments of `list` and query subscriptions: equality filters on the model's query fields,
+* as top-level keys (other keys, such as dcrf-client's `data: {}`, are ignored).
+*/
+export interface TodosUnsubscribeListArgs {
+	/**
+	* Done yet?
+	*/
+	done?: boolean;
+	/**
+	* Who owns it (may be empty).
+	*/
+	owner?: string;
+}
+/**
 * Arguments of `update` (the required fields and any others) and `patch` (only the fields
 * sent).
 */
-export interface UpdateArgs2 {
+export interface TodosUpdateArgs {
 	/**
 	* The fields to write.
 	*/
-	data: TodoPatch;
+	data: TodoWrite;
 	/**
 	* The row's primary key.
 	*/
@@ -322,6 +349,8 @@ export interface ViewCreateArgs {
 export interface ViewListArgs {
 	/**
 	* The filters.
+	*
+	* Optional: the server takes `{}` when it is omitted.
 	*/
 	query?: ViewQuery;
 }
@@ -480,13 +509,6 @@ export type BenchSubscribePush = {
 	readonly data: unknown;
 };
 /**
-* The pushes of a `join` subscription.
-*/
-export type BenchJoinPush = {
-	readonly action: "message";
-	readonly data: unknown;
-};
-/**
 * The benchmark endpoint: as little work per message as the protocol allows.
 *
 * A typed client of consumer `Bench`: one method per action.
@@ -528,11 +550,12 @@ export declare class BenchClient {
 	/**
 	* Joins the benchmark feed as a plain group member: every `publish` reaches this
 	* socket once more as a `message` push with `request_id: null` (the same bytes for
-	* every plain member, as Channels' `group_add` gives).
+	* every plain member, as Channels' `group_add` gives). Not a subscription: its pushes
+	* belong to no request, so it declares no `#[unsubscribe]`.
 	*
-	* Action `join`; a subscription: pushes `message`; ended by `leave`.
+	* Action `join`; causes pushes `message`.
 	*/
-	join(options?: rt.CallOptions): Promise<rt.Subscription<BenchJoinPush, null, null>>;
+	join(options?: rt.CallOptions): Promise<null>;
 	/**
 	* Leaves the feed joined with `join` (subscriptions made with `subscribe` stay).
 	*
@@ -608,7 +631,7 @@ export declare class TodosClient {
 	*
 	* Action `list`.
 	*/
-	list(args: ListArgs, options?: rt.CallOptions): Promise<Array<Todo>>;
+	list(args: TodosListArgs, options?: rt.CallOptions): Promise<Array<Todo>>;
 	/**
 	* One row by primary key.
 	*
@@ -620,19 +643,19 @@ export declare class TodosClient {
 	*
 	* Action `create`; succeeds with status 201.
 	*/
-	create(args: CreateArgs, options?: rt.CallOptions): Promise<Todo>;
+	create(args: TodosCreateArgs, options?: rt.CallOptions): Promise<Todo>;
 	/**
 	* Writes row `pk` from `data`: every required field must be sent; an omitted field with a default keeps its value.
 	*
 	* Action `update`.
 	*/
-	update(args: UpdateArgs, options?: rt.CallOptions): Promise<Todo>;
+	update(args: TodosUpdateArgs, options?: rt.CallOptions): Promise<Todo>;
 	/**
 	* Changes the fields of row `pk` that `data` sets.
 	*
 	* Action `patch`.
 	*/
-	patch(args: UpdateArgs2, options?: rt.CallOptions): Promise<Todo>;
+	patch(args: TodosPatchArgs, options?: rt.CallOptions): Promise<Todo>;
 	/**
 	* Deletes row `pk`.
 	*
@@ -656,13 +679,13 @@ export declare class TodosClient {
 	*
 	* Action `subscribe_list`; succeeds with status 201; a subscription: pushes `create`, `update`, `delete`; ended by `unsubscribe_list`.
 	*/
-	subscribeList(args: ListArgs, options?: rt.CallOptions): Promise<rt.Subscription<TodosSubscribeListPush, null, null>>;
+	subscribeList(args: TodosSubscribeListArgs, options?: rt.CallOptions): Promise<rt.Subscription<TodosSubscribeListPush, null, null>>;
 	/**
 	* Stops the pushes of this request id.
 	*
 	* Action `unsubscribe_list`; succeeds with status 204.
 	*/
-	unsubscribeList(args: ListArgs, options?: rt.CallOptions): Promise<null>;
+	unsubscribeList(args: TodosUnsubscribeListArgs, options?: rt.CallOptions): Promise<null>;
 }
 /**
 * Todos, listed a page at a time (`limit` defaults to 2).
@@ -687,7 +710,7 @@ export declare class TodosPagedClient {
 	*
 	* Action `list`.
 	*/
-	list(args: PageArgs, options?: rt.CallOptions): Promise<Page>;
+	list(args: TodosPagedListArgs, options?: rt.CallOptions): Promise<TodosPagedListResponse>;
 }
 /**
 * The HTTP todo endpoint `/api/todos/` over the socket (view_as_consumer): each action is
@@ -733,6 +756,120 @@ export declare class TodoViewClient {
 	* Action `update`.
 	*/
 	update(args: ViewUpdateArgs, options?: rt.CallOptions): Promise<unknown>;
+}
+/**
+* Todos in rest-framework-channels' dialect: `{"action", "route", ...}`; the routes
+* `todos/` and `todos/<pk>/` lead to [`TodoList`] and [`TodoDetail`].
+*
+* A typed client of consumer `RfcTodos` at one route (rest-framework-channels' dialect): one method per action, one per route of its own.
+*/
+export declare class RfcTodosClient {
+	/** The consumer's name in the manifest. */
+	static readonly consumer = "RfcTodos";
+	/** Where the consumer is mounted. */
+	static readonly path = "/ws/rfc/";
+	/** Where calls go: a connection in rest-framework-channels' dialect. */
+	readonly endpoint: rt.RfcEndpoint;
+	/** The route every call of this client carries. */
+	readonly route: rt.Route;
+	/** A client on an endpoint (`connection.rfcEndpoint()`) at `route` (the empty route for the consumer's own actions). */
+	constructor(endpoint: rt.RfcEndpoint, route?: rt.Route);
+	/** Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by the path). */
+	static connect(url: string, options?: rt.ConnectionOptions): Promise<RfcTodosClient>;
+	/** The same client with another call timeout. */
+	withTimeout(timeoutMs: number): RfcTodosClient;
+	/**
+	* The consumer's own action, for messages whose route matches no pattern.
+	*
+	* Action `ping` on the client's route.
+	*/
+	ping(options?: rt.CallOptions): Promise<string>;
+	/**
+	* Route `todos/<pk>/`: consumer `TodoDetail`, with `pk`.
+	*/
+	todosPk(pk: number): TodoDetailClient;
+	/**
+	* Route `todos/`: consumer `TodoList`.
+	*/
+	todos(): TodoListClient;
+}
+/**
+* One todo (route `todos/<pk>/`). A todo owned by `locked` can be retrieved but not
+* changed (403).
+*
+* A typed client of consumer `TodoDetail` at one route (rest-framework-channels' dialect): one method per action.
+*/
+export declare class TodoDetailClient {
+	/** The consumer's name in the manifest. */
+	static readonly consumer = "TodoDetail";
+	/** Where calls go: a connection in rest-framework-channels' dialect. */
+	readonly endpoint: rt.RfcEndpoint;
+	/** The route every call of this client carries. */
+	readonly route: rt.Route;
+	/** A client on an endpoint (`connection.rfcEndpoint()`) at `route` (the empty route for the consumer's own actions). */
+	constructor(endpoint: rt.RfcEndpoint, route?: rt.Route);
+	/** The same client with another call timeout. */
+	withTimeout(timeoutMs: number): TodoDetailClient;
+	/**
+	* The row named by the route's `pk`.
+	*
+	* Action `retrieve` on the client's route.
+	*/
+	retrieve(options?: rt.CallOptions): Promise<Todo>;
+	/**
+	* Writes the row named by the route's `pk` from `data`: every required field must be sent; an omitted field with a default keeps its value.
+	*
+	* Action `update` on the client's route.
+	*/
+	update(args: TodoDetailUpdateArgs, options?: rt.CallOptions): Promise<Todo>;
+	/**
+	* Changes the fields `data` sets of the row named by the route's `pk`.
+	*
+	* Action `partial_update` on the client's route.
+	*/
+	partialUpdate(args: TodoDetailPartialUpdateArgs, options?: rt.CallOptions): Promise<Todo>;
+	/**
+	* Deletes the row named by the route's `pk`.
+	*
+	* Action `destroy` on the client's route; succeeds with status 204.
+	*/
+	destroy(options?: rt.CallOptions): Promise<null>;
+	/**
+	* Flips `done` and returns the todo.
+	*
+	* Action `toggle` on the client's route.
+	*/
+	toggle(options?: rt.CallOptions): Promise<Todo>;
+}
+/**
+* The todo list (route `todos/`): pages of 2 (`todos/?page=2`), filters on the query
+* fields (`todos/?done=true`), and `create`.
+*
+* A typed client of consumer `TodoList` at one route (rest-framework-channels' dialect): one method per action.
+*/
+export declare class TodoListClient {
+	/** The consumer's name in the manifest. */
+	static readonly consumer = "TodoList";
+	/** Where calls go: a connection in rest-framework-channels' dialect. */
+	readonly endpoint: rt.RfcEndpoint;
+	/** The route every call of this client carries. */
+	readonly route: rt.Route;
+	/** A client on an endpoint (`connection.rfcEndpoint()`) at `route` (the empty route for the consumer's own actions). */
+	constructor(endpoint: rt.RfcEndpoint, route?: rt.Route);
+	/** The same client with another call timeout. */
+	withTimeout(timeoutMs: number): TodoListClient;
+	/**
+	* One page of the rows matching the filters (`?page=N` on the route); `next` and `previous` are routes.
+	*
+	* Action `list` on the client's route.
+	*/
+	list(args: TodoListListArgs, options?: rt.CallOptions): Promise<TodoListListResponse>;
+	/**
+	* Creates a row from `data`.
+	*
+	* Action `create` on the client's route; succeeds with status 201.
+	*/
+	create(args: TodoListCreateArgs, options?: rt.CallOptions): Promise<Todo>;
 }
 /** The multiplexer at `/ws/`: one socket, each consumer on its own stream. */
 export declare class WsMultiplexer {

@@ -5,11 +5,6 @@
 // One class per consumer with one method per action, and one class per multiplexer. Integers
 // are JavaScript numbers: exact up to 2^53. `unknown` appears only where the schema allows
 // any JSON value (`true`, `{}`, or an object schema without properties).
-//
-// Consumers without a client:
-// - `RfcTodos` at `/ws/rfc/`: it speaks rest-framework-channels' `rfc` dialect, whose replies carry no `request_id` to correlate.
-// - `TodoDetail`: it speaks rest-framework-channels' `rfc` dialect, whose replies carry no `request_id` to correlate.
-// - `TodoList`: it speaks rest-framework-channels' `rfc` dialect, whose replies carry no `request_id` to correlate.
 import * as rt from "./runtime.js";
 /**
 * Small actions that show the protocol: echo, arithmetic, errors, permissions and
@@ -163,12 +158,13 @@ export class BenchClient {
 	/**
 	* Joins the benchmark feed as a plain group member: every `publish` reaches this
 	* socket once more as a `message` push with `request_id: null` (the same bytes for
-	* every plain member, as Channels' `group_add` gives).
+	* every plain member, as Channels' `group_add` gives). Not a subscription: its pushes
+	* belong to no request, so it declares no `#[unsubscribe]`.
 	*
-	* Action `join`; a subscription: pushes `message`; ended by `leave`.
+	* Action `join`; causes pushes `message`.
 	*/
 	join(options) {
-		return this.endpoint.subscribe("join", "leave", ["message"], {}, options);
+		return this.endpoint.call("join", {}, options);
 	}
 	/**
 	* Leaves the feed joined with `join` (subscriptions made with `subscribe` stay).
@@ -395,6 +391,157 @@ export class TodoViewClient {
 	*/
 	update(args, options) {
 		return this.endpoint.call("update", args, options);
+	}
+}
+/**
+* Todos in rest-framework-channels' dialect: `{"action", "route", ...}`; the routes
+* `todos/` and `todos/<pk>/` lead to [`TodoList`] and [`TodoDetail`].
+*
+* A typed client of consumer `RfcTodos` at one route (rest-framework-channels' dialect): one method per action, one per route of its own.
+*/
+export class RfcTodosClient {
+	/** The consumer's name in the manifest. */
+	static consumer = "RfcTodos";
+	/** Where the consumer is mounted. */
+	static path = "/ws/rfc/";
+	/** Where calls go: a connection in rest-framework-channels' dialect. */
+	endpoint;
+	/** The route every call of this client carries. */
+	route;
+	/** A client on an endpoint (`connection.rfcEndpoint()`) at `route` (the empty route for the consumer's own actions). */
+	constructor(endpoint, route = rt.Route.root()) {
+		this.endpoint = endpoint;
+		this.route = route;
+	}
+	/** Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by the path). */
+	static async connect(url, options) {
+		return new RfcTodosClient((await rt.Connection.open(url, options)).rfcEndpoint());
+	}
+	/** The same client with another call timeout. */
+	withTimeout(timeoutMs) {
+		return new RfcTodosClient(this.endpoint.withTimeout(timeoutMs), this.route);
+	}
+	/**
+	* The consumer's own action, for messages whose route matches no pattern.
+	*
+	* Action `ping` on the client's route.
+	*/
+	ping(options) {
+		return this.endpoint.call(this.route, "ping", {}, options);
+	}
+	/**
+	* Route `todos/<pk>/`: consumer `TodoDetail`, with `pk`.
+	*/
+	todosPk(pk) {
+		return new TodoDetailClient(this.endpoint, this.route.literal("todos/").param("pk", "str", pk).literal("/"));
+	}
+	/**
+	* Route `todos/`: consumer `TodoList`.
+	*/
+	todos() {
+		return new TodoListClient(this.endpoint, this.route.literal("todos/"));
+	}
+}
+/**
+* One todo (route `todos/<pk>/`). A todo owned by `locked` can be retrieved but not
+* changed (403).
+*
+* A typed client of consumer `TodoDetail` at one route (rest-framework-channels' dialect): one method per action.
+*/
+export class TodoDetailClient {
+	/** The consumer's name in the manifest. */
+	static consumer = "TodoDetail";
+	/** Where calls go: a connection in rest-framework-channels' dialect. */
+	endpoint;
+	/** The route every call of this client carries. */
+	route;
+	/** A client on an endpoint (`connection.rfcEndpoint()`) at `route` (the empty route for the consumer's own actions). */
+	constructor(endpoint, route = rt.Route.root()) {
+		this.endpoint = endpoint;
+		this.route = route;
+	}
+	/** The same client with another call timeout. */
+	withTimeout(timeoutMs) {
+		return new TodoDetailClient(this.endpoint.withTimeout(timeoutMs), this.route);
+	}
+	/**
+	* The row named by the route's `pk`.
+	*
+	* Action `retrieve` on the client's route.
+	*/
+	retrieve(options) {
+		return this.endpoint.call(this.route, "retrieve", {}, options);
+	}
+	/**
+	* Writes the row named by the route's `pk` from `data`: every required field must be sent; an omitted field with a default keeps its value.
+	*
+	* Action `update` on the client's route.
+	*/
+	update(args, options) {
+		return this.endpoint.call(this.route, "update", args, options);
+	}
+	/**
+	* Changes the fields `data` sets of the row named by the route's `pk`.
+	*
+	* Action `partial_update` on the client's route.
+	*/
+	partialUpdate(args, options) {
+		return this.endpoint.call(this.route, "partial_update", args, options);
+	}
+	/**
+	* Deletes the row named by the route's `pk`.
+	*
+	* Action `destroy` on the client's route; succeeds with status 204.
+	*/
+	destroy(options) {
+		return this.endpoint.call(this.route, "destroy", {}, options);
+	}
+	/**
+	* Flips `done` and returns the todo.
+	*
+	* Action `toggle` on the client's route.
+	*/
+	toggle(options) {
+		return this.endpoint.call(this.route, "toggle", {}, options);
+	}
+}
+/**
+* The todo list (route `todos/`): pages of 2 (`todos/?page=2`), filters on the query
+* fields (`todos/?done=true`), and `create`.
+*
+* A typed client of consumer `TodoList` at one route (rest-framework-channels' dialect): one method per action.
+*/
+export class TodoListClient {
+	/** The consumer's name in the manifest. */
+	static consumer = "TodoList";
+	/** Where calls go: a connection in rest-framework-channels' dialect. */
+	endpoint;
+	/** The route every call of this client carries. */
+	route;
+	/** A client on an endpoint (`connection.rfcEndpoint()`) at `route` (the empty route for the consumer's own actions). */
+	constructor(endpoint, route = rt.Route.root()) {
+		this.endpoint = endpoint;
+		this.route = route;
+	}
+	/** The same client with another call timeout. */
+	withTimeout(timeoutMs) {
+		return new TodoListClient(this.endpoint.withTimeout(timeoutMs), this.route);
+	}
+	/**
+	* One page of the rows matching the filters (`?page=N` on the route); `next` and `previous` are routes.
+	*
+	* Action `list` on the client's route.
+	*/
+	list(args, options) {
+		return this.endpoint.call(this.route, "list", args, options);
+	}
+	/**
+	* Creates a row from `data`.
+	*
+	* Action `create` on the client's route; succeeds with status 201.
+	*/
+	create(args, options) {
+		return this.endpoint.call(this.route, "create", args, options);
 	}
 }
 /** The multiplexer at `/ws/`: one socket, each consumer on its own stream. */

@@ -5,4 +5,4 @@ export * from "./api.js";
 // Everything of the runtime, also as `runtime.X`; at the top level, the runtime's names that
 // no type of the API takes.
 export * as runtime from "./runtime.js";
-export { DEFAULT_TIMEOUT_MS, reconnectDelay, ChanrestError, ApiError, TimeoutError, ConnectionLostError, ClosedError, ConnectError, DecodeError, LaggedError, Connection, Endpoint, Feed, Subscription, Broadcasts } from "./runtime.js";
+export { DEFAULT_TIMEOUT_MS, reconnectDelay, ChanrestError, ApiError, TimeoutError, ConnectionLostError, ClosedError, ConnectError, DecodeError, LaggedError, Connection, Endpoint, Route, RfcEndpoint, Feed, Subscription, Broadcasts } from "./runtime.js";

@@ -72,7 +72,8 @@ export declare class ApiError extends ChanrestError {
 	/** The `errors` list: strings, or one object of field errors. */
 	readonly errors: readonly unknown[];
 	constructor(action: string | null, status: number, errors: readonly unknown[]);
-	/** The plain messages among the errors. */
+	/** The plain messages among the errors: `["Not found"]` (DCRF) and
+	* `[{"detail": "Not found"}]` (rest-framework-channels) both give `"Not found"`. */
 	messages(): string[];
 	/** The field errors object of a validation error (`[{"field": ["message"]}]`). */
 	fieldErrors(): Record<string, unknown> | undefined;
@@ -150,6 +151,7 @@ export declare class Connection {
 	private closed;
 	private nextId;
 	private readonly pending;
+	private rfcPending;
 	private readonly subscriptions;
 	private readonly broadcastSinks;
 	private readonly waiting;
@@ -185,6 +187,10 @@ export declare class Connection {
 	private dispatch;
 	/** @internal Sends a request once connected; settles with its reply within `timeoutMs`. */
 	exchange(stream: string | null, action: string, id: number, args: Record<string, unknown>, timeoutMs: number, subscription: Sink | null): Promise<Reply>;
+	/** @internal Sends a request in rest-framework-channels' dialect once connected; settles with its reply within `timeoutMs`. */
+	exchangeRfc(route: string, action: string, args: Record<string, unknown>, timeoutMs: number): Promise<Reply>;
+	/** An endpoint for a consumer in rest-framework-channels' dialect. */
+	rfcEndpoint(): RfcEndpoint;
 	/** @internal A fresh request id. */
 	newId(): number;
 	/** @internal Forgets a subscription; true if it was live. */
@@ -224,6 +230,47 @@ export declare class Endpoint {
 	>(action: string, unsubscribe: string, pushes: readonly string[], args: object | undefined, options?: CallOptions): Promise<Subscription<P, R, U>>;
 	/** The pushes this consumer broadcasts with `request_id: null`, from now on. */
 	broadcasts<P extends PushMessage>(pushes: readonly string[]): Broadcasts<P>;
+}
+/** What a route parameter accepts: Django's path converters, as in the pattern (`<int:pk>`; `<pk>` is "str"). */
+export type Converter = "str" | "int" | "slug" | "path";
+/**
+* The `route` of a call in rest-framework-channels' dialect, built from a pattern's text and
+* typed parameters (`todos/` + `pk` + `/` → `todos/7/`). A parameter its converter does not
+* accept makes the route invalid: calls on it reject with a ChanrestError without sending
+* anything, rather than reach another route.
+*/
+export declare class Route {
+	/** The route's text. */
+	readonly text: string;
+	/** Why the route is invalid, or null. */
+	readonly error: string | null;
+	private constructor();
+	/** The empty route: a routed consumer's own actions. */
+	static root(): Route;
+	/** A route as written (`todos/7/`), sent as is. */
+	static of(text: string): Route;
+	/** The route followed by the literal `text`. */
+	literal(text: string): Route;
+	/** The route followed by parameter `name`: a string as is, a number or boolean as JSON writes it; `converter` must accept it. */
+	param(name: string, converter: Converter, value: unknown): Route;
+	toString(): string;
+}
+/**
+* Where a generated client of a consumer in rest-framework-channels' dialect sends its calls:
+* a Connection and the call timeout (replies are matched by order, action and route).
+*/
+export declare class RfcEndpoint {
+	readonly connection: Connection;
+	private readonly ownTimeoutMs;
+	constructor(connection: Connection, timeoutMs: number | null);
+	/** The call timeout in force. */
+	get timeoutMs(): number;
+	/** The same endpoint with another call timeout. */
+	withTimeout(timeoutMs: number): RfcEndpoint;
+	/** Calls `action` on `route`; resolves with a successful reply's `data`, rejects with a ChanrestError. */
+	call<R>(route: Route, action: string, args: object | undefined, options?: CallOptions): Promise<R>;
+	/** Sends a request and resolves with its reply whatever the status. */
+	request(route: Route, action: string, args: Record<string, unknown>, options?: CallOptions): Promise<Reply>;
 }
 /** @internal Decodes pushes and hands them to callbacks and async iterators. */
 export declare class Feed<P extends PushMessage> implements Sink {

@@ -18,6 +18,13 @@
 //   (reconnect.maxAttempts); pending calls then reject with ClosedError and subscriptions end.
 // - Unlike the Rust client, it sends no pings of its own (browsers cannot): a silent peer is
 //   noticed by the server's pings or by the socket, and calls never outlive their timeout.
+// - A consumer in rest-framework-channels' dialect (RfcEndpoint, from connection.rfcEndpoint())
+//   takes `{"action", "route", ...args}` and answers every message with exactly one reply,
+//   `{"errors", "data", "action", "route", "status"}`, in order; there are no request ids.
+//   A reply settles the oldest call in flight on the socket with the same action and route
+//   (a detached action's later reply still finds its call, unless two calls of it to the
+//   same route are in flight at once). A call that times out stays in line until its late
+//   reply comes, so that the reply does not settle a later call. There are no subscriptions.
 /** How long a call waits for its reply unless configured otherwise (30 s). */
 export const DEFAULT_TIMEOUT_MS = 3e4;
 const DEFAULT_RECONNECT = {
@@ -36,6 +43,10 @@ export function reconnectDelay(options, attempt) {
 	return Math.max(0, capped * (1 - jitter));
 }
 const host = globalThis;
+/** rest-framework-channels' shape of an error message: `{"detail": "..."}` and nothing else. */
+function isDetail(e) {
+	return typeof e === "object" && e !== null && !Array.isArray(e) && Object.keys(e).length === 1 && typeof e.detail === "string";
+}
 /** Every error of a call, a subscription or connecting. */
 export class ChanrestError extends Error {
 	/** The action concerned, when there is one. */
@@ -57,13 +68,14 @@ export class ApiError extends ChanrestError {
 		this.status = status;
 		this.errors = errors;
 	}
-	/** The plain messages among the errors. */
+	/** The plain messages among the errors: `["Not found"]` (DCRF) and
+	* `[{"detail": "Not found"}]` (rest-framework-channels) both give `"Not found"`. */
 	messages() {
-		return this.errors.filter((e) => typeof e === "string");
+		return this.errors.flatMap((e) => typeof e === "string" ? [e] : isDetail(e) ? [e.detail] : []);
 	}
 	/** The field errors object of a validation error (`[{"field": ["message"]}]`). */
 	fieldErrors() {
-		const found = this.errors.find((e) => typeof e === "object" && e !== null && !Array.isArray(e));
+		const found = this.errors.find((e) => typeof e === "object" && e !== null && !Array.isArray(e) && !isDetail(e));
 		return found;
 	}
 	/** The messages for one field of a validation error. */
@@ -135,6 +147,27 @@ function readReply(message) {
 function apiError(reply) {
 	return new ApiError(reply.action, reply.status, reply.errors);
 }
+/** Reads a reply in rest-framework-channels' dialect (`status` and `route`, no `response_status`). */
+function readRfcReply(message) {
+	if (typeof message !== "object" || message === null || Array.isArray(message)) return null;
+	const m = message;
+	if ("response_status" in m) return null;
+	const route = m["route"];
+	const status = m["status"];
+	if (typeof route !== "string" || typeof status !== "number" || !Number.isInteger(status)) return null;
+	const action = m["action"];
+	const errors = m["errors"];
+	return {
+		route,
+		reply: {
+			status,
+			action: typeof action === "string" ? action : null,
+			data: m["data"] ?? null,
+			errors: Array.isArray(errors) ? errors : [],
+			requestId: null
+		}
+	};
+}
 /**
 * One WebSocket to a chanrest server, shared by every client and endpoint made from it.
 * Open one with `Connection.open(url, options)`; close it with `close()`.
@@ -149,6 +182,7 @@ export class Connection {
 	closed = false;
 	nextId = 1;
 	pending = new Map();
+	rfcPending = [];
 	subscriptions = new Map();
 	broadcastSinks = new Set();
 	waiting = new Set();
@@ -297,6 +331,9 @@ export class Connection {
 			this.pending.delete(id);
 			pending.settle?.({ err: new ConnectionLostError(pending.action) });
 		}
+		const lostCalls = this.rfcPending.filter((call) => call.generation === generation);
+		this.rfcPending = this.rfcPending.filter((call) => call.generation !== generation);
+		for (const call of lostCalls) call.settle?.({ err: new ConnectionLostError(call.action) });
 		if (this.closed) return;
 		if (!this.options.reconnect.enabled) {
 			this.closed = true;
@@ -340,6 +377,9 @@ export class Connection {
 		const pending = [...this.pending.values()];
 		this.pending.clear();
 		for (const p of pending) p.settle?.({ err: new ClosedError() });
+		const calls = this.rfcPending;
+		this.rfcPending = [];
+		for (const call of calls) call.settle?.({ err: new ClosedError() });
 		const subscriptions = [...this.subscriptions.values()];
 		this.subscriptions.clear();
 		for (const sub of subscriptions) sub.sink.end(new ClosedError());
@@ -355,6 +395,16 @@ export class Connection {
 		try {
 			value = JSON.parse(text);
 		} catch {
+			return;
+		}
+		const rfc = readRfcReply(value);
+		if (rfc !== null) {
+			const { reply, route } = rfc;
+			const index = this.rfcPending.findIndex((call) => call.route === route && (reply.action === null || reply.action === call.action));
+			if (index >= 0) {
+				const [call] = this.rfcPending.splice(index, 1);
+				call?.settle?.({ ok: reply });
+			}
 			return;
 		}
 		let stream = null;
@@ -437,6 +487,58 @@ export class Connection {
 			};
 			attempt();
 		});
+	}
+	/** @internal Sends a request in rest-framework-channels' dialect once connected; settles with its reply within `timeoutMs`. */
+	exchangeRfc(route, action, args, timeoutMs) {
+		const frame = JSON.stringify({
+			...args,
+			action,
+			route
+		});
+		return new Promise((resolve, reject) => {
+			let done = false;
+			let entry = null;
+			const wake = () => attempt();
+			const finish = (result) => {
+				if (done) return;
+				done = true;
+				host.clearTimeout(timer);
+				this.waiting.delete(wake);
+				if ("ok" in result) resolve(result.ok);
+				else reject(result.err);
+			};
+			const timer = host.setTimeout(() => {
+				if (done) return;
+				// Stays in line to take its late reply.
+				if (entry !== null) entry.settle = null;
+				finish({ err: new TimeoutError(action, timeoutMs) });
+			}, timeoutMs);
+			const attempt = () => {
+				if (done) return;
+				if (this.closed) {
+					finish({ err: new ClosedError() });
+					return;
+				}
+				if (!this.connected || this.socket === null) {
+					this.waiting.add(wake);
+					return;
+				}
+				this.waiting.delete(wake);
+				entry = {
+					action,
+					route,
+					generation: this.generation,
+					settle: finish
+				};
+				this.rfcPending.push(entry);
+				this.socket.send(frame);
+			};
+			attempt();
+		});
+	}
+	/** An endpoint for a consumer in rest-framework-channels' dialect. */
+	rfcEndpoint() {
+		return new RfcEndpoint(this, null);
 	}
 	/** @internal A fresh request id. */
 	newId() {
@@ -544,6 +646,99 @@ export class Endpoint {
 		const feed = new Feed(pushes, this.connection.pushBuffer);
 		const stop = this.connection.addBroadcastSink(this.stream, feed);
 		return new Broadcasts(feed, stop);
+	}
+}
+const CONVERTERS = {
+	str: {
+		test: /^[^/?]+$/,
+		text: "non-empty text without `/` or `?`"
+	},
+	int: {
+		test: /^[0-9]+$/,
+		text: "digits"
+	},
+	slug: {
+		test: /^[-a-zA-Z0-9_]+$/,
+		text: "letters, digits, `-` and `_`"
+	},
+	path: {
+		test: /^[^?]+$/,
+		text: "non-empty text without `?`"
+	}
+};
+/**
+* The `route` of a call in rest-framework-channels' dialect, built from a pattern's text and
+* typed parameters (`todos/` + `pk` + `/` → `todos/7/`). A parameter its converter does not
+* accept makes the route invalid: calls on it reject with a ChanrestError without sending
+* anything, rather than reach another route.
+*/
+export class Route {
+	/** The route's text. */
+	text;
+	/** Why the route is invalid, or null. */
+	error;
+	constructor(text, error) {
+		this.text = text;
+		this.error = error;
+	}
+	/** The empty route: a routed consumer's own actions. */
+	static root() {
+		return new Route("", null);
+	}
+	/** A route as written (`todos/7/`), sent as is. */
+	static of(text) {
+		return new Route(text, null);
+	}
+	/** The route followed by the literal `text`. */
+	literal(text) {
+		return new Route(this.text + text, this.error);
+	}
+	/** The route followed by parameter `name`: a string as is, a number or boolean as JSON writes it; `converter` must accept it. */
+	param(name, converter, value) {
+		let text = null;
+		let problem = null;
+		if (typeof value === "string") text = value;
+		else if (typeof value === "number" && Number.isFinite(value) || typeof value === "boolean") text = JSON.stringify(value);
+		else problem = `${JSON.stringify(value) ?? String(value)} is not text, a number or a boolean`;
+		if (text !== null && !CONVERTERS[converter].test.test(text)) {
+			problem = `${JSON.stringify(text)} is not ${CONVERTERS[converter].text}`;
+		}
+		const error = this.error ?? (problem === null ? null : `route parameter \`${name}\`: ${problem}`);
+		return new Route(this.text + (text ?? ""), error);
+	}
+	toString() {
+		return this.text;
+	}
+}
+/**
+* Where a generated client of a consumer in rest-framework-channels' dialect sends its calls:
+* a Connection and the call timeout (replies are matched by order, action and route).
+*/
+export class RfcEndpoint {
+	connection;
+	ownTimeoutMs;
+	constructor(connection, timeoutMs) {
+		this.connection = connection;
+		this.ownTimeoutMs = timeoutMs;
+	}
+	/** The call timeout in force. */
+	get timeoutMs() {
+		return this.ownTimeoutMs ?? this.connection.timeoutMs;
+	}
+	/** The same endpoint with another call timeout. */
+	withTimeout(timeoutMs) {
+		return new RfcEndpoint(this.connection, timeoutMs);
+	}
+	/** Calls `action` on `route`; resolves with a successful reply's `data`, rejects with a ChanrestError. */
+	async call(route, action, args, options = {}) {
+		const reply = await this.request(route, action, asArgs(action, args), options);
+		if (!isSuccess(reply.status)) throw apiError(reply);
+		return reply.data;
+	}
+	/** Sends a request and resolves with its reply whatever the status. */
+	async request(route, action, args, options = {}) {
+		if (route.error !== null) throw new ChanrestError(`\`${action}\`: ${route.error}`, action);
+		return this.connection.exchangeRfc(route.text, action, args, options.timeoutMs ?? this.timeoutMs);
 	}
 }
 /** @internal Decodes pushes and hands them to callbacks and async iterators. */

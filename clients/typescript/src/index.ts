@@ -29,7 +29,7 @@ export {
   type Sink,
   Connection,
   Endpoint,
-  Converter,
+  type Converter,
   Route,
   RfcEndpoint,
   Feed,

@@ -1,5 +1,18 @@
 // Compiled by chanrest-codegen from src/api.ts: do not edit, regenerate.
 import * as rt from "./runtime.js";
+export interface ItemListListArgs {
+	page?: number | null;
+}
+/**
+* A page of lines.
+*/
+export interface ItemListListResponse {
+	count: number;
+	results: Array<Line>;
+}
+export interface ItemRenameArgs {
+	name: string;
+}
 /**
 * One line of an order.
 */
@@ -27,7 +40,17 @@ export interface Order {
 	};
 	total: number;
 }
+/**
+* A page of orders.
+*/
+export interface OrdersRecentResponse {
+	count: number;
+	results: Array<Order>;
+}
 export interface PlaceArgs {
+	/**
+	* Optional: the server takes `false` when it is omitted.
+	*/
 	express?: boolean;
 	lines: Array<Line>;
 }
@@ -37,6 +60,22 @@ export interface PlaceArgs {
 export type Status = "open" | "shipped" | {
 	cancelled: string;
 };
+/**
+* What the shop did lately.
+*/
+export interface Summary {
+	/**
+	* The latest orders.
+	*/
+	latest: SummaryLatest;
+}
+/**
+* A page of orders.
+*/
+export interface SummaryLatest {
+	count: number;
+	results: Array<Order>;
+}
 /**
 * Every push of consumer `Orders`.
 */
@@ -111,6 +150,18 @@ export declare class OrdersClient {
 		[key: string]: unknown;
 	}, options?: rt.CallOptions): Promise<unknown>;
 	/**
+	* The latest orders (chanrest's generic `Page`: renamed after its use).
+	*
+	* Action `recent`.
+	*/
+	recent(options?: rt.CallOptions): Promise<OrdersRecentResponse>;
+	/**
+	* A summary: a type of its own holding a generic one.
+	*
+	* Action `summary`.
+	*/
+	summary(options?: rt.CallOptions): Promise<Summary>;
+	/**
 	* Pushes changes of one order.
 	*
 	* Action `watch-order`; succeeds with status 201; a subscription: pushes `changed`, `cancelled`; ended by `unwatch-order`.
@@ -145,6 +196,114 @@ export declare class StockClient {
 	}, options?: rt.CallOptions): Promise<{
 		[key: string]: number;
 	}>;
+}
+/**
+* The catalog, in rest-framework-channels' dialect.
+*
+* A typed client of consumer `Catalog` at one route (rest-framework-channels' dialect): one method per action, one per route of its own.
+*/
+export declare class CatalogClient {
+	/** The consumer's name in the manifest. */
+	static readonly consumer = "Catalog";
+	/** Where the consumer is mounted. */
+	static readonly path = "/ws/catalog/";
+	/** Where calls go: a connection in rest-framework-channels' dialect. */
+	readonly endpoint: rt.RfcEndpoint;
+	/** The route every call of this client carries. */
+	readonly route: rt.Route;
+	/** A client on an endpoint (`connection.rfcEndpoint()`) at `route` (the empty route for the consumer's own actions). */
+	constructor(endpoint: rt.RfcEndpoint, route?: rt.Route);
+	/** Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by the path). */
+	static connect(url: string, options?: rt.ConnectionOptions): Promise<CatalogClient>;
+	/** The same client with another call timeout. */
+	withTimeout(timeoutMs: number): CatalogClient;
+	/**
+	* Action `ping` on the client's route.
+	*/
+	ping(options?: rt.CallOptions): Promise<string>;
+	/**
+	* Route `items/<int:id>/`: consumer `Item`, with `id`.
+	*/
+	itemsId(id: number): ItemClient;
+	/**
+	* Route `items/`: consumer `ItemList`.
+	*/
+	items(): ItemListClient;
+}
+/**
+* One item.
+*
+* A typed client of consumer `Item` at one route (rest-framework-channels' dialect): one method per action, one per route of its own.
+*/
+export declare class ItemClient {
+	/** The consumer's name in the manifest. */
+	static readonly consumer = "Item";
+	/** Where calls go: a connection in rest-framework-channels' dialect. */
+	readonly endpoint: rt.RfcEndpoint;
+	/** The route every call of this client carries. */
+	readonly route: rt.Route;
+	/** A client on an endpoint (`connection.rfcEndpoint()`) at `route` (the empty route for the consumer's own actions). */
+	constructor(endpoint: rt.RfcEndpoint, route?: rt.Route);
+	/** The same client with another call timeout. */
+	withTimeout(timeoutMs: number): ItemClient;
+	/**
+	* The item.
+	*
+	* Action `retrieve` on the client's route.
+	*/
+	retrieve(options?: rt.CallOptions): Promise<Line>;
+	/**
+	* Renames the item.
+	*
+	* Action `rename` on the client's route.
+	*/
+	rename(args: ItemRenameArgs, options?: rt.CallOptions): Promise<Line>;
+	/**
+	* Route `reviews/<slug:author>/`: consumer `Review`, with `author`.
+	*/
+	reviewsAuthor(author: string): ReviewClient;
+}
+/**
+* One review of an item.
+*
+* A typed client of consumer `Review` at one route (rest-framework-channels' dialect): one method per action.
+*/
+export declare class ReviewClient {
+	/** The consumer's name in the manifest. */
+	static readonly consumer = "Review";
+	/** Where calls go: a connection in rest-framework-channels' dialect. */
+	readonly endpoint: rt.RfcEndpoint;
+	/** The route every call of this client carries. */
+	readonly route: rt.Route;
+	/** A client on an endpoint (`connection.rfcEndpoint()`) at `route` (the empty route for the consumer's own actions). */
+	constructor(endpoint: rt.RfcEndpoint, route?: rt.Route);
+	/** The same client with another call timeout. */
+	withTimeout(timeoutMs: number): ReviewClient;
+	/**
+	* Action `retrieve` on the client's route.
+	*/
+	retrieve(options?: rt.CallOptions): Promise<string>;
+}
+/**
+* A typed client of consumer `ItemList` at one route (rest-framework-channels' dialect): one method per action.
+*/
+export declare class ItemListClient {
+	/** The consumer's name in the manifest. */
+	static readonly consumer = "ItemList";
+	/** Where calls go: a connection in rest-framework-channels' dialect. */
+	readonly endpoint: rt.RfcEndpoint;
+	/** The route every call of this client carries. */
+	readonly route: rt.Route;
+	/** A client on an endpoint (`connection.rfcEndpoint()`) at `route` (the empty route for the consumer's own actions). */
+	constructor(endpoint: rt.RfcEndpoint, route?: rt.Route);
+	/** The same client with another call timeout. */
+	withTimeout(timeoutMs: number): ItemListClient;
+	/**
+	* A page of items.
+	*
+	* Action `list` on the client's route.
+	*/
+	list(args: ItemListListArgs, options?: rt.CallOptions): Promise<ItemListListResponse>;
 }
 /** The multiplexer at `/ws/`: one socket, each consumer on its own stream. */
 export declare class WsMultiplexer {

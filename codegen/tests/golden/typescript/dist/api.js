@@ -69,6 +69,22 @@ export class OrdersClient {
 		return this.endpoint.call("type", args, options);
 	}
 	/**
+	* The latest orders (chanrest's generic `Page`: renamed after its use).
+	*
+	* Action `recent`.
+	*/
+	recent(options) {
+		return this.endpoint.call("recent", {}, options);
+	}
+	/**
+	* A summary: a type of its own holding a generic one.
+	*
+	* Action `summary`.
+	*/
+	summary(options) {
+		return this.endpoint.call("summary", {}, options);
+	}
+	/**
 	* Pushes changes of one order.
 	*
 	* Action `watch-order`; succeeds with status 201; a subscription: pushes `changed`, `cancelled`; ended by `unwatch-order`.
@@ -110,6 +126,152 @@ export class StockClient {
 	*/
 	levels(args, options) {
 		return this.endpoint.call("levels", args, options);
+	}
+}
+/**
+* The catalog, in rest-framework-channels' dialect.
+*
+* A typed client of consumer `Catalog` at one route (rest-framework-channels' dialect): one method per action, one per route of its own.
+*/
+export class CatalogClient {
+	/** The consumer's name in the manifest. */
+	static consumer = "Catalog";
+	/** Where the consumer is mounted. */
+	static path = "/ws/catalog/";
+	/** Where calls go: a connection in rest-framework-channels' dialect. */
+	endpoint;
+	/** The route every call of this client carries. */
+	route;
+	/** A client on an endpoint (`connection.rfcEndpoint()`) at `route` (the empty route for the consumer's own actions). */
+	constructor(endpoint, route = rt.Route.root()) {
+		this.endpoint = endpoint;
+		this.route = route;
+	}
+	/** Connects to the consumer at `url` (e.g. `ws://127.0.0.1:8000` followed by the path). */
+	static async connect(url, options) {
+		return new CatalogClient((await rt.Connection.open(url, options)).rfcEndpoint());
+	}
+	/** The same client with another call timeout. */
+	withTimeout(timeoutMs) {
+		return new CatalogClient(this.endpoint.withTimeout(timeoutMs), this.route);
+	}
+	/**
+	* Action `ping` on the client's route.
+	*/
+	ping(options) {
+		return this.endpoint.call(this.route, "ping", {}, options);
+	}
+	/**
+	* Route `items/<int:id>/`: consumer `Item`, with `id`.
+	*/
+	itemsId(id) {
+		return new ItemClient(this.endpoint, this.route.literal("items/").param("id", "int", id).literal("/"));
+	}
+	/**
+	* Route `items/`: consumer `ItemList`.
+	*/
+	items() {
+		return new ItemListClient(this.endpoint, this.route.literal("items/"));
+	}
+}
+/**
+* One item.
+*
+* A typed client of consumer `Item` at one route (rest-framework-channels' dialect): one method per action, one per route of its own.
+*/
+export class ItemClient {
+	/** The consumer's name in the manifest. */
+	static consumer = "Item";
+	/** Where calls go: a connection in rest-framework-channels' dialect. */
+	endpoint;
+	/** The route every call of this client carries. */
+	route;
+	/** A client on an endpoint (`connection.rfcEndpoint()`) at `route` (the empty route for the consumer's own actions). */
+	constructor(endpoint, route = rt.Route.root()) {
+		this.endpoint = endpoint;
+		this.route = route;
+	}
+	/** The same client with another call timeout. */
+	withTimeout(timeoutMs) {
+		return new ItemClient(this.endpoint.withTimeout(timeoutMs), this.route);
+	}
+	/**
+	* The item.
+	*
+	* Action `retrieve` on the client's route.
+	*/
+	retrieve(options) {
+		return this.endpoint.call(this.route, "retrieve", {}, options);
+	}
+	/**
+	* Renames the item.
+	*
+	* Action `rename` on the client's route.
+	*/
+	rename(args, options) {
+		return this.endpoint.call(this.route, "rename", args, options);
+	}
+	/**
+	* Route `reviews/<slug:author>/`: consumer `Review`, with `author`.
+	*/
+	reviewsAuthor(author) {
+		return new ReviewClient(this.endpoint, this.route.literal("reviews/").param("author", "slug", author).literal("/"));
+	}
+}
+/**
+* One review of an item.
+*
+* A typed client of consumer `Review` at one route (rest-framework-channels' dialect): one method per action.
+*/
+export class ReviewClient {
+	/** The consumer's name in the manifest. */
+	static consumer = "Review";
+	/** Where calls go: a connection in rest-framework-channels' dialect. */
+	endpoint;
+	/** The route every call of this client carries. */
+	route;
+	/** A client on an endpoint (`connection.rfcEndpoint()`) at `route` (the empty route for the consumer's own actions). */
+	constructor(endpoint, route = rt.Route.root()) {
+		this.endpoint = endpoint;
+		this.route = route;
+	}
+	/** The same client with another call timeout. */
+	withTimeout(timeoutMs) {
+		return new ReviewClient(this.endpoint.withTimeout(timeoutMs), this.route);
+	}
+	/**
+	* Action `retrieve` on the client's route.
+	*/
+	retrieve(options) {
+		return this.endpoint.call(this.route, "retrieve", {}, options);
+	}
+}
+/**
+* A typed client of consumer `ItemList` at one route (rest-framework-channels' dialect): one method per action.
+*/
+export class ItemListClient {
+	/** The consumer's name in the manifest. */
+	static consumer = "ItemList";
+	/** Where calls go: a connection in rest-framework-channels' dialect. */
+	endpoint;
+	/** The route every call of this client carries. */
+	route;
+	/** A client on an endpoint (`connection.rfcEndpoint()`) at `route` (the empty route for the consumer's own actions). */
+	constructor(endpoint, route = rt.Route.root()) {
+		this.endpoint = endpoint;
+		this.route = route;
+	}
+	/** The same client with another call timeout. */
+	withTimeout(timeoutMs) {
+		return new ItemListClient(this.endpoint.withTimeout(timeoutMs), this.route);
+	}
+	/**
+	* A page of items.
+	*
+	* Action `list` on the client's route.
+	*/
+	list(args, options) {
+		return this.endpoint.call(this.route, "list", args, options);
 	}
 }
 /** The multiplexer at `/ws/`: one socket, each consumer on its own stream. */

@@ -28,7 +28,7 @@ export {
   type Sink,
   Connection,
   Endpoint,
-  Converter,
+  type Converter,
   Route,
   RfcEndpoint,
   Feed,
