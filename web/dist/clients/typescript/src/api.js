@@ -149,12 +149,13 @@ export class BenchClient {
     /**
      * Joins the benchmark feed as a plain group member: every `publish` reaches this
      * socket once more as a `message` push with `request_id: null` (the same bytes for
-     * every plain member, as Channels' `group_add` gives).
+     * every plain member, as Channels' `group_add` gives). Not a subscription: its pushes
+     * belong to no request, so it declares no `#[unsubscribe]`.
      *
-     * Action `join`; a subscription: pushes `message`; ended by `leave`.
+     * Action `join`; causes pushes `message`.
      */
     join(options) {
-        return this.endpoint.subscribe("join", "leave", ["message"], {}, options);
+        return this.endpoint.call("join", {}, options);
     }
     /**
      * Leaves the feed joined with `join` (subscriptions made with `subscribe` stay).
