@@ -22,7 +22,6 @@ chanrest::consumer! {
 
 struct CalcApi;
 
-#[chanrest::async_trait]
 impl CalcHandler for CalcApi {
     async fn add(&self, _ctx: &Ctx, args: AddArgs) -> chanrest::Result<i64> {
         Ok(args.a + args.b)

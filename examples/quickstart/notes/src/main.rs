@@ -11,7 +11,6 @@ use warp::Filter;
 
 struct WordsApi;
 
-#[chanrest::async_trait]
 impl api::WordsHandler for WordsApi {
     async fn count(&self, _ctx: &Ctx, args: CountArgs) -> chanrest::Result<Counted> {
         let words = args.text.split_whitespace().count() as u64;
