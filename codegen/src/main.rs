@@ -3,7 +3,7 @@
 //! chanrest manifest, read from a file or from a running server
 //! (`http://127.0.0.1:8000/manifest.json`), and prints what it wrote.
 //!
-//! Install it with `cargo install --path codegen` (from a chanrest checkout).
+//! Install it with `cargo install --locked --path codegen` (from a chanrest checkout).
 
 use chanrest_codegen::{
     render_asyncapi, render_rust, render_typescript, Api, RuntimeDependency, RustOptions,

@@ -3,7 +3,7 @@
 # would: in a fresh temporary directory, a chanrest checkout (this one) beside a new crate made
 # of the files of examples/quickstart/ (the README's snippets are those files:
 # tests/readme_quickstart.rs). It
-#   1. installs the generator: cargo install --path chanrest/codegen (--root in the temp dir);
+#   1. installs the generator: cargo install --locked --path chanrest/codegen (--root in the temp dir);
 #   2. builds and starts the server (its own consumer, a model consumer, a plain warp route);
 #   3. generates both clients from the running server's /manifest.json, and checks them
 #      against the manifest the build script wrote ($OUT_DIR/manifest.json, and --crate .)
@@ -53,9 +53,9 @@ cp "$root/Cargo.lock" "$work/notes-cli/Cargo.lock"
 rustfmt --edition 2021 --check "$work/notes/build.rs" "$work/notes/src/main.rs" \
   "$work/notes/src/api.rs" "$work/notes-cli/src/main.rs"
 
-log "cargo install --path chanrest/codegen"
+log "cargo install --locked --path chanrest/codegen"
 start=$SECONDS
-(cd "$work" && cargo install --quiet --path chanrest/codegen --root "$work/tools")
+(cd "$work" && cargo install --quiet --locked --path chanrest/codegen --root "$work/tools")
 export PATH="$work/tools/bin:$PATH"
 command -v chanrest-codegen >/dev/null || fail "cargo install gave no chanrest-codegen binary"
 echo "   installed in $((SECONDS - start)) s"
