@@ -1,6 +1,6 @@
 //! Calls the notes server through its generated Rust client.
 
-use notes_client::types::{CountArgs, CreateArgs, NoteWrite};
+use notes_client::types::{CountArgs, NoteWrite, NotesCreateArgs};
 use notes_client::{notes, words, Error};
 
 #[tokio::main]
@@ -21,7 +21,7 @@ async fn main() -> Result<(), Error> {
         text: "call the bank".to_owned(),
         pinned: Some(true),
     };
-    let note = notes.create(&CreateArgs { data }).await?;
+    let note = notes.create(&NotesCreateArgs { data }).await?;
     println!("created: {} (pinned: {})", note.text, note.pinned);
     Ok(())
 }
