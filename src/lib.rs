@@ -14,8 +14,8 @@ use chanrest::{App, ChannelLayer, InMemoryChannelLayer, Multiplexer, RedisChanne
 use std::sync::Arc;
 use warp::Filter;
 
-/// The manifest written by build.rs.
-pub const MANIFEST_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/manifest.json"));
+/// The manifest written by build.rs (`chanrest::build::write_manifest`).
+pub const MANIFEST_JSON: &str = chanrest::include_manifest!();
 
 /// Where the demo serves the API explorer (linked from its todo page).
 pub const EXPLORER: &str = "/explore/";
@@ -118,7 +118,9 @@ impl Demo {
                     .stream(api::streams::PLAIN, api::Plain(plain::PlainApi)),
             )
             .consumer(api::routes::PATH, rfc::consumer(&self.store))
-            .consumer(api::routes::VIEW, view::consumer(&self.store));
+            .consumer(api::routes::VIEW, view::consumer(&self.store))
+            .serve_manifest(MANIFEST_JSON)
+            .serve_asyncapi(web::ASYNCAPI_JSON);
         let app = match &self.config.limits {
             Some(limits) => app.limits(limits.clone()),
             None => app,
@@ -129,9 +131,9 @@ impl Demo {
         }
     }
 
-    /// Every route of the demo server: the WebSocket API, `GET /manifest.json`, the HTTP
-    /// todo endpoint under `/api/todos/`, the web page at `/`, `GET /asyncapi.json` and the
-    /// API explorer at [`EXPLORER`].
+    /// Every route of the demo server: the WebSocket API with `GET /manifest.json` and
+    /// `GET /asyncapi.json` (the app serves them), the HTTP todo endpoint under `/api/todos/`,
+    /// the web page at `/` and the API explorer at [`EXPLORER`].
     pub fn routes(&self) -> warp::filters::BoxedFilter<(warp::reply::Response,)> {
         self.routes_with_shutdown().0
     }
@@ -147,15 +149,9 @@ impl Demo {
         use warp::Reply;
         let app = self.app();
         let shutdown = app.shutdown_handle();
-        let manifest = warp::path!("manifest.json").and(warp::get()).map(|| {
-            warp::reply::with_header(MANIFEST_JSON, "content-type", "application/json")
-                .into_response()
-        });
         let routes = app
             .filter()
             .map(Reply::into_response)
-            .or(manifest)
-            .unify()
             .or(view::routes(self.store.clone()))
             .unify()
             .or(web::routes())

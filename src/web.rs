@@ -1,6 +1,6 @@
 //! The demo's web page (`web/`): a live todo list on the generated TypeScript client, and the
-//! API's AsyncAPI document. Everything is embedded in the binary: serving it needs no Node.js
-//! and no network.
+//! API's AsyncAPI document (served by the app: `App::serve_asyncapi`). Everything is embedded
+//! in the binary: serving it needs no Node.js and no network.
 //!
 //! `web/dist/` is built from `web/src/` by `tsc` (`npm run build` in `web/`) and committed;
 //! `.ci/test` rebuilds it and fails if the committed files differ.
@@ -16,7 +16,6 @@ pub const ASYNCAPI_JSON: &str = include_str!("../clients/asyncapi.json");
 const HTML: &str = "text/html; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";
 const JS: &str = "text/javascript; charset=utf-8";
-const JSON: &str = "application/json";
 
 /// The page's files: (URL path, content type, contents).
 pub const ASSETS: &[(&str, &str, &str)] = &[
@@ -42,7 +41,6 @@ pub const ASSETS: &[(&str, &str, &str)] = &[
         JS,
         include_str!("../web/dist/clients/typescript/src/runtime.js"),
     ),
-    ("/asyncapi.json", JSON, ASYNCAPI_JSON),
 ];
 
 /// `GET` (and `HEAD`) of every file of [`ASSETS`]; other paths, and WebSocket handshakes

@@ -9,7 +9,8 @@
 //!   `chanrest-client-runtime` (tokio-tungstenite; [`RustOptions::runtime`] says from where);
 //! - a **TypeScript** ES module package without runtime dependencies, for browsers and Node:
 //!   one class per consumer with a method per action returning a `Promise`, the types as
-//!   TypeScript interfaces, and the same runtime semantics;
+//!   TypeScript interfaces, and the same runtime semantics; it ships its JavaScript and
+//!   declarations (`dist/`), compiled by the generator, so `npm install DIR` needs no build;
 //! - an **AsyncAPI 3.0** document ([`render_asyncapi`]): a channel per consumer path and
 //!   multiplexer stream, `send` operations with their `reply`, `receive` operations for pushes.
 //!
@@ -49,6 +50,7 @@
 
 mod asyncapi;
 mod ir;
+mod javascript;
 mod names;
 mod naming;
 mod output;
@@ -63,7 +65,7 @@ pub use ir::{
 };
 pub use output::{Files, Stale};
 pub use rust::{render_rust, RuntimeDependency, RustOptions, IN_REPO_RUNTIME};
-pub use ts::{render_typescript, TypeScriptOptions};
+pub use ts::TypeScriptOptions;
 
 use std::fmt;
 
@@ -97,6 +99,14 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// Renders the TypeScript package: `package.json`, `tsconfig.json`, `tsconfig.test.json`, the
+/// sources (`src/index.ts`, `src/api.ts`, `src/runtime.ts`) and what the package ships,
+/// compiled from them by the generator itself (no `tsc` needed, here or when installing):
+/// `dist/*.js` (ES2022 modules) and `dist/*.d.ts` beside each.
+pub fn render_typescript(api: &Api, options: &TypeScriptOptions) -> Result<Files, Error> {
+    javascript::with_javascript(ts::render_typescript(api, options)?)
+}
 
 /// Generates both clients from manifest text: the Rust crate into `rust` and the TypeScript
 /// package into `typescript` (each optional), overwriting the generated files only.

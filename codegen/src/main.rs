@@ -1,6 +1,9 @@
-//! `chanrest-codegen --manifest M [--rust DIR] [--typescript DIR] [--asyncapi DIR]
+//! `chanrest-codegen --manifest FILE|URL [--rust DIR] [--typescript DIR] [--asyncapi DIR]
 //! [--runtime-path DIR] [--check]`: generates typed clients (and an AsyncAPI document) from a
-//! chanrest manifest.
+//! chanrest manifest, read from a file or from a running server
+//! (`http://127.0.0.1:8000/manifest.json`), and prints what it wrote.
+//!
+//! Install it with `cargo install --locked --path codegen` (from a chanrest checkout).
 
 use chanrest_codegen::{
     render_asyncapi, render_rust, render_typescript, Api, RuntimeDependency, RustOptions,
@@ -9,14 +12,21 @@ use chanrest_codegen::{
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod http;
+
 const USAGE: &str = concat!(
     "\
-usage: chanrest-codegen --manifest FILE [--rust DIR] [--typescript DIR] [--asyncapi DIR] [options]
+usage: chanrest-codegen (--manifest FILE|URL | --crate DIR) [--rust DIR] [--typescript DIR]
+                        [--asyncapi DIR] [options]
 
 Generates typed clients from a chanrest manifest (the JSON Schema document a chanrest build
-script writes, also served by the server at /manifest.json).
+script writes with chanrest::build::write_manifest, served by App::serve_manifest at
+/manifest.json), then prints each file it wrote.
 
-  --manifest FILE        the manifest (`-` reads standard input)
+  --manifest FILE|URL    the manifest: a file, `-` for standard input, or a running server's
+                         http://HOST:PORT/manifest.json
+  --crate DIR            the manifest that the build script of the crate at DIR writes
+                         (runs `cargo check` there and reads $OUT_DIR/manifest.json)
   --rust DIR             write the Rust client crate into DIR
   --typescript DIR       write the TypeScript client package into DIR
   --asyncapi DIR         write the AsyncAPI 3.0 document into DIR/asyncapi.json
@@ -28,6 +38,7 @@ script writes, also served by the server at /manifest.json).
     "\" from the registry
   --ts-package NAME      the TypeScript package's name (default chanrest-client)
   --check                write nothing; exit 1 if any generated file differs from DIR's
+  -q, --quiet            print nothing but errors
   -h, --help             this text"
 );
 
@@ -39,6 +50,7 @@ struct Args {
     rust_options: RustOptions,
     ts_options: TypeScriptOptions,
     check: bool,
+    quiet: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -56,6 +68,7 @@ fn parse_args() -> Result<Args, String> {
         },
         ts_options: TypeScriptOptions::default(),
         check: false,
+        quiet: false,
     };
     let mut argv = std::env::args().skip(1);
     while let Some(arg) = argv.next() {
@@ -72,7 +85,11 @@ fn parse_args() -> Result<Args, String> {
                 .ok_or(format!("{flag} needs a value"))
         };
         match flag.as_str() {
+            "--manifest" | "--crate" if manifest.is_some() => {
+                return Err("give one of --manifest and --crate, once".to_owned())
+            }
             "--manifest" => manifest = Some(value()?),
+            "--crate" => manifest = Some(format!("{CRATE}{}", value()?)),
             "--rust" => args.rust = Some(PathBuf::from(value()?)),
             "--typescript" => args.typescript = Some(PathBuf::from(value()?)),
             "--asyncapi" => args.asyncapi = Some(PathBuf::from(value()?)),
@@ -80,11 +97,12 @@ fn parse_args() -> Result<Args, String> {
             "--runtime-path" => args.rust_options.runtime = RuntimeDependency::Path(value()?),
             "--ts-package" => args.ts_options.package_name = value()?,
             "--check" => args.check = true,
+            "-q" | "--quiet" => args.quiet = true,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),
         }
     }
-    args.manifest = manifest.ok_or("--manifest is required")?;
+    args.manifest = manifest.ok_or("--manifest FILE|URL or --crate DIR is required")?;
     if args.rust.is_none() && args.typescript.is_none() && args.asyncapi.is_none() {
         return Err(
             "nothing to do: give --rust DIR, --typescript DIR and/or --asyncapi DIR".to_owned(),
@@ -104,20 +122,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let text = if args.manifest == "-" {
-        let mut text = String::new();
-        if let Err(err) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
-            eprintln!("chanrest-codegen: reading standard input: {err}");
+    let text = match read_manifest(&args.manifest) {
+        Ok(text) => text,
+        Err(err) => {
+            eprintln!("chanrest-codegen: reading {}: {err}", args.manifest);
             return ExitCode::FAILURE;
-        }
-        text
-    } else {
-        match std::fs::read_to_string(&args.manifest) {
-            Ok(text) => text,
-            Err(err) => {
-                eprintln!("chanrest-codegen: reading {}: {err}", args.manifest);
-                return ExitCode::FAILURE;
-            }
         }
     };
     let api = match Api::from_json(&text) {
@@ -129,36 +138,58 @@ fn main() -> ExitCode {
     };
     let mut outputs = Vec::new();
     if let Some(dir) = &args.rust {
-        outputs.push((dir, render_rust(&api, &args.rust_options)));
+        let what = format!("Rust crate `{}`", args.rust_options.crate_name);
+        outputs.push((dir, what, render_rust(&api, &args.rust_options)));
     }
     if let Some(dir) = &args.typescript {
-        outputs.push((dir, render_typescript(&api, &args.ts_options)));
+        let what = format!("TypeScript package `{}`", args.ts_options.package_name);
+        outputs.push((dir, what, render_typescript(&api, &args.ts_options)));
     }
     if let Some(dir) = &args.asyncapi {
-        outputs.push((dir, render_asyncapi(&api)));
+        outputs.push((dir, "AsyncAPI document".to_owned(), render_asyncapi(&api)));
     }
-    let mut stale = 0;
-    for (dir, files) in outputs {
-        let files = match files {
-            Ok(files) => files,
+    // Render everything before writing anything: a bad manifest leaves no half-written output.
+    let mut rendered = Vec::new();
+    for (dir, what, files) in outputs {
+        match files {
+            Ok(files) => rendered.push((dir, what, files)),
             Err(err) => {
                 eprintln!("chanrest-codegen: {}: {err}", args.manifest);
                 return ExitCode::FAILURE;
             }
-        };
+        }
+    }
+    let mut stale = 0;
+    for (dir, what, files) in rendered {
+        let changed = files.stale(dir);
         if args.check {
-            for file in files.stale(dir) {
+            for file in &changed {
                 let what = if file.missing {
                     "missing"
                 } else {
                     "out of date"
                 };
                 eprintln!("{}: {what}", file.path.display());
-                stale += 1;
             }
-        } else if let Err(err) = files.write_to(dir) {
+            stale += changed.len();
+            continue;
+        }
+        if let Err(err) = files.write_to(dir) {
             eprintln!("chanrest-codegen: writing {}: {err}", dir.display());
             return ExitCode::FAILURE;
+        }
+        if !args.quiet {
+            let total = files.iter().count();
+            println!(
+                "{what} in {}: {total} files, {} written, {} unchanged",
+                dir.display(),
+                changed.len(),
+                total - changed.len()
+            );
+            for file in &changed {
+                let how = if file.missing { "created" } else { "updated" };
+                println!("  {how} {}", file.path.display());
+            }
         }
     }
     if stale > 0 {
@@ -168,4 +199,90 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+/// How `--crate DIR` is kept in `Args::manifest`.
+const CRATE: &str = "crate:";
+
+/// The manifest's text: from standard input (`-`), a server (`http://...`), a crate's build
+/// script (`--crate`) or a file.
+fn read_manifest(source: &str) -> Result<String, String> {
+    if let Some(dir) = source.strip_prefix(CRATE) {
+        let path = crate_manifest(std::path::Path::new(dir))?;
+        return std::fs::read_to_string(&path).map_err(|err| format!("{path}: {err}"));
+    }
+    if source == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|err| err.to_string())?;
+        return Ok(text);
+    }
+    if source.starts_with("http://") || source.starts_with("https://") {
+        return http::get(source);
+    }
+    std::fs::read_to_string(source).map_err(|err| err.to_string())
+}
+
+/// Where the build script of the crate at `dir` wrote its manifest: `cargo check` runs it, and
+/// cargo's JSON messages carry the `CHANREST_MANIFEST` it set (`chanrest::build::write_manifest`).
+fn crate_manifest(dir: &std::path::Path) -> Result<String, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args([
+            "check",
+            "--quiet",
+            "--message-format=json",
+            "--manifest-path",
+        ])
+        .arg(dir.join("Cargo.toml"))
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|err| format!("cannot run cargo: {err}"))?;
+    if !output.status.success() {
+        return Err("cargo check failed (its errors are above)".to_owned());
+    }
+    let mut found: Vec<(String, String)> = Vec::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        if message["reason"] != "build-script-executed" {
+            continue;
+        }
+        let manifest = message["env"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find_map(|pair| {
+                (pair[0] == "CHANREST_MANIFEST").then(|| pair[1].as_str().map(str::to_owned))?
+            });
+        if let Some(manifest) = manifest {
+            let package = message["package_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            found.push((package, manifest));
+        }
+    }
+    // The crate at `dir` itself, when its dependencies write manifests too.
+    if found.len() > 1 {
+        if let Ok(dir) = dir.canonicalize() {
+            let own = format!("path+file://{}#", dir.display());
+            found.retain(|(package, _)| package.starts_with(&own));
+        }
+    }
+    match found.len() {
+        1 => Ok(found.remove(0).1),
+        0 => Err(format!(
+            "no crate under {} writes a manifest: its build.rs calls chanrest::build::write_manifest",
+            dir.display()
+        )),
+        _ => {
+            let packages: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
+            Err(format!(
+                "several crates write a manifest ({}): give the directory of one",
+                packages.join(", ")
+            ))
+        }
+    }
 }

@@ -112,7 +112,8 @@ struct StreamTs {
 struct IndexTs<'a> {
     title: &'a str,
     version: &'a str,
-    runtime_names: Vec<&'static str>,
+    /// `type X` for a type, `X` for a value: a re-export each file compiles alone.
+    runtime_names: Vec<String>,
 }
 
 #[derive(askama::Template)]
@@ -133,7 +134,7 @@ struct TsConfigTest;
 
 /// Renders the TypeScript package: `package.json`, `tsconfig.json`, `tsconfig.test.json`,
 /// `src/index.ts`, `src/api.ts`, `src/runtime.ts`.
-pub fn render_typescript(api: &Api, options: &TypeScriptOptions) -> Result<Files, Error> {
+pub(crate) fn render_typescript(api: &Api, options: &TypeScriptOptions) -> Result<Files, Error> {
     let defs = &api.definitions;
     // `api.ts` reaches the runtime as `rt.X`.
     let mut taken: Vec<(String, String)> = vec![("rt".to_owned(), "the runtime".to_owned())];
@@ -267,6 +268,19 @@ pub fn render_typescript(api: &Api, options: &TypeScriptOptions) -> Result<Files
         runtime_names: runtime_exports()
             .into_iter()
             .filter(|n| !api_names.contains(n))
+            .map(|n| {
+                let type_only = ["interface", "type"].iter().any(|kind| {
+                    RUNTIME
+                        .split(&format!("\nexport {kind} {n}"))
+                        .skip(1)
+                        .any(|rest| !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+                });
+                if type_only {
+                    format!("type {n}")
+                } else {
+                    n.to_owned()
+                }
+            })
             .collect(),
     };
     files.add("src/index.ts", render("src/index.ts", &index)?);

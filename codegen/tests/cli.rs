@@ -167,3 +167,137 @@ fn usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--runtime-path needs a value"));
 }
+
+/// A one-request HTTP server on 127.0.0.1 answering `answer` to the first request, which it
+/// returns through the join handle.
+fn serve_once(answer: String) -> (String, std::thread::JoinHandle<String>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/manifest.json", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let (mut socket, _) = listener.accept().unwrap();
+        let mut request = Vec::new();
+        let mut byte = [0u8; 1];
+        while !request.ends_with(b"\r\n\r\n") {
+            socket.read_exact(&mut byte).unwrap();
+            request.push(byte[0]);
+        }
+        socket.write_all(answer.as_bytes()).unwrap();
+        String::from_utf8(request).unwrap()
+    });
+    (url, handle)
+}
+
+#[test]
+fn reads_a_running_servers_manifest_and_prints_what_it_wrote() {
+    let manifest = std::fs::read_to_string(fixture()).unwrap();
+    // Chunked, as a server that streams its answer sends it.
+    let (head, tail) = manifest.split_at(manifest.len() / 2);
+    let answer = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n{:x}\r\n{head}\r\n{:x}\r\n{tail}\r\n0\r\n\r\n",
+        head.len(),
+        tail.len()
+    );
+    let (url, server) = serve_once(answer);
+    let dir = scratch("url");
+    let ts = dir.join("ts");
+    let ts_arg = ts.display().to_string();
+    let out = run(&["--manifest", &url, "--typescript", &ts_arg]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let request = server.join().unwrap();
+    assert!(
+        request.starts_with("GET /manifest.json HTTP/1.1\r\n"),
+        "{request}"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with(&format!(
+            "TypeScript package `chanrest-client` in {ts_arg}: 12 files, 12 written, 0 unchanged\n"
+        )),
+        "{stdout}"
+    );
+    for file in [
+        "package.json",
+        "src/api.ts",
+        "dist/index.js",
+        "dist/api.d.ts",
+    ] {
+        assert!(
+            stdout.contains(&format!("  created {}\n", ts.join(file).display())),
+            "{file} in {stdout}"
+        );
+    }
+    // The same again from the file: nothing to write, and it says so.
+    let again = run(&["--manifest", &fixture(), "--typescript", &ts_arg]);
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert_eq!(
+        stdout,
+        format!(
+            "TypeScript package `chanrest-client` in {ts_arg}: 12 files, 0 written, 12 unchanged\n"
+        )
+    );
+    let quiet = run(&["--manifest", &fixture(), "--typescript", &ts_arg, "-q"]);
+    assert!(quiet.status.success());
+    assert!(quiet.stdout.is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_server_without_a_manifest_is_reported() {
+    let (url, server) =
+        serve_once("HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n".to_owned());
+    let out = run(&["--manifest", &url, "--rust", "unused"]);
+    server.join().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("404 Not Found"), "{stderr}");
+    assert!(stderr.contains("App::serve_manifest"), "{stderr}");
+
+    // Nothing listens on a port just released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = run(&[
+        "--manifest",
+        &format!("http://127.0.0.1:{port}/manifest.json"),
+        "--rust",
+        "unused",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot connect"));
+    assert!(!std::path::Path::new("unused").exists());
+}
+
+#[test]
+fn a_crate_without_a_manifest_is_reported() {
+    let dir = scratch("crate");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    // Its own workspace: the scratch folder is inside this repository's target dir.
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"plain\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("src/lib.rs"), "").unwrap();
+    let out = run(&[
+        "--crate",
+        &dir.display().to_string(),
+        "--rust",
+        &dir.join("out").display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("writes a manifest: its build.rs calls chanrest::build::write_manifest"),
+        "{stderr}"
+    );
+    let both = run(&["--crate", ".", "--manifest", &fixture(), "--rust", "x"]);
+    assert_eq!(both.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -4,8 +4,8 @@
 //! default, chanrest's generic types with schemars' numbered names, and a routed consumer in
 //! rest-framework-channels' dialect with nested routes) must equal the files under
 //! `tests/golden/`. The TypeScript runtime is a verbatim copy of its template and is
-//! checked as such rather than stored twice; the Rust client has no runtime file, it depends
-//! on the `chanrest-client-runtime` crate.
+//! checked as such rather than stored twice (nor are its compiled `dist/runtime.*`); the Rust
+//! client has no runtime file, it depends on the `chanrest-client-runtime` crate.
 //!
 //! After an intended change to the output, refresh the golden files with
 //! `CHANREST_BLESS=1 cargo test -p chanrest-codegen --test golden` and review the diff.
@@ -15,7 +15,8 @@ use chanrest_codegen::{
 };
 use std::path::{Path, PathBuf};
 
-const RUNTIMES: &[&str] = &["src/runtime.ts"];
+/// The runtime and what the generator compiles of it: the same for every API.
+const RUNTIMES: &[&str] = &["src/runtime.ts", "dist/runtime.js", "dist/runtime.d.ts"];
 
 fn fixture() -> Api {
     let text = std::fs::read_to_string(here().join("tests/fixtures/shop.json")).unwrap();
@@ -149,7 +150,13 @@ fn typescript_output_matches_the_golden_files() {
             "tsconfig.test.json",
             "src/index.ts",
             "src/api.ts",
-            "src/runtime.ts"
+            "src/runtime.ts",
+            "dist/index.js",
+            "dist/index.d.ts",
+            "dist/api.js",
+            "dist/api.d.ts",
+            "dist/runtime.js",
+            "dist/runtime.d.ts"
         ]
     );
     assert_eq!(

@@ -47,6 +47,7 @@ mod session;
 #[cfg(feature = "test-util")]
 pub mod testkit;
 
+pub use contract::build;
 pub use contract::{
     decode_args, decode_value, ActionInfo, ConsumerBuilder, Contract, NoArgs, Routes,
 };
@@ -68,11 +69,10 @@ pub use dispatch::{
     view_as_consumer, ActionFuture, BoxFuture, Consumer, LocalConnection, Multiplexer, RouteInfo,
     RoutedConsumer, Started, ViewConsumer,
 };
+#[cfg(feature = "redis")]
+pub use groups::RedisChannelLayer;
 #[cfg(feature = "server")]
-pub use groups::{
-    ChannelLayer, GroupMember, InMemoryChannelLayer, LayerError, LocalGroups, Push,
-    RedisChannelLayer,
-};
+pub use groups::{ChannelLayer, GroupMember, InMemoryChannelLayer, LayerError, LocalGroups, Push};
 #[cfg(feature = "server")]
 pub use hosting::{
     serve, App, Explorer, OriginPolicy, PeerAddr, ServerHandle, Shutdown, DEFAULT_HANDSHAKE_TIMEOUT,

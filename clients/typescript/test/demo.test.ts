@@ -48,7 +48,7 @@ import {
   type TodosSubscribeInstancePush,
   type TodosSubscribeListPush,
   type PlainSubscribeTodosPush,
-} from "../src/index.js";
+} from "chanrest-client";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // Compiled to build/test/: the workspace root is four levels up.

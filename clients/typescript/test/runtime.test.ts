@@ -2,7 +2,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ApiError, ChanrestError, reconnectDelay, type ReconnectOptions } from "../src/index.js";
+import { ApiError, ChanrestError, reconnectDelay, type ReconnectOptions } from "chanrest-client";
 
 const policy: ReconnectOptions = {
   enabled: true,

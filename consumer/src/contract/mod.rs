@@ -3,6 +3,7 @@
 //! decoding arguments into their declared types.
 
 mod args;
+pub mod build;
 mod builder;
 pub(crate) mod dsl;
 pub(crate) mod manifest;

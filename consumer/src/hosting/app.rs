@@ -5,6 +5,7 @@ use super::handshake::{Handshake, Shared};
 use super::origin::OriginPolicy;
 use super::serve::{serve, PeerAddr, DEFAULT_HANDSHAKE_TIMEOUT};
 use crate::auth::{Authenticator, Scope};
+use crate::contract::Manifest;
 use crate::dispatch::{
     ConnectionSetup, Consumer, Endpoint, LocalConnection, Mount, Multiplexer, RouteInfo,
 };
@@ -20,6 +21,11 @@ use tokio::sync::{watch, Semaphore};
 use warp::filters::BoxedFilter;
 use warp::http::Response;
 use warp::Filter;
+
+/// Where [`App::serve_manifest`] serves the manifest.
+const MANIFEST_PATH: &str = "/manifest.json";
+/// Where [`App::serve_asyncapi`] serves the AsyncAPI document.
+const ASYNCAPI_PATH: &str = "/asyncapi.json";
 
 /// A WebSocket API: consumers mounted at paths, the channel layer, authentication and limits.
 ///
@@ -51,6 +57,8 @@ pub struct App {
     metrics: Arc<Metrics>,
     going_away: Arc<watch::Sender<Option<tokio::time::Instant>>>,
     metrics_path: Option<String>,
+    /// Documents served over HTTP GET: (path, JSON).
+    documents: Vec<(&'static str, bytes::Bytes)>,
 }
 
 impl Default for App {
@@ -65,6 +73,7 @@ impl Default for App {
             metrics: Arc::new(Metrics::default()),
             going_away: Arc::new(watch::channel(None).0),
             metrics_path: None,
+            documents: Vec::new(),
         }
     }
 }
@@ -180,6 +189,72 @@ impl App {
         self
     }
 
+    /// Serves the API's manifest at `GET /manifest.json`, so a running server describes itself
+    /// (`chanrest-codegen --manifest http://HOST:PORT/manifest.json` generates its clients):
+    /// usually [`include_manifest!`](crate::include_manifest), what the build script wrote with
+    /// [`build::write_manifest`](crate::build::write_manifest). Off unless called. When
+    /// [`App::filter`] builds the routes, a path mounted here but missing from the manifest (or
+    /// the other way round) is logged as a warning: the clients would not match the server.
+    ///
+    /// # Panics
+    ///
+    /// When `manifest` is not a chanrest manifest: a server should not describe itself wrongly.
+    pub fn serve_manifest(mut self, manifest: impl Into<String>) -> Self {
+        let manifest = manifest.into();
+        if let Err(err) = serde_json::from_str::<Manifest>(&manifest) {
+            panic!("App::serve_manifest: not a chanrest manifest: {err}");
+        }
+        self.document(MANIFEST_PATH, manifest);
+        self
+    }
+
+    /// Serves an AsyncAPI document of the API at `GET /asyncapi.json` (`chanrest-codegen
+    /// --asyncapi DIR` writes one from the manifest). Off unless called.
+    ///
+    /// # Panics
+    ///
+    /// When `document` is not JSON.
+    pub fn serve_asyncapi(mut self, document: impl Into<String>) -> Self {
+        let document = document.into();
+        if let Err(err) = serde_json::from_str::<serde_json::Value>(&document) {
+            panic!("App::serve_asyncapi: not JSON: {err}");
+        }
+        self.document(ASYNCAPI_PATH, document);
+        self
+    }
+
+    fn document(&mut self, path: &'static str, json: String) {
+        self.documents.retain(|(at, _)| *at != path);
+        self.documents.push((path, bytes::Bytes::from(json)));
+    }
+
+    /// Warns about paths mounted here and missing from the served manifest, and the other
+    /// way round.
+    fn check_manifest(&self) {
+        let Some((_, json)) = self.documents.iter().find(|(at, _)| *at == MANIFEST_PATH) else {
+            return;
+        };
+        let Ok(manifest) = serde_json::from_slice::<Manifest>(json) else {
+            return; // checked by serve_manifest
+        };
+        let described: Vec<&str> = manifest
+            .consumers
+            .iter()
+            .filter_map(|c| c.path.as_deref())
+            .chain(manifest.multiplexers.iter().map(|m| m.path.as_str()))
+            .collect();
+        for path in &self.order {
+            if !described.contains(&path.as_str()) {
+                tracing::warn!(path, "chanrest: {path} is served but not in the manifest");
+            }
+        }
+        for path in described {
+            if !self.routes.contains_key(path) {
+                tracing::warn!(path, "chanrest: {path} is in the manifest but not served");
+            }
+        }
+    }
+
     /// The mounted paths and what each serves, in mounting order (compare with a manifest).
     pub fn routes(&self) -> Vec<(String, RouteInfo)> {
         self.order
@@ -199,9 +274,12 @@ impl App {
             .collect()
     }
 
-    /// The WebSocket routes as a warp filter. Paths that are not mounted are rejected with
+    /// The WebSocket routes (and the documents of [`App::serve_manifest`] and
+    /// [`App::serve_asyncapi`]) as a warp filter. Paths that are not mounted are rejected with
     /// warp's 404, so the filter combines with your other routes through `.or(...)`.
-    pub fn filter(self) -> BoxedFilter<(Response<warp::hyper::body::Bytes>,)> {
+    pub fn filter(mut self) -> BoxedFilter<(Response<warp::hyper::body::Bytes>,)> {
+        self.check_manifest();
+        let documents = Arc::new(std::mem::take(&mut self.documents));
         let metrics = self.metrics_path.clone().map(|path| {
             let (metrics, layer) = (self.metrics.clone(), self.layer.clone());
             warp::path::full()
@@ -256,10 +334,35 @@ impl App {
                     }
                 },
             );
-        match metrics {
+        let sockets = match metrics {
             Some(metrics) => metrics.or(sockets).unify().boxed(),
             None => sockets.boxed(),
+        };
+        if documents.is_empty() {
+            return sockets;
         }
+        let documents = warp::get()
+            .or(warp::head())
+            .unify()
+            .and(warp::path::full())
+            .and(warp::header::optional::<String>("upgrade"))
+            .and_then(move |path: warp::path::FullPath, upgrade: Option<String>| {
+                let found = documents
+                    .iter()
+                    .find(|(at, _)| *at == path.as_str())
+                    .filter(|_| upgrade.is_none())
+                    .map(|(_, json)| json.clone());
+                async move {
+                    let json = found.ok_or_else(warp::reject::not_found)?;
+                    Ok::<_, warp::Rejection>(
+                        Response::builder()
+                            .header("content-type", "application/json")
+                            .body(json)
+                            .expect("a valid response"),
+                    )
+                }
+            });
+        sockets.or(documents).unify().boxed()
     }
 
     /// Serves the app (and nothing else) on `listener` until the process ends.

@@ -76,6 +76,19 @@ impl Store {
     /// per store), `sqlite:path/to/file.db` (created when missing), `postgres://...`.
     pub async fn connect(url: &str, layer: Arc<dyn ChannelLayer>) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Some(("sqlite", cfg!(feature = "sqlite")))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(("postgres", cfg!(feature = "postgres")))
+        } else {
+            None
+        };
+        if let Some((feature, false)) = backend {
+            return Err(StoreError(format!(
+                "cannot open {url:?}: chanrest was built without its `{feature}` feature \
+                 (add features = [\"{feature}\"] to the chanrest dependency)"
+            )));
+        }
         let (dialect, url, options) = if url.starts_with("sqlite:") {
             let memory = url.contains(":memory:") || url.contains("mode=memory");
             let url = if memory || url.contains("mode=") {
