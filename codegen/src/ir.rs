@@ -485,7 +485,17 @@ impl Api {
             });
         }
         Ok(Route {
-            segments: segments(pattern.as_str()),
+            segments: pattern
+                .parts()
+                .map(|part| match part {
+                    chanrest::protocol::RoutePart::Literal(text) => {
+                        Segment::Literal(text.to_owned())
+                    }
+                    chanrest::protocol::RoutePart::Param { name, .. } => {
+                        Segment::Param(name.to_owned())
+                    }
+                })
+                .collect(),
             pattern: route.pattern,
             params,
             consumer,
@@ -739,29 +749,6 @@ impl Api {
             routes: Vec::new(),
         })
     }
-}
-
-/// A route pattern's literal text and parameters (the pattern is valid).
-fn segments(pattern: &str) -> Vec<Segment> {
-    let mut segments = Vec::new();
-    let mut rest = pattern;
-    while !rest.is_empty() {
-        match rest.find('<') {
-            Some(0) => {
-                let end = rest.find('>').unwrap_or(rest.len() - 1);
-                let inner = &rest[1..end];
-                let name = inner.split_once(':').map_or(inner, |(_, name)| name);
-                segments.push(Segment::Param(name.to_owned()));
-                rest = &rest[end + 1..];
-            }
-            found => {
-                let end = found.unwrap_or(rest.len());
-                segments.push(Segment::Literal(rest[..end].to_owned()));
-                rest = &rest[end..];
-            }
-        }
-    }
-    segments
 }
 
 /// `schema` (an object schema, after `$ref`s) without the properties `names`; `None` when it

@@ -12,4 +12,4 @@ pub use reply::{
     encode_data, finish_push, push_len, push_parts, push_prefix, stream_prefix, wrap_stream, Reply,
 };
 pub use request::{decode, decode_mux, BadFrame, Envelope, MuxFrame, Request, RequestId};
-pub use route::{Converter, RoutePattern};
+pub use route::{Converter, RoutePart, RoutePattern};

@@ -43,6 +43,20 @@ enum Token {
     Param { name: String, converter: Converter },
 }
 
+/// One piece of a [`RoutePattern`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoutePart<'a> {
+    /// Text matched as is.
+    Literal(&'a str),
+    /// A parameter and its converter.
+    Param {
+        /// The parameter's name (the argument it becomes).
+        name: &'a str,
+        /// The text it accepts.
+        converter: Converter,
+    },
+}
+
 /// A parsed route pattern such as `todos/<int:pk>/`.
 ///
 /// ```
@@ -126,6 +140,26 @@ impl RoutePattern {
     /// The pattern as written.
     pub fn as_str(&self) -> &str {
         &self.source
+    }
+
+    /// The pattern's pieces in order: literal text and parameters (what a client needs to
+    /// build a route from typed parameters).
+    ///
+    /// ```
+    /// use chanrest::protocol::{RoutePart, RoutePattern};
+    /// let pattern = RoutePattern::parse("todos/<int:pk>/").unwrap();
+    /// let parts: Vec<RoutePart> = pattern.parts().collect();
+    /// assert_eq!(parts[0], RoutePart::Literal("todos/"));
+    /// assert!(matches!(parts[1], RoutePart::Param { name: "pk", .. }));
+    /// ```
+    pub fn parts(&self) -> impl Iterator<Item = RoutePart<'_>> {
+        self.tokens.iter().map(|t| match t {
+            Token::Literal(text) => RoutePart::Literal(text),
+            Token::Param { name, converter } => RoutePart::Param {
+                name,
+                converter: *converter,
+            },
+        })
     }
 
     /// The parameters, in order, with their converters.
