@@ -15,8 +15,9 @@ usage: chanrest-bench [--rounds N] [--duration-secs S] [--warmup-secs S] [--scen
                       [--client-cpus CPUS] [--server-cpus CPUS]
 
 Measures chanrest's /ws/bench/ echo against a raw warp WebSocket echo server, alternately in
-the same run, each server in a child process on 127.0.0.1. Prints a markdown table of medians
-over rounds and the chanrest/raw ratios.
+the same run, each server in a child process on 127.0.0.1. The raw baseline flushes once per
+batch of readable frames; a raw echo that flushes per reply runs beside it as an extra row.
+Prints a markdown table of medians over rounds and the chanrest/raw ratios.
 
   --rounds N           rounds per server and scenario, 1-100 (default 5)
   --duration-secs S    measured window of a round, 0.1-600 s (default 3)
@@ -31,6 +32,13 @@ over rounds and the chanrest/raw ratios.
   --client-cpus CPUS   pin the load generator to CPUS, e.g. 0 or 0-1, or `any` for no pinning
                        (Linux; default: the lowest CPU this process may use)
   --server-cpus CPUS   pin each server process alike (default: the same single CPU)
+                       By default echo shapes with more than one connection (throughput) run
+                       with each server on the lowest CPU and the load generator on the next;
+                       either flag puts every shape on the placement given.
+
+`chanrest-bench dispatch-cost [N]` instead serves N echo frames (default 1000000) through
+chanrest's socket-free dispatch and the raw baseline's parse-and-build in one thread and prints
+the CPU time per request of each: what chanrest adds, without the socket's share.
 
 Exits 1 if any request fails or any reply is malformed, 2 on a usage error.";
 
@@ -52,6 +60,9 @@ pub enum Command {
     },
     /// Print the usage.
     Help,
+    /// `dispatch-cost [N]`: chanrest's socket-free dispatch against the raw baseline's
+    /// parse-and-build, CPU time per request over N requests (default 1,000,000).
+    DispatchCost(usize),
 }
 
 /// Seconds from a flag, within `min..=max`.
@@ -66,6 +77,21 @@ fn seconds(flag: &str, text: &str, min: f64, max: f64) -> Result<Duration, Strin
 /// Parses the arguments after the program name.
 pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
     let mut argv = args.into_iter().peekable();
+    if argv.peek().map(String::as_str) == Some("dispatch-cost") {
+        argv.next();
+        let requests = match argv.next() {
+            None => 1_000_000,
+            Some(text) => text
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1_000..=100_000_000).contains(n))
+                .ok_or(format!("dispatch-cost {text}: expected 1000 to 100000000"))?,
+        };
+        return match argv.next() {
+            None => Ok(Command::DispatchCost(requests)),
+            Some(extra) => Err(format!("unknown argument {extra}")),
+        };
+    }
     let serve = argv
         .peek()
         .and_then(|first| ServerKind::from_subcommand(first));
@@ -100,8 +126,14 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
                 addr = text.parse().map_err(|e| format!("--addr {text}: {e}"))?;
             }
             ("--cpus", Some(_)) => cpus = placement::parse_flag(&value()?)?,
-            ("--client-cpus", None) => settings.client_cpus = placement::parse_flag(&value()?)?,
-            ("--server-cpus", None) => settings.server_cpus = placement::parse_flag(&value()?)?,
+            ("--client-cpus", None) => {
+                settings.client_cpus = placement::parse_flag(&value()?)?;
+                settings.split_cpus = None;
+            }
+            ("--server-cpus", None) => {
+                settings.server_cpus = placement::parse_flag(&value()?)?;
+                settings.split_cpus = None;
+            }
             ("--rounds", None) => {
                 let text = value()?;
                 settings.rounds = text
@@ -173,19 +205,25 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     })
 }
 
-/// Runs every scenario: both servers start once, in their own processes; each round loads
-/// them one after the other on fresh connections, the first server alternating between rounds
-/// (raw first in odd rounds, chanrest first in even ones) so slow drifts hit both alike.
-/// Both servers get the same CPU placement.
-pub fn bench(settings: &Settings) -> Result<Vec<ScenarioResult>, String> {
-    let server_cpus = settings.server_cpus.as_ref();
+/// Runs `scenarios` with the servers on `server_cpus` and the load generator on `client_cpus`:
+/// the three servers (the raw baseline, the raw flush-per-reply extra, chanrest) start once, in
+/// their own processes; each round loads them one after the other on fresh connections, the
+/// baseline and chanrest alternating which goes first (raw first in odd rounds) so slow drifts
+/// hit both alike, the extra row last. It pins the calling thread: run it on a thread of its own.
+pub fn bench(
+    scenarios: &[Scenario],
+    client_cpus: Option<&CpuList>,
+    server_cpus: Option<&CpuList>,
+    settings: &Settings,
+) -> Result<Vec<ScenarioResult>, String> {
     let raw = ServerProcess::spawn(ServerKind::Raw, server_cpus)?;
+    let flush_each = ServerProcess::spawn(ServerKind::RawFlushEach, server_cpus)?;
     let chanrest = ServerProcess::spawn(ServerKind::Chanrest, server_cpus)?;
     // After spawning, so the servers do not inherit the load generator's placement.
-    if let Some(cpus) = &settings.client_cpus {
+    if let Some(cpus) = client_cpus {
         placement::pin_current_thread(cpus)?;
     }
-    for server in [&raw, &chanrest] {
+    for server in [&raw, &flush_each, &chanrest] {
         eprintln!(
             "{} server: pid {}, ws://{}{}",
             server.kind(),
@@ -199,35 +237,60 @@ pub fn bench(settings: &Settings) -> Result<Vec<ScenarioResult>, String> {
         .build()
         .map_err(|e| format!("cannot start a runtime: {e}"))?;
     let mut results = Vec::new();
-    for &scenario in &settings.scenarios {
+    for &scenario in scenarios {
         let mut result = ScenarioResult::new(scenario);
         for round in 1..=settings.rounds {
             let order = if round % 2 == 1 {
-                [&raw, &chanrest]
+                [&raw, &chanrest, &flush_each]
             } else {
-                [&chanrest, &raw]
+                [&chanrest, &raw, &flush_each]
             };
             for server in order {
-                let summary = runtime
+                let figures = runtime
                     .block_on(load::run_round(
                         server.addr(),
+                        Some(server.pid()),
                         scenario,
                         settings.warmup,
                         settings.duration,
                     ))
                     .map_err(|e| format!("{scenario}, round {round}, {}: {e}", server.kind()))?;
                 eprintln!(
-                    "{scenario} round {round}/{} {:>8}: {}",
+                    "{scenario} round {round}/{} {:>26}: {}, server CPU {:.2} µs/reply",
                     settings.rounds,
                     server.kind().to_string(),
-                    report::describe(&summary)
+                    report::describe(&figures.summary),
+                    figures
+                        .server_cpu_per_reply
+                        .map_or(f64::NAN, |d| d.as_secs_f64() * 1e6)
                 );
-                result.push(server.kind(), summary);
+                result.push_round(server.kind(), figures);
             }
         }
         results.push(result);
     }
     Ok(results)
+}
+
+/// The echo scenarios grouped by where they run: with `split_cpus`, the 1-connection shapes
+/// (latency, stable when everything shares one CPU) on the shared placement and the rest
+/// (throughput) on the split one; otherwise all on the shared one.
+fn placements(settings: &Settings) -> Vec<(Vec<Scenario>, Option<CpuList>, Option<CpuList>)> {
+    let shared = (settings.client_cpus.clone(), settings.server_cpus.clone());
+    let Some((client, server)) = settings.split_cpus.clone() else {
+        return vec![(settings.scenarios.clone(), shared.0, shared.1)];
+    };
+    let (single, many): (Vec<Scenario>, Vec<Scenario>) = settings
+        .scenarios
+        .iter()
+        .partition(|scenario| scenario.connections == 1);
+    [
+        (single, shared.0, shared.1),
+        (many, Some(client), Some(server)),
+    ]
+    .into_iter()
+    .filter(|(scenarios, _, _)| !scenarios.is_empty())
+    .collect()
 }
 
 /// The machine's CPU count and 1-minute load average (Linux), as one line for the report: a
@@ -255,6 +318,16 @@ pub fn main() -> ExitCode {
             println!("{USAGE}");
             ExitCode::SUCCESS
         }
+        Command::DispatchCost(requests) => match crate::cost::run(requests) {
+            Ok(report) => {
+                print!("{report}");
+                ExitCode::SUCCESS
+            }
+            Err(message) => {
+                eprintln!("chanrest-bench dispatch-cost: FAILED: {message}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Serve {
             kind,
             addr,
@@ -313,23 +386,27 @@ fn run_echo(settings: &Settings) -> Result<(), String> {
         settings.duration,
         scenarios.join(",")
     );
-    let machine = format!(
-        "{}; {}",
-        machine_line(),
-        placement::describe(settings.client_cpus.as_ref(), settings.server_cpus.as_ref())
-    );
-    let results = std::thread::scope(|scope| {
-        scope
-            .spawn(|| bench(settings))
-            .join()
-            .unwrap_or_else(|_| Err("the echo benchmark panicked".to_owned()))
-    })?;
     println!(
-        "## echo\n\nMedians over {} round(s) of {:?} each (after {:?} warm-up); {machine}.\n",
-        settings.rounds, settings.duration, settings.warmup
+        "## echo\n\nMedians over {} round(s) of {:?} each (after {:?} warm-up); {}.\n",
+        settings.rounds,
+        settings.duration,
+        settings.warmup,
+        machine_line()
     );
-    println!("{}", report::markdown_table(&results));
-    print!("{}", report::verdicts(&results));
+    for (scenarios, client, server) in placements(settings) {
+        let results = std::thread::scope(|scope| {
+            scope
+                .spawn(|| bench(&scenarios, client.as_ref(), server.as_ref(), settings))
+                .join()
+                .unwrap_or_else(|_| Err("the echo benchmark panicked".to_owned()))
+        })?;
+        println!(
+            "Placement: {}.\n",
+            placement::describe(client.as_ref(), server.as_ref())
+        );
+        println!("{}", report::markdown_table(&results));
+        println!("{}", report::verdicts(&results));
+    }
     Ok(())
 }
 
@@ -708,7 +785,35 @@ mod tests {
         assert_eq!(settings.scenarios.len(), 2);
         assert_eq!(settings.client_cpus, Some("0".parse().unwrap()));
         assert_eq!(settings.server_cpus, None);
+        assert_eq!(
+            settings.split_cpus, None,
+            "an explicit placement applies to every shape"
+        );
+        assert_eq!(placements(&settings).len(), 1);
         assert_eq!(parse(args(&[])), Ok(Command::Bench(Settings::default())));
+    }
+
+    #[test]
+    fn by_default_latency_shares_a_cpu_and_throughput_splits_them() {
+        let cpu = |n: &str| Some(n.parse::<CpuList>().unwrap());
+        let settings = Settings {
+            client_cpus: cpu("0"),
+            server_cpus: cpu("0"),
+            split_cpus: Some(("1".parse().unwrap(), "0".parse().unwrap())),
+            ..Settings::default()
+        };
+        let groups = placements(&settings);
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups[0].0[0].connections, 1);
+        assert_eq!(
+            (groups[0].1.clone(), groups[0].2.clone()),
+            (cpu("0"), cpu("0"))
+        );
+        assert_eq!(groups[1].0[0].connections, 64);
+        assert_eq!(
+            (groups[1].1.clone(), groups[1].2.clone()),
+            (cpu("1"), cpu("0"))
+        );
     }
 
     #[test]
@@ -743,5 +848,10 @@ mod tests {
         assert!(parse(args(&["serve-chanrest", "--rounds", "2"])).is_err());
         assert!(parse(args(&["--rounds", "0"])).is_err());
         assert!(parse(args(&["--duration-secs", "nan"])).is_err());
+        assert_eq!(
+            parse(args(&["dispatch-cost", "5000"])),
+            Ok(Command::DispatchCost(5000))
+        );
+        assert!(parse(args(&["dispatch-cost", "5"])).is_err());
     }
 }

@@ -8,6 +8,7 @@
 //! receipt. Everything talks to 127.0.0.1 only and every step is bounded in time.
 
 pub mod cli;
+pub mod cost;
 pub mod fanout;
 pub mod load;
 pub mod memory;
@@ -35,6 +36,11 @@ pub struct Settings {
     /// CPUs each server process is pinned to (`None`: not pinned). Default: the same as the
     /// load generator's.
     pub server_cpus: Option<placement::CpuList>,
+    /// Where echo scenarios with more than one connection run instead, as
+    /// `(load generator, servers)`: each on a CPU of its own, so throughput is judged on a
+    /// server with a core to itself. `None`: they run on `client_cpus`/`server_cpus` like the
+    /// rest. Default: [`placement::split_cpus`]; `--client-cpus` or `--server-cpus` turn it off.
+    pub split_cpus: Option<(placement::CpuList, placement::CpuList)>,
     /// The other scenarios to run after the echo ones, in order.
     pub extras: Vec<Extra>,
     /// Fan-out: subscribers of the group.
@@ -100,6 +106,7 @@ impl Default for Settings {
             ],
             client_cpus: placement::default_cpus(),
             server_cpus: placement::default_cpus(),
+            split_cpus: placement::split_cpus(),
             extras: Vec::new(),
             subscribers: 10_000,
             messages: 100,

@@ -67,15 +67,28 @@ impl FromStr for Scenario {
 
 type Socket = WebSocketStream<TcpStream>;
 
-/// Runs one round of `scenario` against the server at `addr`: connects, loads it for `warmup`
-/// and then `duration`, and summarizes the replies received in the measured window. Any failed
-/// request, malformed reply or timeout fails the round.
+/// One round's figures: the replies' summary and, when the server's process was given, the CPU
+/// time it spent per reply in the measured window (user + system, from `/proc`), which shows a
+/// server's cost per request even when it is not the bottleneck.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Round {
+    /// Throughput and latency.
+    pub summary: Summary,
+    /// The server's CPU time per reply received in the window.
+    pub server_cpu_per_reply: Option<Duration>,
+}
+
+/// Runs one round of `scenario` against the server at `addr` (process `server_pid`, whose CPU
+/// time is sampled at both ends of the window): connects, loads it for `warmup` and then
+/// `duration`, and summarizes the replies received in the measured window. Any failed request,
+/// malformed reply or timeout fails the round.
 pub async fn run_round(
     addr: SocketAddr,
+    server_pid: Option<u32>,
     scenario: Scenario,
     warmup: Duration,
     duration: Duration,
-) -> Result<Summary, String> {
+) -> Result<Round, String> {
     if !addr.ip().is_loopback() {
         return Err(format!("refusing to load a non-loopback address: {addr}"));
     }
@@ -91,6 +104,14 @@ pub async fn run_round(
     for socket in sockets {
         tasks.spawn(drive(socket, scenario.in_flight, window_start, window_end));
     }
+    let cpu_in_window = server_pid.map(|pid| {
+        tokio::spawn(async move {
+            tokio::time::sleep_until(window_start).await;
+            let start = crate::servers::cpu_time(pid).ok()?;
+            tokio::time::sleep_until(window_end).await;
+            crate::servers::cpu_time(pid).ok()?.checked_sub(start)
+        })
+    });
     // Past the window, each connection only drains its replies and closes.
     let deadline = window_end + REPLY_TIMEOUT + CLOSE_TIMEOUT + Duration::from_secs(1);
     let mut latencies = Vec::new();
@@ -104,8 +125,17 @@ pub async fn run_round(
             Some(Err(err)) => return Err(format!("a connection task failed: {err}")),
         }
     }
-    Summary::from_latencies(latencies, duration)
-        .ok_or_else(|| "no reply arrived in the measured window".to_owned())
+    let replies = latencies.len() as u32;
+    let summary = Summary::from_latencies(latencies, duration)
+        .ok_or_else(|| "no reply arrived in the measured window".to_owned())?;
+    let cpu = match cpu_in_window {
+        Some(task) => task.await.ok().flatten(),
+        None => None,
+    };
+    Ok(Round {
+        summary,
+        server_cpu_per_reply: cpu.map(|cpu| cpu / replies.max(1)),
+    })
 }
 
 /// Opens one WebSocket to the bench endpoint, with TCP_NODELAY.

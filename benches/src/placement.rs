@@ -64,8 +64,24 @@ impl fmt::Display for CpuList {
 /// 2-CPU machine, 1x1 latencies jump between two modes (about 16 and 53 µs here) from round to
 /// round depending on whether a reply has to wake the other, idle CPU. `None` (not pinned)
 /// where the allowed CPUs cannot be read.
-#[cfg(target_os = "linux")]
 pub fn default_cpus() -> Option<CpuList> {
+    allowed_cpus().map(|cpus| CpuList(cpus.0[..1].to_vec()))
+}
+
+/// The placement for throughput: each server on the lowest allowed CPU, the load generator on
+/// the next one, so a server is measured on a core of its own rather than on what the load
+/// generator leaves it. `(load generator, servers)`; `None` with fewer than two allowed CPUs.
+pub fn split_cpus() -> Option<(CpuList, CpuList)> {
+    let cpus = allowed_cpus()?;
+    match cpus.0[..] {
+        [server, client, ..] => Some((CpuList(vec![client]), CpuList(vec![server]))),
+        _ => None,
+    }
+}
+
+/// The CPUs this process may run on, ascending; `None` if they cannot be read.
+#[cfg(target_os = "linux")]
+fn allowed_cpus() -> Option<CpuList> {
     // SAFETY: all zeroes is the empty `cpu_set_t`; `sched_getaffinity` writes at most
     // `size_of::<cpu_set_t>()` bytes into it; `CPU_ISSET` reads indices below its capacity.
     unsafe {
@@ -73,15 +89,16 @@ pub fn default_cpus() -> Option<CpuList> {
         if libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) != 0 {
             return None;
         }
-        (0..=MAX_CPU)
-            .find(|&cpu| libc::CPU_ISSET(cpu, &set))
-            .map(|cpu| CpuList(vec![cpu]))
+        let cpus: Vec<usize> = (0..=MAX_CPU)
+            .filter(|&cpu| libc::CPU_ISSET(cpu, &set))
+            .collect();
+        (!cpus.is_empty()).then_some(CpuList(cpus))
     }
 }
 
-/// Not pinned: pinning is implemented on Linux only.
+/// Not known: pinning is implemented on Linux only.
 #[cfg(not(target_os = "linux"))]
-pub fn default_cpus() -> Option<CpuList> {
+fn allowed_cpus() -> Option<CpuList> {
     None
 }
 

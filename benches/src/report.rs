@@ -16,10 +16,14 @@ pub const P99_TARGET: f64 = 1.2;
 pub struct ScenarioResult {
     /// The load shape.
     pub scenario: Scenario,
-    /// Rounds against the raw warp baseline, in run order.
+    /// Rounds against the raw warp baseline (batched flushes), in run order.
     pub raw: Vec<Summary>,
+    /// Rounds against the raw echo that flushes per reply (an extra row, not a baseline).
+    pub raw_flush_each: Vec<Summary>,
     /// Rounds against chanrest, in run order.
     pub chanrest: Vec<Summary>,
+    /// Each server's CPU time per reply in the rounds where it could be read, by server.
+    pub cpu_per_reply: Vec<(ServerKind, Duration)>,
 }
 
 impl ScenarioResult {
@@ -28,14 +32,37 @@ impl ScenarioResult {
         ScenarioResult {
             scenario,
             raw: Vec::new(),
+            raw_flush_each: Vec::new(),
             chanrest: Vec::new(),
+            cpu_per_reply: Vec::new(),
         }
+    }
+
+    /// Records one round against `kind`, with its CPU figure if it has one.
+    pub fn push_round(&mut self, kind: ServerKind, round: crate::load::Round) {
+        self.push(kind, round.summary);
+        if let Some(cpu) = round.server_cpu_per_reply {
+            self.cpu_per_reply.push((kind, cpu));
+        }
+    }
+
+    /// The median CPU time per reply of `kind` over the rounds that measured it.
+    pub fn median_cpu(&self, kind: ServerKind) -> Option<Duration> {
+        let mut cpus: Vec<Duration> = self
+            .cpu_per_reply
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, cpu)| *cpu)
+            .collect();
+        cpus.sort_unstable();
+        cpus.get(cpus.len().checked_sub(1)? / 2).copied()
     }
 
     /// Records one round against `kind`.
     pub fn push(&mut self, kind: ServerKind, summary: Summary) {
         match kind {
             ServerKind::Chanrest => self.chanrest.push(summary),
+            ServerKind::RawFlushEach => self.raw_flush_each.push(summary),
             ServerKind::Raw | ServerKind::RawBroadcast | ServerKind::RawHold => {
                 self.raw.push(summary)
             }
@@ -72,30 +99,56 @@ pub fn describe(summary: &Summary) -> String {
     )
 }
 
-/// The medians as a markdown table, with a `chanrest/raw` ratio row per scenario.
+/// The medians as a markdown table, with a `chanrest/raw` ratio row per scenario (against the
+/// batched raw echo; the flush-per-reply echo, when it ran, is a row of its own).
 pub fn markdown_table(results: &[ScenarioResult]) -> String {
     let mut out = String::new();
-    out.push_str("| scenario | server | req/s | p50 (µs) | p99 (µs) | p99.9 (µs) |\n");
-    out.push_str("|---|---|--:|--:|--:|--:|\n");
+    out.push_str(
+        "| scenario | server | req/s | p50 (µs) | p99 (µs) | p99.9 (µs) | server CPU per reply (µs) |\n",
+    );
+    out.push_str("|---|---|--:|--:|--:|--:|--:|\n");
+    let cpu_text = |cpu: Option<Duration>| {
+        cpu.map_or_else(
+            || "–".to_owned(),
+            |d| format!("{:.2}", d.as_secs_f64() * 1e6),
+        )
+    };
     for result in results {
         let Some((raw, chanrest)) = result.medians() else {
             continue;
         };
         let scenario = result.scenario;
-        for (name, s) in [("raw warp", raw), ("chanrest", chanrest)] {
+        let mut rows = vec![("raw warp (baseline)", raw, ServerKind::Raw)];
+        if let Some(flush_each) = Summary::median_of(&result.raw_flush_each) {
+            rows.push((
+                "raw warp, flush per reply (extra)",
+                flush_each,
+                ServerKind::RawFlushEach,
+            ));
+        }
+        rows.push(("chanrest", chanrest, ServerKind::Chanrest));
+        for (name, s, kind) in rows {
             let _ = writeln!(
                 out,
-                "| {scenario} | {name} | {:.0} | {} | {} | {} |",
+                "| {scenario} | {name} | {:.0} | {} | {} | {} | {} |",
                 s.requests_per_sec,
                 micros(s.p50),
                 micros(s.p99),
-                micros(s.p999)
+                micros(s.p999),
+                cpu_text(result.median_cpu(kind)),
             );
         }
         let secs = |d: Duration| d.as_secs_f64();
+        let cpu_ratio = match (
+            result.median_cpu(ServerKind::Chanrest),
+            result.median_cpu(ServerKind::Raw),
+        ) {
+            (Some(chanrest), Some(raw)) if !raw.is_zero() => ratio(secs(chanrest), secs(raw)),
+            _ => "–".to_owned(),
+        };
         let _ = writeln!(
             out,
-            "| {scenario} | **chanrest/raw** | **{}** | {} | **{}** | {} |",
+            "| {scenario} | **chanrest/raw** | **{}** | {} | **{}** | {} | {cpu_ratio} |",
             ratio(chanrest.requests_per_sec, raw.requests_per_sec),
             ratio(secs(chanrest.p50), secs(raw.p50)),
             ratio(secs(chanrest.p99), secs(raw.p99)),
@@ -151,7 +204,8 @@ mod tests {
             result.push(ServerKind::Chanrest, summary(chanrest, 110));
         }
         let table = markdown_table(std::slice::from_ref(&result));
-        assert!(table.contains("| 1x1 | raw warp | 100 | 50.0 | 100.0 | 200.0 |"));
+        assert!(table.contains("| 1x1 | raw warp (baseline) | 100 | 50.0 | 100.0 | 200.0 | – |"));
+        assert!(!table.contains("flush per reply"));
         assert!(table.contains("| 1x1 | **chanrest/raw** | **0.85×** |"));
         let verdict = verdicts(&[result]);
         assert!(verdict.contains("throughput 0.85× raw (target ≥ 0.90×: NOT met)"));

@@ -295,7 +295,7 @@ async fn handle_message(bound: &Bound, envelope: protocol::Envelope) {
         action = &*action,
         request_id = request_id.as_json()
     );
-    async {
+    let work = async {
         // DCRF's order: permission first, then whether the action exists.
         if !bound
             .permissions
@@ -340,9 +340,14 @@ async fn handle_message(bound: &Bound, envelope: protocol::Envelope) {
             let reply = finish_action(dialect, started.future, action, request_id, route).await;
             session.send_reply(&reply);
         }
+    };
+    // A span no subscriber wants is not entered on every poll (with tracing's `log` feature
+    // on, as some dependencies turn it, entering a disabled span still costs a log check).
+    if span.is_disabled() {
+        work.await
+    } else {
+        work.instrument(span).await
     }
-    .instrument(span)
-    .await
 }
 
 /// Awaits an action and turns its outcome into the reply.

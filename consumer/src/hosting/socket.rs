@@ -7,7 +7,7 @@ use crate::protocol::{self, close_code};
 use crate::session::{CloseReason, Counted, Frame, Outbound};
 use bytes::BytesMut;
 use futures_util::task::AtomicWaker;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{FutureExt, SinkExt, StreamExt};
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
@@ -78,7 +78,7 @@ async fn read_loop<S>(
         // vanished client is released on time, not at the next ping; a frame is only a
         // timestamp (no timer work per frame).
         let mut deadline: Option<std::pin::Pin<Box<tokio::time::Sleep>>> = None;
-        loop {
+        'reading: loop {
             // A client whose replies pile up is not read from until they drain: it is slowed
             // down by its own socket, never closed for reading as fast as it can.
             let congested = out.is_congested();
@@ -119,27 +119,44 @@ async fn read_loop<S>(
                     }
                 }
                 frame = stream.next(), if !congested => {
-                    match frame {
-                        None => break,
-                        Some(Ok(message)) => {
-                            if !on_frame(message, &connection).await {
-                                break;
-                            }
-                            // Set after the frame is handled: a long action is the server's
-                            // time, not the client's silence.
-                            last_seen = Instant::now();
-                        }
-                        Some(Err(err)) => {
-                            match err {
-                                WsError::Capacity(_) => out.close(close_code::MESSAGE_TOO_BIG, "message too big"),
-                                WsError::Utf8(_) => out.close(close_code::INVALID_UTF8, "invalid UTF-8"),
-                                WsError::Protocol(violation) => {
-                                    tracing::debug!(%violation, "protocol violation");
-                                    out.close(close_code::PROTOCOL_ERROR, "protocol error");
+                    let mut frame = frame;
+                    // Frames already readable are served here, one after the other, without
+                    // going round the `select!` (which sets up its watch and timer futures
+                    // again each time): a pipelining client's batch costs one round.
+                    loop {
+                        match frame {
+                            None => break 'reading,
+                            Some(Ok(message)) => {
+                                if !on_frame(message, &connection).await {
+                                    break 'reading;
                                 }
-                                other => tracing::debug!(error = %other, "read failed"),
+                                // Set after the frame is handled: a long action is the
+                                // server's time, not the client's silence.
+                                last_seen = Instant::now();
                             }
+                            Some(Err(err)) => {
+                                match err {
+                                    WsError::Capacity(_) => out.close(close_code::MESSAGE_TOO_BIG, "message too big"),
+                                    WsError::Utf8(_) => out.close(close_code::INVALID_UTF8, "invalid UTF-8"),
+                                    WsError::Protocol(violation) => {
+                                        tracing::debug!(%violation, "protocol violation");
+                                        out.close(close_code::PROTOCOL_ERROR, "protocol error");
+                                    }
+                                    other => tracing::debug!(error = %other, "read failed"),
+                                }
+                                break 'reading;
+                            }
+                        }
+                        // Back to the `select!` when anything else wants attention.
+                        let interrupted = out.is_congested()
+                            || close_rx.has_changed().unwrap_or(true)
+                            || going_away.has_changed().unwrap_or(true);
+                        if interrupted {
                             break;
+                        }
+                        match stream.next().now_or_never() {
+                            Some(next) => frame = next,
+                            None => break,
                         }
                     }
                 }

@@ -104,6 +104,17 @@ impl Reply {
 
     /// Encodes the reply as frame text in `dialect`, wrapped for `stream` when multiplexed.
     pub fn encode(&self, dialect: Dialect, stream: Option<&str>) -> String {
+        if let (Dialect::Dcrf, None, Some(data), None, true) = (
+            dialect,
+            stream,
+            &self.data,
+            &self.action_as_sent,
+            self.errors.is_empty(),
+        ) {
+            // The reply of every successful DCRF action, laid out directly (the same bytes as
+            // the serializer below writes, in one allocation of the right size).
+            return dcrf_success(self.action.as_deref(), self.status, data, &self.request_id);
+        }
         let body = DialectReply {
             reply: self,
             dialect,
@@ -176,6 +187,53 @@ impl Serialize for MuxReply<'_> {
     }
 }
 
+/// `{"errors":[],"data":<data>,"action":<action>,"response_status":<status>,"request_id":<id>}`.
+fn dcrf_success(action: Option<&str>, status: u16, data: &RawValue, id: &RequestId) -> String {
+    let (data, id) = (data.get(), id.as_json());
+    let action_len = action.map_or(4, |a| a.len() + 2);
+    let mut text = String::with_capacity(data.len() + action_len + id.len() + 72);
+    text.push_str(r#"{"errors":[],"data":"#);
+    text.push_str(data);
+    text.push_str(r#","action":"#);
+    push_json_str(&mut text, action);
+    text.push_str(r#","response_status":"#);
+    push_status(&mut text, status);
+    text.push_str(r#","request_id":"#);
+    text.push_str(id);
+    text.push('}');
+    text
+}
+
+/// Appends `value` as a JSON string (`null` for `None`), escaped as serde_json escapes it.
+fn push_json_str(text: &mut String, value: Option<&str>) {
+    match value {
+        None => text.push_str("null"),
+        // Action names are identifiers: nothing to escape, so no serializer is needed.
+        Some(value) if !value.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') => {
+            text.push('"');
+            text.push_str(value);
+            text.push('"');
+        }
+        Some(value) => text.push_str(&serde_json::to_string(value).expect("a string serializes")),
+    }
+}
+
+/// Appends an HTTP-style status as decimal digits.
+fn push_status(text: &mut String, status: u16) {
+    let mut digits = [0u8; 5];
+    let mut rest = status;
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    text.push_str(std::str::from_utf8(&digits[start..]).expect("ASCII digits"));
+}
+
 /// Encodes any serializable value as shared raw JSON (a reply's `data`).
 pub fn encode_data<T: Serialize + ?Sized>(value: &T) -> Result<Arc<RawValue>, ActionError> {
     Ok(Arc::from(serde_json::value::to_raw_value(value)?))
@@ -197,15 +255,14 @@ pub fn encode_data<T: Serialize + ?Sized>(value: &T) -> Result<Arc<RawValue>, Ac
 /// );
 /// ```
 pub fn push_prefix(action: &str, status: u16, data: &RawValue) -> String {
-    let action = serde_json::to_string(action).expect("a string serializes");
     let data = data.get();
-    let mut text = String::with_capacity(data.len() + action.len() + 72);
+    let mut text = String::with_capacity(data.len() + action.len() + 74);
     text.push_str(r#"{"errors":[],"data":"#);
     text.push_str(data);
     text.push_str(r#","action":"#);
-    text.push_str(&action);
+    push_json_str(&mut text, Some(action));
     text.push_str(r#","response_status":"#);
-    text.push_str(&status.to_string());
+    push_status(&mut text, status);
     text.push_str(r#","request_id":"#);
     text
 }
@@ -261,6 +318,42 @@ mod tests {
     use crate::error::messages;
     use crate::protocol::request::{decode, decode_mux};
     use serde_json::json;
+
+    #[test]
+    fn the_laid_out_success_reply_is_the_serialized_one() {
+        for action in [Some("echo"), Some("we\"ird\\ \u{1} é"), None] {
+            for status in [0, 7, 200, 201, 65535] {
+                for id in ["1", "\"a\"", "null", "{\"k\": [1, 2]}"] {
+                    let reply = Reply::ok(
+                        action.map(Arc::from),
+                        RequestId::from_json(id).unwrap(),
+                        status,
+                        encode_data(&json!({"n": 1, "s": "x\"y"})).unwrap(),
+                    );
+                    let serialized = serde_json::to_string(&DialectReply {
+                        reply: &reply,
+                        dialect: Dialect::Dcrf,
+                    })
+                    .unwrap();
+                    assert_eq!(reply.encode(Dialect::Dcrf, None), serialized);
+                    let prefix =
+                        push_prefix(action.unwrap_or("x"), status, &encode_data(&1).unwrap());
+                    let mut expected = serde_json::to_string(&DialectReply {
+                        reply: &Reply::ok(
+                            action.or(Some("x")).map(Arc::from),
+                            RequestId::none(),
+                            status,
+                            encode_data(&1).unwrap(),
+                        ),
+                        dialect: Dialect::Dcrf,
+                    })
+                    .unwrap();
+                    expected.truncate(expected.len() - "null}".len());
+                    assert_eq!(prefix, expected);
+                }
+            }
+        }
+    }
 
     #[test]
     fn request_id_is_echoed_verbatim() {
