@@ -552,6 +552,20 @@ fn run_fanout(settings: &Settings, limit: u64, redis: bool) -> Result<(), String
                 true,
                 true,
             ),
+            (
+                "instance subscription (SQLite file), 1 process, in-memory layer",
+                Feed::Instance,
+                1,
+                true,
+                false,
+            ),
+            (
+                "instance subscription (SQLite file), 2 processes, Redis layer",
+                Feed::Instance,
+                2,
+                true,
+                true,
+            ),
         ]
     } else {
         &[
@@ -600,12 +614,24 @@ fn run_fanout(settings: &Settings, limit: u64, redis: bool) -> Result<(), String
     let ratio =
         |a: &fanout::FanoutResult, b: &fanout::FanoutResult| a.per_sec() / b.per_sec().max(1e-9);
     if redis {
-        println!("{}", fanout::markdown_table(&results[..2], Some(0)));
-        println!("{}", fanout::markdown_table(&results[2..], Some(0)));
+        for pair in results.chunks(2) {
+            println!("{}", fanout::markdown_table(pair, Some(0)));
+        }
+        let per_publish = |r: &fanout::FanoutResult| {
+            r.publish_time.as_secs_f64() * 1e3 / r.messages.max(1) as f64
+        };
         println!(
-            "2 processes with Redis / 1 process: group push {:.2}×, model observer {:.2}× deliveries/s; lost: {lost}\n",
+            "2 processes with Redis / 1 process: group push {:.2}×, model observer {:.2}×, instance subscription {:.2}× deliveries/s (target ≥ 0.80×); lost: {lost}. \
+             The publishing action's reply, 1 → 2 processes: group push {:.2} → {:.2} ms, model observer {:.2} → {:.2} ms, instance subscription {:.2} → {:.2} ms.\n",
             ratio(&results[1], &results[0]),
             ratio(&results[3], &results[2]),
+            ratio(&results[5], &results[4]),
+            per_publish(&results[0]),
+            per_publish(&results[1]),
+            per_publish(&results[2]),
+            per_publish(&results[3]),
+            per_publish(&results[4]),
+            per_publish(&results[5]),
         );
     } else {
         println!("{}", fanout::markdown_table(&results, Some(0)));

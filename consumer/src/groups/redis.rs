@@ -34,6 +34,13 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 /// How long a pub/sub connection must have lasted for its loss to count as new trouble.
 const STABLE_CONNECTION: Duration = Duration::from_secs(5);
 
+/// Batches of pushes waiting for the publishing task; a publisher that gets this far ahead of
+/// Redis waits (its `group_send` does) instead of queueing without bound.
+const PUBLISH_QUEUE: usize = 1024;
+
+/// Most batches one pipeline carries.
+const MAX_PIPELINED: usize = 256;
+
 /// Group names longer than this are hashed into the channel name (the message carries the
 /// full name, so a hash collision only costs traffic).
 const MAX_PLAIN_CHANNEL: usize = 200;
@@ -57,7 +64,8 @@ enum Control {
 /// Groups across processes through Redis pub/sub.
 pub struct RedisChannelLayer {
     local: Arc<LocalGroups>,
-    publisher: ConnectionManager,
+    /// Encoded messages for the publishing task, one batch per `group_send_all`.
+    outgoing: mpsc::Sender<Vec<(String, String)>>,
     control: mpsc::UnboundedSender<Control>,
     prefix: String,
     origin: u64,
@@ -67,6 +75,7 @@ pub struct RedisChannelLayer {
     /// and a first one joining right after must end subscribed, not unsubscribed.
     changes: std::sync::Mutex<()>,
     task: tokio::task::JoinHandle<()>,
+    publishing: tokio::task::JoinHandle<()>,
 }
 
 impl std::fmt::Debug for RedisChannelLayer {
@@ -82,6 +91,7 @@ impl std::fmt::Debug for RedisChannelLayer {
 impl Drop for RedisChannelLayer {
     fn drop(&mut self) {
         self.task.abort();
+        self.publishing.abort();
     }
 }
 
@@ -126,16 +136,19 @@ impl RedisChannelLayer {
             origin,
             connected.clone(),
         ));
+        let (outgoing, batches) = mpsc::channel(PUBLISH_QUEUE);
+        let publishing = tokio::spawn(publish(publisher, batches));
         tracing::info!(url, prefix, "redis channel layer connected");
         Ok(RedisChannelLayer {
             local,
-            publisher,
+            outgoing,
             control,
             prefix: prefix.to_owned(),
             origin,
             connected,
             changes: std::sync::Mutex::new(()),
             task,
+            publishing,
         })
     }
 
@@ -212,10 +225,14 @@ impl ChannelLayer for RedisChannelLayer {
         self.group_send_all(vec![(group.to_owned(), push)]).await
     }
 
-    /// Delivers to local members at once, then publishes every push in one pipeline: one
-    /// round trip to Redis for a whole transaction's changes, however many groups they reach.
+    /// Delivers to local members at once and hands the pushes, encoded, to the layer's
+    /// publishing task, which sends whatever has queued in one pipeline. The caller does not
+    /// wait for Redis: an action that changes a watched model answers without a round trip,
+    /// whatever the number of subscribers (one publishing task per process keeps the pushes
+    /// of one source in order). While Redis is known to be away, the pushes for other
+    /// processes are dropped here, so they are lost rather than delivered late.
     async fn group_send_all(&self, pushes: Vec<(String, Push)>) -> Result<(), LayerError> {
-        let mut pipeline = redis::pipe();
+        let mut messages = Vec::with_capacity(pushes.len());
         for (group, push) in &pushes {
             self.local.deliver(group, push);
             let message = serde_json::to_string(&Envelope {
@@ -224,33 +241,59 @@ impl ChannelLayer for RedisChannelLayer {
                 p: push.clone(),
             })
             .map_err(|e| LayerError(e.to_string()))?;
-            pipeline
-                .cmd("PUBLISH")
-                .arg(self.channel(group))
-                .arg(message)
-                .ignore();
+            messages.push((self.channel(group), message));
         }
-        let mut publisher = self.publisher.clone();
-        let published =
-            tokio::time::timeout(REDIS_WAIT, pipeline.query_async::<()>(&mut publisher)).await;
-        let groups = pushes.len();
-        match published {
-            Ok(Ok(())) => {}
-            Ok(Err(err)) => tracing::warn!(
-                %err,
-                groups,
-                "redis publish failed; other processes miss these pushes"
-            ),
-            Err(_) => tracing::warn!(
-                groups,
-                "redis publish timed out; other processes miss these pushes"
-            ),
+        if !self.is_connected() {
+            tracing::warn!(
+                groups = pushes.len(),
+                "redis is unavailable; other processes miss these pushes"
+            );
+            return Ok(());
+        }
+        // Waits only when the publishing task is `PUBLISH_QUEUE` batches behind.
+        if self.outgoing.send(messages).await.is_err() {
+            tracing::warn!(
+                "the redis publishing task has ended; other processes miss these pushes"
+            );
         }
         Ok(())
     }
 
     fn is_connected(&self) -> bool {
         RedisChannelLayer::is_connected(self)
+    }
+}
+
+/// Publishes the layer's pushes in the order they were sent: takes every batch queued (up to
+/// [`MAX_PIPELINED`]) and sends them in one pipeline, one round trip however many groups and
+/// changes they carry. A failed or timed-out pipeline is logged and dropped, not retried: its
+/// pushes are lost, not late.
+async fn publish(
+    mut publisher: ConnectionManager,
+    mut batches: mpsc::Receiver<Vec<(String, String)>>,
+) {
+    let mut queued = Vec::with_capacity(MAX_PIPELINED);
+    while batches.recv_many(&mut queued, MAX_PIPELINED).await > 0 {
+        let mut pipeline = redis::pipe();
+        let mut count = 0;
+        for (channel, message) in queued.drain(..).flatten() {
+            pipeline.cmd("PUBLISH").arg(channel).arg(message).ignore();
+            count += 1;
+        }
+        let published =
+            tokio::time::timeout(REDIS_WAIT, pipeline.query_async::<()>(&mut publisher)).await;
+        match published {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => tracing::warn!(
+                %err,
+                count,
+                "redis publish failed; other processes miss these pushes"
+            ),
+            Err(_) => tracing::warn!(
+                count,
+                "redis publish timed out; other processes miss these pushes"
+            ),
+        }
     }
 }
 
