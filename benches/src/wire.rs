@@ -4,7 +4,7 @@
 //! Reply: `{"errors":[],"data":<data>,"action":"echo","response_status":200,"request_id":<id>}`.
 
 use serde::de::IgnoredAny;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
@@ -54,47 +54,50 @@ pub fn check_reply(text: &str) -> Result<u64, String> {
     Ok(reply.request_id)
 }
 
-/// The raw baseline's whole job for one frame: parse it into a JSON object, take `action`,
-/// `request_id` and `data`, and serialize a reply with the same five keys chanrest sends.
+/// The raw baseline's whole job for one frame, written as a careful engineer would: parse it
+/// into a JSON object (a server taking any action needs the generic parse), take `action`,
+/// `request_id` and `data`, and serialize a reply with the same five keys chanrest sends, in
+/// its order, from a struct that borrows them (no map of owned keys is built for it).
 pub fn raw_reply(frame: &str) -> String {
-    let reply = match serde_json::from_str::<Map<String, Value>>(frame) {
-        Ok(mut message) => {
-            let action = message.remove("action").unwrap_or(Value::Null);
-            let request_id = message.remove("request_id").unwrap_or(Value::Null);
+    let reply = |errors: &[Value], data: &Value, action: &Value, status, request_id: &Value| {
+        serde_json::to_string(&Envelope {
+            errors,
+            data,
+            action,
+            response_status: status,
+            request_id,
+        })
+        .expect("JSON values always serialize")
+    };
+    match serde_json::from_str::<Map<String, Value>>(frame) {
+        Ok(message) => {
+            let field = |key| message.get(key).unwrap_or(&Value::Null);
+            let (action, request_id) = (field("action"), field("request_id"));
             if action.as_str() == Some("echo") {
-                let data = message.remove("data").unwrap_or(Value::Null);
-                envelope(Vec::new(), data, action, 200, request_id)
+                reply(&[], field("data"), action, 200, request_id)
             } else {
                 let error = Value::from(format!("Method \"{action}\" not allowed."));
-                envelope(vec![error], Value::Null, action, 405, request_id)
+                reply(&[error], &Value::Null, action, 405, request_id)
             }
         }
-        Err(err) => envelope(
-            vec![Value::from(err.to_string())],
-            Value::Null,
-            Value::Null,
+        Err(err) => reply(
+            &[Value::from(err.to_string())],
+            &Value::Null,
+            &Value::Null,
             400,
-            Value::Null,
+            &Value::Null,
         ),
-    };
-    serde_json::to_string(&reply).expect("a JSON map always serializes")
+    }
 }
 
-/// A reply object with chanrest's five keys.
-fn envelope(
-    errors: Vec<Value>,
-    data: Value,
-    action: Value,
-    status: u16,
-    request_id: Value,
-) -> Value {
-    let mut reply = Map::new();
-    reply.insert("errors".to_owned(), Value::Array(errors));
-    reply.insert("data".to_owned(), data);
-    reply.insert("action".to_owned(), action);
-    reply.insert("response_status".to_owned(), Value::from(status));
-    reply.insert("request_id".to_owned(), request_id);
-    Value::Object(reply)
+/// A reply with chanrest's five keys, in its order.
+#[derive(Serialize)]
+struct Envelope<'a> {
+    errors: &'a [Value],
+    data: &'a Value,
+    action: &'a Value,
+    response_status: u16,
+    request_id: &'a Value,
 }
 
 #[cfg(test)]
