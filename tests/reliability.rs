@@ -382,3 +382,26 @@ async fn handshake_headers_are_bounded() {
         .unwrap();
     assert_reply!(ok.request("add", json!({"a": 1, "b": 1})).await, 200);
 }
+
+#[tokio::test]
+async fn a_list_filter_of_the_wrong_type_is_filed_under_its_field() {
+    let (_demo, server) = demo().await;
+    let mut client = server.connect("/ws/todos/").await;
+    for action in ["list", "subscribe_list"] {
+        let reply = client.request(action, json!({"done": "true"})).await;
+        assert_error!(reply, 400, json!([{"done": ["Must be a valid boolean."]}]));
+    }
+    let reply = client
+        .request("list", json!({"done": "yes", "owner": 7}))
+        .await;
+    assert_error!(
+        reply,
+        400,
+        json!([{"done": ["Must be a valid boolean."], "owner": ["Not a valid string."]}])
+    );
+    assert_reply!(
+        client.request("list", json!({"done": true})).await,
+        200,
+        json!([])
+    );
+}
