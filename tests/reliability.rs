@@ -384,6 +384,76 @@ async fn handshake_headers_are_bounded() {
 }
 
 #[tokio::test]
+async fn http_connections_count_toward_the_connection_limit() {
+    use std::io::Write;
+    let demo = Demo::start(&chanrest_demo::Config {
+        limits: Some({
+            let mut limits = Limits::default();
+            limits.max_connections = 4;
+            limits
+        }),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let served = demo.served();
+    let limit = served.connections.clone();
+    let server = TestServer::start_filter_limited(
+        served.routes,
+        chanrest::DEFAULT_HANDSHAKE_TIMEOUT,
+        served.connections,
+    )
+    .await;
+    let addr = server.addr();
+    // Four HTTP requests that announce a body and never send it: every slot is taken.
+    let stalled: Vec<std::net::TcpStream> = (0..4)
+        .map(|_| {
+            let mut stream = std::net::TcpStream::connect(addr).unwrap();
+            write!(
+                stream,
+                "POST /api/todos/ HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+                 Content-Length: 1000\r\n\r\n{{"
+            )
+            .unwrap();
+            stream
+        })
+        .collect();
+    common::eventually("the four connections are counted", || limit.open() == 4).await;
+    // A WebSocket is refused at once, and so is another HTTP request.
+    assert!(matches!(
+        TestClient::connect(&server.url("/ws/plain/")).await,
+        Err(ConnectError::Refused(503))
+    ));
+    let refused = tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        write!(
+            stream,
+            "GET /manifest.json HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        let _ = stream.read_to_string(&mut response);
+        response
+    })
+    .await
+    .unwrap();
+    assert!(refused.starts_with("HTTP/1.1 503"), "{refused}");
+    // Once they go, their slots are free again.
+    drop(stalled);
+    common::eventually("the stalled connections are gone", || limit.open() == 0).await;
+    let mut client = server.connect("/ws/plain/").await;
+    assert_reply!(
+        client.request("add", json!({"a": 1, "b": 2})).await,
+        200,
+        json!(3)
+    );
+    assert_eq!(limit.open(), 1, "a WebSocket holds one slot, not two");
+}
+
+#[tokio::test]
 async fn a_list_filter_of_the_wrong_type_is_filed_under_its_field() {
     let (_demo, server) = demo().await;
     let mut client = server.connect("/ws/todos/").await;

@@ -41,6 +41,9 @@ pub(crate) struct Handshake {
     pub(crate) query: String,
     pub(crate) remote: Option<SocketAddr>,
     pub(crate) upgrade: Option<OnUpgrade>,
+    /// The socket holds a slot of this app's connection limit since it was accepted (see
+    /// `ConnectionLimit`): the WebSocket takes no second one.
+    pub(crate) counted: bool,
 }
 
 /// The plain-text HTTP response of a refused handshake.
@@ -135,6 +138,7 @@ impl Shared {
             query,
             remote,
             upgrade,
+            counted,
         } = request;
         let key = headers
             .get(header::SEC_WEBSOCKET_KEY)
@@ -181,9 +185,14 @@ impl Shared {
             tracing::info!(origin = ?headers.get(header::ORIGIN), "handshake from a disallowed origin");
             return refusal(HandshakeError::OriginNotAllowed);
         }
-        let Ok(permit) = self.connections.clone().try_acquire_owned() else {
-            tracing::warn!("connection limit reached, refusing a handshake");
-            return refusal(HandshakeError::TooManyConnections);
+        let permit = if counted {
+            None
+        } else {
+            let Ok(permit) = self.connections.clone().try_acquire_owned() else {
+                tracing::warn!("connection limit reached, refusing a handshake");
+                return refusal(HandshakeError::TooManyConnections);
+            };
+            Some(permit)
         };
 
         let mut scope = Scope {
