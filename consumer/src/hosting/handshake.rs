@@ -3,6 +3,7 @@
 //! Origin, connection limit, authentication and `can_connect` are checked here, before any
 //! consumer code runs.
 
+use super::frames::ClientFrames;
 use super::origin::OriginPolicy;
 use crate::auth::{Authenticator, Scope};
 use crate::dispatch::{ConnectionSetup, Endpoint};
@@ -216,12 +217,14 @@ impl Shared {
             metrics: self.metrics.clone(),
         };
         let config = websocket_config(&self.limits);
+        let fragment_timeout = self.limits.fragmented_message_timeout;
         let going_away = self.going_away.subscribe();
         tokio::spawn(async move {
             let _permit = permit;
             match upgrade.await {
                 Ok(upgraded) => {
-                    let io = hyper_util::rt::TokioIo::new(upgraded);
+                    let io =
+                        ClientFrames::new(hyper_util::rt::TokioIo::new(upgraded), fragment_timeout);
                     let ws = WebSocketStream::from_raw_socket(io, Role::Server, Some(config)).await;
                     super::socket::run(ws, setup, going_away).await;
                 }

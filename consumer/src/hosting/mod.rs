@@ -3,6 +3,7 @@
 
 mod app;
 mod explorer;
+mod frames;
 mod handshake;
 mod metrics;
 mod origin;

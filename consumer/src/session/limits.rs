@@ -40,6 +40,11 @@ pub struct Limits {
     /// them for its whole life, so more is refused with HTTP 431 before any consumer code.
     /// Default 32 KiB (browsers send a few, cookies included).
     pub max_handshake_headers_bytes: usize,
+    /// Longest a message sent in fragments may take from its first frame to its last. A
+    /// client that starts one and does not finish it in time (pings in between do not count)
+    /// is closed with `POLICY` (1008): an unfinished message holds up to
+    /// `max_message_size` of memory. Default 10 s.
+    pub fragmented_message_timeout: Duration,
     /// Read buffer per connection, in bytes. Default 4 KiB (tungstenite's is 128 KiB).
     pub read_buffer_size: usize,
     /// Write buffer per connection before a flush, in bytes. Default 4 KiB.
@@ -63,6 +68,7 @@ impl Default for Limits {
             ping_interval: Duration::from_secs(20),
             ping_timeout: Duration::from_secs(20),
             max_handshake_headers_bytes: 32 << 10,
+            fragmented_message_timeout: Duration::from_secs(10),
             read_buffer_size: 4 << 10,
             write_buffer_size: 4 << 10,
             hook_timeout: Duration::from_secs(10),
@@ -94,6 +100,10 @@ impl Limits {
             ("ping_interval", self.ping_interval.is_zero()),
             ("write_timeout", self.write_timeout.is_zero()),
             ("hook_timeout", self.hook_timeout.is_zero()),
+            (
+                "fragmented_message_timeout",
+                self.fragmented_message_timeout.is_zero(),
+            ),
             ("max_message_size", self.max_message_size == 0),
             ("max_outbound_bytes", self.max_outbound_bytes == 0),
             ("max_connections", self.max_connections == 0),
@@ -108,6 +118,10 @@ impl Limits {
             ("ping_timeout", self.ping_timeout > YEAR),
             ("write_timeout", self.write_timeout > YEAR),
             ("hook_timeout", self.hook_timeout > YEAR),
+            (
+                "fragmented_message_timeout",
+                self.fragmented_message_timeout > YEAR,
+            ),
         ]);
         let mut problems = Vec::new();
         if !zero.is_empty() {
