@@ -499,6 +499,20 @@ async fn read_to_close(client: &mut TestClient) -> (usize, u16) {
     }
 }
 
+/// Reads `count` text frames (pings aside).
+async fn read_texts(client: &mut TestClient, count: usize) {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let mut texts = 0;
+    while texts < count {
+        match tokio::time::timeout(Duration::from_secs(20), client.socket().next()).await {
+            Ok(Some(Ok(Message::Text(_)))) => texts += 1,
+            Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => {}
+            other => panic!("after {texts} of {count} text frames: {other:?}"),
+        }
+    }
+}
+
 /// Sends `count` `whoami` requests in one flush, without reading.
 async fn pipeline(client: &mut TestClient, count: usize) {
     use futures_util::SinkExt;
@@ -597,4 +611,60 @@ async fn a_message_too_big_close_reaches_a_client_that_pipelined_past_it() {
         close_code::MESSAGE_TOO_BIG,
         "after {texts} text frames"
     );
+}
+
+#[tokio::test]
+async fn the_outbound_budget_sheds_the_largest_queue_first_and_the_others_keep_working() {
+    let state = Arc::new(KitState::default());
+    let mut limits = Limits::default();
+    // No queue passes its own bound; together they pass the budget.
+    limits.max_outbound_bytes = 512 << 20;
+    limits.max_total_outbound_bytes = 40 << 20;
+    limits.write_timeout = Duration::from_secs(120);
+    let app = App::new()
+        .consumer("/k/", kit(&state, Permissions::allow_any()))
+        .limits(limits);
+    let metrics = app.metrics();
+    let server = TestServer::start(app).await;
+    // None of them reads. `big` gets every group's pushes, `mid` two groups', `small` one's.
+    let groups: Vec<String> = (1..=8).map(|g| format!("g{g}")).collect();
+    let mut big = server.connect("/k/").await;
+    let mut mid = server.connect("/k/").await;
+    let mut small = server.connect("/k/").await;
+    for (client, joins) in [(&mut big, 8), (&mut mid, 2), (&mut small, 1)] {
+        for group in &groups[..joins] {
+            assert_reply!(client.request("join", json!({"group": group})).await, 200);
+        }
+    }
+    // 8 MiB per group, a round over every group at a time: `big` gets 64 MiB, `mid` 16 and
+    // `small` 8, less what their sockets take; only `big` needs shedding to get under 40.
+    let mut sender = server.connect("/k/").await;
+    let text = "x".repeat(256 << 10);
+    for _ in 0..32 {
+        for group in &groups {
+            let reply = sender
+                .request("say", json!({"group": group, "text": text}))
+                .await;
+            assert_reply!(reply, 200);
+        }
+    }
+    eventually("the largest queue is shed", || {
+        metrics.slow_consumer_closes() > 0
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(metrics.slow_consumer_closes(), 1, "only the largest");
+    assert!(
+        metrics.queued_bytes() <= 40 << 20,
+        "{} bytes queued",
+        metrics.queued_bytes()
+    );
+    let (texts, code) = read_to_close(&mut big).await;
+    assert_eq!(code, close_code::SLOW_CONSUMER, "after {texts} text frames");
+    // The others get every push and are served on.
+    read_texts(&mut mid, 64).await;
+    read_texts(&mut small, 32).await;
+    for client in [&mut mid, &mut small, &mut sender] {
+        assert_reply!(client.request("whoami", json!({})).await, 200, Value::Null);
+    }
 }

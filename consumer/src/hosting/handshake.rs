@@ -9,7 +9,7 @@ use crate::auth::{Authenticator, Scope};
 use crate::dispatch::{ConnectionSetup, Endpoint};
 use crate::error::HandshakeError;
 use crate::groups::ChannelLayer;
-use crate::session::{Limits, Metrics};
+use crate::session::{sweep_outbound_budget, Limits, Metrics};
 use hyper::upgrade::OnUpgrade;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -32,6 +32,9 @@ pub(crate) struct Shared {
     pub(crate) authenticator: Option<Arc<dyn Authenticator>>,
     pub(crate) limits: Arc<Limits>,
     pub(crate) connections: Arc<Semaphore>,
+    /// Started with the first connection: the task that holds all queues to
+    /// `Limits::max_total_outbound_bytes`.
+    pub(crate) budget_sweep: std::sync::OnceLock<()>,
 }
 
 /// One upgrade request, as warp hands it over.
@@ -219,6 +222,13 @@ impl Shared {
         let config = websocket_config(&self.limits);
         let fragment_timeout = self.limits.fragmented_message_timeout;
         let going_away = self.going_away.subscribe();
+        self.budget_sweep.get_or_init(|| {
+            let metrics = Arc::downgrade(&self.metrics);
+            tokio::spawn(sweep_outbound_budget(
+                metrics,
+                self.limits.max_total_outbound_bytes,
+            ));
+        });
         tokio::spawn(async move {
             let _permit = permit;
             match upgrade.await {

@@ -18,8 +18,9 @@ pub const MESSAGE_TOO_BIG: u16 = 1009;
 /// `on_connect` took longer than `Limits::hook_timeout` (standard "internal error").
 pub const INTERNAL_ERROR: u16 = 1011;
 /// The client did not read fast enough: its outbound queue passed
-/// `Limits::max_outbound_bytes`, or one write took longer than `Limits::write_timeout`.
-/// What was still queued for it is discarded; the close frame follows what
+/// `Limits::max_outbound_bytes`, or one write took longer than `Limits::write_timeout`, or
+/// the queues of all connections together passed `Limits::max_total_outbound_bytes` and its
+/// was the largest. What was still queued for it is discarded; the close frame follows what
 /// the socket had taken already.
 pub const SLOW_CONSUMER: u16 = 4008;
 /// No frame (not even a pong) within `Limits::ping_interval + Limits::ping_timeout`.

@@ -343,6 +343,10 @@ impl QueueStats for Outbound {
         self.lock().bytes
     }
 
+    fn shed(&self) {
+        self.close(close_code::SLOW_CONSUMER, "slow consumer");
+    }
+
     fn pushes(&self) -> u64 {
         self.lock().pushes
     }
