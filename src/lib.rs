@@ -146,9 +146,18 @@ impl Demo {
         warp::filters::BoxedFilter<(warp::reply::Response,)>,
         chanrest::Shutdown,
     ) {
+        let served = self.served();
+        (served.routes, served.shutdown)
+    }
+
+    /// What serving the demo takes: [`Demo::routes`], the handle that shuts their WebSocket
+    /// connections down, and the app's connection limit, in which `chanrest::serve_with_limit`
+    /// counts every TCP connection (HTTP ones too) toward `Limits::max_connections`.
+    pub fn served(&self) -> Served {
         use warp::Reply;
         let app = self.app();
         let shutdown = app.shutdown_handle();
+        let connections = app.connection_limit();
         let routes = app
             .filter()
             .map(Reply::into_response)
@@ -159,8 +168,23 @@ impl Demo {
             .or(chanrest::Explorer::new(EXPLORER).filter())
             .unify()
             .boxed();
-        (routes, shutdown)
+        Served {
+            routes,
+            shutdown,
+            connections,
+        }
     }
+}
+
+/// The parts of a served demo (see [`Demo::served`]).
+#[derive(Debug)]
+pub struct Served {
+    /// Every route of the demo server.
+    pub routes: warp::filters::BoxedFilter<(warp::reply::Response,)>,
+    /// Shuts the WebSocket connections down gracefully.
+    pub shutdown: chanrest::Shutdown,
+    /// The app's bound on open connections, for `chanrest::serve_with_limit`.
+    pub connections: chanrest::ConnectionLimit,
 }
 
 /// Starts a demo with `config` and returns its routes.

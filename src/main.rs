@@ -95,23 +95,25 @@ async fn main() -> ExitCode {
     if let Some(prefix) = args.redis_prefix {
         config.redis_prefix = prefix;
     }
-    let (routes, shutdown) = match chanrest_demo::Demo::start(&config).await {
-        Ok(demo) => demo.routes_with_shutdown(),
+    let served = match chanrest_demo::Demo::start(&config).await {
+        Ok(demo) => demo.served(),
         Err(err) => {
             eprintln!("chanrest-demo: {err}");
             return ExitCode::FAILURE;
         }
     };
     println!("chanrest-demo listening on http://{addr}");
-    chanrest::serve(
+    // Every TCP connection, HTTP or WebSocket, counts toward the app's max_connections.
+    chanrest::serve_with_limit(
         listener,
-        routes,
+        served.routes,
         chanrest::DEFAULT_HANDSHAKE_TIMEOUT,
+        served.connections,
         shutdown_signal(),
     )
     .await;
     // Accepting has stopped; the open connections finish what they are doing and get 1001.
-    if !shutdown.shutdown(SHUTDOWN_GRACE).await {
+    if !served.shutdown.shutdown(SHUTDOWN_GRACE).await {
         eprintln!("chanrest-demo: connections still open after the grace period");
     }
     ExitCode::SUCCESS

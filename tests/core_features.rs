@@ -479,3 +479,192 @@ async fn a_silent_client_is_released_when_its_silence_passes_the_bound_not_at_th
     );
     drop(client);
 }
+
+/// Reads what the server sent until its close frame: the text frames before it, and its code.
+/// Panics on anything else (a reset, the end of the stream without a close frame).
+async fn read_to_close(client: &mut TestClient) -> (usize, u16) {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let mut texts = 0;
+    loop {
+        let next = tokio::time::timeout(Duration::from_secs(20), client.socket().next())
+            .await
+            .unwrap_or_else(|_| panic!("after {texts} text frames: nothing for 20 s"));
+        match next {
+            Some(Ok(Message::Text(_))) => texts += 1,
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+            Some(Ok(Message::Close(Some(frame)))) => return (texts, u16::from(frame.code)),
+            other => panic!("after {texts} text frames, no close frame but {other:?}"),
+        }
+    }
+}
+
+/// Reads `count` text frames (pings aside).
+async fn read_texts(client: &mut TestClient, count: usize) {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let mut texts = 0;
+    while texts < count {
+        match tokio::time::timeout(Duration::from_secs(20), client.socket().next()).await {
+            Ok(Some(Ok(Message::Text(_)))) => texts += 1,
+            Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => {}
+            other => panic!("after {texts} of {count} text frames: {other:?}"),
+        }
+    }
+}
+
+/// Sends `count` `whoami` requests in one flush, without reading.
+async fn pipeline(client: &mut TestClient, count: usize) {
+    use futures_util::SinkExt;
+    use tokio_tungstenite::tungstenite::Message;
+    for i in 0..count {
+        let text = format!(r#"{{"action": "whoami", "request_id": {i}}}"#);
+        client.socket().feed(Message::text(text)).await.unwrap();
+    }
+    client.socket().flush().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_subscriber_that_stops_reading_gets_4008_after_what_the_socket_took() {
+    let state = Arc::new(KitState::default());
+    let mut limits = Limits::default();
+    limits.max_outbound_bytes = 256 << 10;
+    let app = App::new()
+        .consumer("/k/", kit(&state, Permissions::allow_any()))
+        .limits(limits);
+    let metrics = app.metrics();
+    let server = TestServer::start(app).await;
+    let mut slow = server.connect("/k/").await;
+    assert_reply!(
+        slow.request("join", json!({"group": "g"})).await,
+        200,
+        json!(["g"])
+    );
+    // Requests whose replies it does not read either: input still unread when it is closed.
+    pipeline(&mut slow, 20_000).await;
+    let mut other = server.connect("/k/").await;
+    let text = "x".repeat(64 << 10);
+    for _ in 0..2_000 {
+        if metrics.slow_consumer_closes() > 0 {
+            break;
+        }
+        let reply = other
+            .request("say", json!({"group": "g", "text": text}))
+            .await;
+        assert_reply!(reply, 200);
+    }
+    assert_eq!(metrics.slow_consumer_closes(), 1);
+    // Longer than the server once waited for the close frame before dropping the socket.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let (texts, code) = read_to_close(&mut slow).await;
+    assert_eq!(code, close_code::SLOW_CONSUMER, "after {texts} text frames");
+    assert_reply!(other.request("whoami", json!({})).await, 200, Value::Null);
+}
+
+#[tokio::test]
+async fn a_ping_timeout_close_reaches_a_client_that_reads_late() {
+    // Silent: it reads nothing, so it answers no ping (reading, it will answer the pings
+    // queued for it: the socket must still be there).
+    let state = Arc::new(KitState::default());
+    let mut limits = Limits::default();
+    // Some ten pings go unanswered before the close: reading them, the client answers each.
+    limits.ping_interval = Duration::from_millis(50);
+    limits.ping_timeout = Duration::from_millis(500);
+    let app = App::new()
+        .consumer("/k/", kit(&state, Permissions::allow_any()))
+        .limits(limits);
+    let metrics = app.metrics();
+    let server = TestServer::start(app).await;
+    let mut silent = server.connect("/k/").await;
+    eventually("the silent client is closed", || {
+        metrics.ping_timeout_closes() == 1
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(read_to_close(&mut silent).await.1, close_code::PING_TIMEOUT);
+}
+
+#[tokio::test]
+async fn a_message_too_big_close_reaches_a_client_that_pipelined_past_it() {
+    // Too big, amid pipelined requests, with more input behind it that is never read.
+    let state = Arc::new(KitState::default());
+    let mut limits = Limits::default();
+    limits.max_message_size = 1024;
+    let app = App::new()
+        .consumer("/k/", kit(&state, Permissions::allow_any()))
+        .limits(limits);
+    let server = TestServer::start(app).await;
+    let mut client = server.connect("/k/").await;
+    // More replies than the client's socket takes unread: some still wait in the server's.
+    pipeline(&mut client, 10_000).await;
+    client
+        .send_text(&format!(
+            r#"{{"action": "whoami", "pad": "{}"}}"#,
+            "x".repeat(4096)
+        ))
+        .await;
+    pipeline(&mut client, 10_000).await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let (texts, code) = read_to_close(&mut client).await;
+    assert_eq!(
+        code,
+        close_code::MESSAGE_TOO_BIG,
+        "after {texts} text frames"
+    );
+}
+
+#[tokio::test]
+async fn the_outbound_budget_sheds_the_largest_queue_first_and_the_others_keep_working() {
+    let state = Arc::new(KitState::default());
+    let mut limits = Limits::default();
+    // No queue passes its own bound; together they pass the budget.
+    limits.max_outbound_bytes = 512 << 20;
+    limits.max_total_outbound_bytes = 40 << 20;
+    limits.write_timeout = Duration::from_secs(120);
+    let app = App::new()
+        .consumer("/k/", kit(&state, Permissions::allow_any()))
+        .limits(limits);
+    let metrics = app.metrics();
+    let server = TestServer::start(app).await;
+    // None of them reads. `big` gets every group's pushes, `mid` two groups', `small` one's.
+    let groups: Vec<String> = (1..=8).map(|g| format!("g{g}")).collect();
+    let mut big = server.connect("/k/").await;
+    let mut mid = server.connect("/k/").await;
+    let mut small = server.connect("/k/").await;
+    for (client, joins) in [(&mut big, 8), (&mut mid, 2), (&mut small, 1)] {
+        for group in &groups[..joins] {
+            assert_reply!(client.request("join", json!({"group": group})).await, 200);
+        }
+    }
+    // 8 MiB per group, a round over every group at a time: `big` gets 64 MiB, `mid` 16 and
+    // `small` 8, less what their sockets take; only `big` needs shedding to get under 40.
+    let mut sender = server.connect("/k/").await;
+    let text = "x".repeat(256 << 10);
+    for _ in 0..32 {
+        for group in &groups {
+            let reply = sender
+                .request("say", json!({"group": group, "text": text}))
+                .await;
+            assert_reply!(reply, 200);
+        }
+    }
+    eventually("the largest queue is shed", || {
+        metrics.slow_consumer_closes() > 0
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(metrics.slow_consumer_closes(), 1, "only the largest");
+    assert!(
+        metrics.queued_bytes() <= 40 << 20,
+        "{} bytes queued",
+        metrics.queued_bytes()
+    );
+    let (texts, code) = read_to_close(&mut big).await;
+    assert_eq!(code, close_code::SLOW_CONSUMER, "after {texts} text frames");
+    // The others get every push and are served on.
+    read_texts(&mut mid, 64).await;
+    read_texts(&mut small, 32).await;
+    for client in [&mut mid, &mut small, &mut sender] {
+        assert_reply!(client.request("whoami", json!({})).await, 200, Value::Null);
+    }
+}

@@ -382,3 +382,177 @@ async fn handshake_headers_are_bounded() {
         .unwrap();
     assert_reply!(ok.request("add", json!({"a": 1, "b": 1})).await, 200);
 }
+
+#[tokio::test]
+async fn http_connections_count_toward_the_connection_limit() {
+    use std::io::Write;
+    let demo = Demo::start(&chanrest_demo::Config {
+        limits: Some({
+            let mut limits = Limits::default();
+            limits.max_connections = 4;
+            limits
+        }),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let served = demo.served();
+    let limit = served.connections.clone();
+    let server = TestServer::start_filter_limited(
+        served.routes,
+        chanrest::DEFAULT_HANDSHAKE_TIMEOUT,
+        served.connections,
+    )
+    .await;
+    let addr = server.addr();
+    // Four HTTP requests that announce a body and never send it: every slot is taken.
+    let stalled: Vec<std::net::TcpStream> = (0..4)
+        .map(|_| {
+            let mut stream = std::net::TcpStream::connect(addr).unwrap();
+            write!(
+                stream,
+                "POST /api/todos/ HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+                 Content-Length: 1000\r\n\r\n{{"
+            )
+            .unwrap();
+            stream
+        })
+        .collect();
+    common::eventually("the four connections are counted", || limit.open() == 4).await;
+    // A WebSocket is refused at once, and so is another HTTP request.
+    assert!(matches!(
+        TestClient::connect(&server.url("/ws/plain/")).await,
+        Err(ConnectError::Refused(503))
+    ));
+    let refused = tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        write!(
+            stream,
+            "GET /manifest.json HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        let _ = stream.read_to_string(&mut response);
+        response
+    })
+    .await
+    .unwrap();
+    assert!(refused.starts_with("HTTP/1.1 503"), "{refused}");
+    // Once they go, their slots are free again.
+    drop(stalled);
+    common::eventually("the stalled connections are gone", || limit.open() == 0).await;
+    let mut client = server.connect("/ws/plain/").await;
+    assert_reply!(
+        client.request("add", json!({"a": 1, "b": 2})).await,
+        200,
+        json!(3)
+    );
+    assert_eq!(limit.open(), 1, "a WebSocket holds one slot, not two");
+}
+
+#[tokio::test]
+async fn a_list_filter_of_the_wrong_type_is_filed_under_its_field() {
+    let (_demo, server) = demo().await;
+    let mut client = server.connect("/ws/todos/").await;
+    for action in ["list", "subscribe_list"] {
+        let reply = client.request(action, json!({"done": "true"})).await;
+        assert_error!(reply, 400, json!([{"done": ["Must be a valid boolean."]}]));
+    }
+    let reply = client
+        .request("list", json!({"done": "yes", "owner": 7}))
+        .await;
+    assert_error!(
+        reply,
+        400,
+        json!([{"done": ["Must be a valid boolean."], "owner": ["Not a valid string."]}])
+    );
+    assert_reply!(
+        client.request("list", json!({"done": true})).await,
+        200,
+        json!([])
+    );
+}
+
+/// A masked client frame with `fin` and `opcode` around `payload`.
+fn raw_frame(fin: bool, opcode: u8, payload: &[u8]) -> Vec<u8> {
+    let mut frame = raw_text_frame(payload);
+    frame[0] = (u8::from(fin) << 7) | opcode;
+    frame
+}
+
+#[tokio::test]
+async fn a_message_left_unfinished_in_fragments_is_cut_off_in_time() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let demo = Demo::start(&chanrest_demo::Config {
+        limits: Some({
+            let mut limits = Limits::default();
+            limits.fragmented_message_timeout = Duration::from_millis(600);
+            limits
+        }),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let server = TestServer::start_filter(demo.routes()).await;
+    let addr = server.addr();
+    let key = "dGhlIHNhbXBsZSBub25jZQ==";
+    tokio::task::spawn_blocking(move || {
+        // Finished in fragments within the time, pings in between: answered.
+        let mut stream = raw_websocket(addr, key).unwrap();
+        stream
+            .write_all(&raw_frame(false, 0x1, br#"{"action": "add", "#))
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        stream.write_all(&raw_frame(true, 0x9, b"")).unwrap();
+        stream
+            .write_all(&raw_frame(false, 0x0, br#""request_id": 1, "#))
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        stream
+            .write_all(&raw_frame(true, 0x0, br#""a": 2, "b": 3}"#))
+            .unwrap();
+        let mut reply = Vec::new();
+        let mut byte = [0u8; 1];
+        // The pong, then the reply (a failed one would never say 200: the read times out).
+        while !String::from_utf8_lossy(&reply).contains(r#""response_status":200"#) {
+            stream.read_exact(&mut byte).unwrap();
+            reply.push(byte[0]);
+        }
+        assert!(String::from_utf8_lossy(&reply).contains(r#""data":5"#));
+
+        // Begun and kept open with pings: closed with 1008 once the time is up, pings or not.
+        let mut stream = raw_websocket(addr, key).unwrap();
+        let started = Instant::now();
+        stream
+            .write_all(&raw_frame(false, 0x1, &[b' '; 60_000]))
+            .unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let pinger = {
+            let mut stream = stream.try_clone().unwrap();
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) && started.elapsed() < Duration::from_secs(8) {
+                    if stream.write_all(&raw_frame(true, 0x9, b"ping")).is_err() {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+            })
+        };
+        let code = read_close_code(&mut stream);
+        stop.store(true, Ordering::SeqCst);
+        pinger.join().unwrap();
+        assert_eq!(code, Some(close_code::POLICY));
+        assert!(
+            started.elapsed() >= Duration::from_millis(600),
+            "not before the time is up: {:?}",
+            started.elapsed()
+        );
+    })
+    .await
+    .unwrap();
+}

@@ -75,7 +75,8 @@ pub use groups::RedisChannelLayer;
 pub use groups::{ChannelLayer, GroupMember, InMemoryChannelLayer, LayerError, LocalGroups, Push};
 #[cfg(feature = "server")]
 pub use hosting::{
-    serve, App, Explorer, OriginPolicy, PeerAddr, ServerHandle, Shutdown, DEFAULT_HANDSHAKE_TIMEOUT,
+    serve, serve_with_limit, App, ConnectionLimit, Explorer, OriginPolicy, PeerAddr, ServerHandle,
+    Shutdown, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_MAX_OPEN_CONNECTIONS,
 };
 #[cfg(feature = "server")]
 pub use models::dcrf as generic;

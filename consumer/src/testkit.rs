@@ -45,9 +45,33 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// Serves `app` on `127.0.0.1:0`.
+    /// Serves `app` on `127.0.0.1:0`. Its WebSocket connections count toward
+    /// `Limits::max_connections`; TCP connections as such toward a limit of their own
+    /// ([`crate::DEFAULT_MAX_OPEN_CONNECTIONS`]): a test that closes a connection and opens the
+    /// next need not wait for the first socket to be gone. [`TestServer::start_filter_limited`]
+    /// with [`App::connection_limit`] counts every TCP connection toward the app's limit, as
+    /// [`App::serve`] does.
     pub async fn start(app: App) -> TestServer {
         Self::start_filter(app.filter()).await
+    }
+
+    /// Serves any warp filter on `127.0.0.1:0`, counting every TCP connection in `limit`
+    /// (an app's [`App::connection_limit`], say).
+    pub async fn start_filter_limited<F>(
+        filter: F,
+        handshake_timeout: std::time::Duration,
+        limit: crate::hosting::ConnectionLimit,
+    ) -> TestServer
+    where
+        F: Filter + Clone + Send + Sync + 'static,
+        F::Extract: warp::Reply,
+    {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1:0");
+        let handle = ServerHandle::spawn_with_limit(listener, filter, handshake_timeout, limit)
+            .expect("serve");
+        TestServer { handle }
     }
 
     /// Serves any warp filter (an app combined with other routes) on `127.0.0.1:0`.

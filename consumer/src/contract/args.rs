@@ -51,6 +51,13 @@ fn all_errors<T: DeserializeOwned + JsonSchema>(value: &Value, first: DecodeErro
                 // reported from the schema below (a nested one's is kept here).
                 if err.path.first() == Some(key) {
                     errors.add(&err.path, err.message());
+                } else if err.path.is_empty() && err.is_about_a_value() {
+                    // A field of a `#[serde(flatten)]`ed struct (a list's filters) is decoded
+                    // from serde's buffer, not through this deserializer, so its error comes
+                    // without a path; with this key the only one present, it is this key's
+                    // value that was wrong, and DRF files it there, not under
+                    // `non_field_errors`.
+                    errors.add(std::slice::from_ref(key), err.message());
                 }
             }
         }
@@ -99,6 +106,18 @@ impl DecodeError {
             Kind::UnknownVariant(value) => messages::invalid_choice(value),
             Kind::Custom(message) => message.clone(),
         }
+    }
+
+    /// Whether the error is about a value given (a wrong type, value or choice), not about
+    /// the struct as a whole (a missing field, a custom check).
+    fn is_about_a_value(&self) -> bool {
+        matches!(
+            self.kind,
+            Kind::Null
+                | Kind::InvalidType { .. }
+                | Kind::InvalidValue { .. }
+                | Kind::UnknownVariant(_)
+        )
     }
 
     fn at(mut self, segment: String) -> Self {

@@ -3,7 +3,9 @@
 
 use super::handshake::{Handshake, Shared};
 use super::origin::OriginPolicy;
-use super::serve::{serve, PeerAddr, DEFAULT_HANDSHAKE_TIMEOUT};
+use super::serve::{
+    serve_with_limit, ConnectionLimit, CountedIn, PeerAddr, DEFAULT_HANDSHAKE_TIMEOUT,
+};
 use crate::auth::{Authenticator, Scope};
 use crate::contract::Manifest;
 use crate::dispatch::{
@@ -56,6 +58,8 @@ pub struct App {
     origins: OriginPolicy,
     metrics: Arc<Metrics>,
     going_away: Arc<watch::Sender<Option<tokio::time::Instant>>>,
+    /// One slot per open connection, `limits.max_connections` in all.
+    connections: Arc<Semaphore>,
     metrics_path: Option<String>,
     /// Documents served over HTTP GET: (path, JSON).
     documents: Vec<(&'static str, bytes::Bytes)>,
@@ -72,6 +76,7 @@ impl Default for App {
             origins: OriginPolicy::SameHost,
             metrics: Arc::new(Metrics::default()),
             going_away: Arc::new(watch::channel(None).0),
+            connections: Arc::new(Semaphore::new(Limits::default().max_connections)),
             metrics_path: None,
             documents: Vec::new(),
         }
@@ -185,8 +190,17 @@ impl App {
         if let Err(problem) = limits.validate() {
             panic!("invalid chanrest::Limits: {problem}");
         }
+        self.connections = Arc::new(Semaphore::new(limits.max_connections));
         self.limits = limits;
         self
+    }
+
+    /// The app's bound on open connections, `Limits::max_connections` (take it after
+    /// [`App::limits`]). Served with it ([`crate::serve_with_limit`], or [`App::serve`]), every
+    /// TCP connection counts, plain HTTP ones and those still in their handshake included, so
+    /// clients that open connections and send nothing cannot exceed it either.
+    pub fn connection_limit(&self) -> ConnectionLimit {
+        ConnectionLimit::from_semaphore(self.connections.clone(), self.limits.max_connections)
     }
 
     /// Serves the API's manifest at `GET /manifest.json`, so a running server describes itself
@@ -310,18 +324,24 @@ impl App {
             .and(query)
             .and(peer)
             .and(warp::ext::optional::<OnUpgrade>())
+            .and(warp::ext::optional::<CountedIn>())
             .and_then(
                 move |path: warp::path::FullPath,
                       method,
                       headers,
                       query: String,
                       remote,
-                      upgrade| {
+                      upgrade,
+                      counted_in: Option<CountedIn>| {
                     let shared = shared.clone();
                     async move {
                         let Some(endpoint) = shared.routes.get(path.as_str()).cloned() else {
                             return Err(warp::reject::not_found());
                         };
+                        // A socket counted in this app's own limit when it was accepted
+                        // holds its slot already.
+                        let counted =
+                            counted_in.is_some_and(|c| Arc::ptr_eq(&c.0, &shared.connections));
                         let request = Handshake {
                             path: path.as_str().to_owned(),
                             method,
@@ -329,6 +349,7 @@ impl App {
                             query,
                             remote,
                             upgrade,
+                            counted,
                         };
                         Ok::<_, warp::Rejection>(shared.handshake(endpoint, request).await)
                     }
@@ -365,12 +386,15 @@ impl App {
         sockets.or(documents).unify().boxed()
     }
 
-    /// Serves the app (and nothing else) on `listener` until the process ends.
+    /// Serves the app (and nothing else) on `listener` until the process ends; every TCP
+    /// connection counts toward `Limits::max_connections` (see [`App::connection_limit`]).
     pub async fn serve(self, listener: TcpListener) {
-        serve(
+        let limit = self.connection_limit();
+        serve_with_limit(
             listener,
             self.filter(),
             DEFAULT_HANDSHAKE_TIMEOUT,
+            limit,
             std::future::pending(),
         )
         .await
@@ -382,11 +406,12 @@ impl App {
             origins: self.origins.clone(),
             going_away: self.going_away.clone(),
             metrics: self.metrics.clone(),
-            connections: Arc::new(Semaphore::new(self.limits.max_connections)),
+            connections: self.connections.clone(),
             routes: self.routes.clone(),
             layer: self.layer.clone(),
             authenticator: self.authenticator.clone(),
             limits: Arc::new(self.limits.clone()),
+            budget_sweep: std::sync::OnceLock::new(),
         }
     }
 

@@ -3,12 +3,13 @@
 //! Origin, connection limit, authentication and `can_connect` are checked here, before any
 //! consumer code runs.
 
+use super::frames::ClientFrames;
 use super::origin::OriginPolicy;
 use crate::auth::{Authenticator, Scope};
 use crate::dispatch::{ConnectionSetup, Endpoint};
 use crate::error::HandshakeError;
 use crate::groups::ChannelLayer;
-use crate::session::{Limits, Metrics};
+use crate::session::{sweep_outbound_budget, Limits, Metrics};
 use hyper::upgrade::OnUpgrade;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -31,6 +32,9 @@ pub(crate) struct Shared {
     pub(crate) authenticator: Option<Arc<dyn Authenticator>>,
     pub(crate) limits: Arc<Limits>,
     pub(crate) connections: Arc<Semaphore>,
+    /// Started with the first connection: the task that holds all queues to
+    /// `Limits::max_total_outbound_bytes`.
+    pub(crate) budget_sweep: std::sync::OnceLock<()>,
 }
 
 /// One upgrade request, as warp hands it over.
@@ -41,6 +45,9 @@ pub(crate) struct Handshake {
     pub(crate) query: String,
     pub(crate) remote: Option<SocketAddr>,
     pub(crate) upgrade: Option<OnUpgrade>,
+    /// The socket holds a slot of this app's connection limit since it was accepted (see
+    /// `ConnectionLimit`): the WebSocket takes no second one.
+    pub(crate) counted: bool,
 }
 
 /// The plain-text HTTP response of a refused handshake.
@@ -135,6 +142,7 @@ impl Shared {
             query,
             remote,
             upgrade,
+            counted,
         } = request;
         let key = headers
             .get(header::SEC_WEBSOCKET_KEY)
@@ -181,9 +189,14 @@ impl Shared {
             tracing::info!(origin = ?headers.get(header::ORIGIN), "handshake from a disallowed origin");
             return refusal(HandshakeError::OriginNotAllowed);
         }
-        let Ok(permit) = self.connections.clone().try_acquire_owned() else {
-            tracing::warn!("connection limit reached, refusing a handshake");
-            return refusal(HandshakeError::TooManyConnections);
+        let permit = if counted {
+            None
+        } else {
+            let Ok(permit) = self.connections.clone().try_acquire_owned() else {
+                tracing::warn!("connection limit reached, refusing a handshake");
+                return refusal(HandshakeError::TooManyConnections);
+            };
+            Some(permit)
         };
 
         let mut scope = Scope {
@@ -207,12 +220,21 @@ impl Shared {
             metrics: self.metrics.clone(),
         };
         let config = websocket_config(&self.limits);
+        let fragment_timeout = self.limits.fragmented_message_timeout;
         let going_away = self.going_away.subscribe();
+        self.budget_sweep.get_or_init(|| {
+            let metrics = Arc::downgrade(&self.metrics);
+            tokio::spawn(sweep_outbound_budget(
+                metrics,
+                self.limits.max_total_outbound_bytes,
+            ));
+        });
         tokio::spawn(async move {
             let _permit = permit;
             match upgrade.await {
                 Ok(upgraded) => {
-                    let io = hyper_util::rt::TokioIo::new(upgraded);
+                    let io =
+                        ClientFrames::new(hyper_util::rt::TokioIo::new(upgraded), fragment_timeout);
                     let ws = WebSocketStream::from_raw_socket(io, Role::Server, Some(config)).await;
                     super::socket::run(ws, setup, going_away).await;
                 }

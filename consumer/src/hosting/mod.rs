@@ -3,6 +3,7 @@
 
 mod app;
 mod explorer;
+mod frames;
 mod handshake;
 mod metrics;
 mod origin;
@@ -12,4 +13,7 @@ mod socket;
 pub use app::{App, Shutdown};
 pub use explorer::Explorer;
 pub use origin::OriginPolicy;
-pub use serve::{serve, PeerAddr, ServerHandle, DEFAULT_HANDSHAKE_TIMEOUT};
+pub use serve::{
+    serve, serve_with_limit, ConnectionLimit, PeerAddr, ServerHandle, DEFAULT_HANDSHAKE_TIMEOUT,
+    DEFAULT_MAX_OPEN_CONNECTIONS,
+};

@@ -2,13 +2,147 @@
 //! warp's own server does not set), and [`ServerHandle`] for a server in a background task.
 
 use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
-use tokio::net::TcpListener;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use warp::{Filter, Reply};
 
 /// The peer address of a connection accepted by [`serve`], as a request extension.
 #[derive(Debug, Clone, Copy)]
 pub struct PeerAddr(pub SocketAddr);
+
+/// The TCP connections [`serve`] holds open, HTTP and WebSocket alike, are bounded: a
+/// connection counts from its accept until its socket is dropped (an upgraded WebSocket keeps
+/// the count of the HTTP connection it came from). At the bound a new connection is answered
+/// `503 Service Unavailable` at once, without reading its request, and closed.
+///
+/// [`App::connection_limit`](crate::App::connection_limit) is the app's own bound,
+/// `Limits::max_connections`: served with it ([`serve_with_limit`], [`App::serve`]), every TCP
+/// connection counts toward `max_connections` and a WebSocket is not counted twice. [`serve`]
+/// alone counts toward a limit of its own, [`DEFAULT_MAX_OPEN_CONNECTIONS`].
+#[derive(Debug, Clone)]
+pub struct ConnectionLimit {
+    permits: Arc<Semaphore>,
+    max: usize,
+}
+
+/// The bound of [`serve`] on open TCP connections when no [`ConnectionLimit`] is given: the
+/// default of `Limits::max_connections`.
+pub const DEFAULT_MAX_OPEN_CONNECTIONS: usize = 10_000;
+
+impl ConnectionLimit {
+    /// At most `max` connections at once (clamped to tokio's semaphore maximum).
+    pub fn new(max: usize) -> ConnectionLimit {
+        let max = max.min(Semaphore::MAX_PERMITS);
+        ConnectionLimit {
+            permits: Arc::new(Semaphore::new(max)),
+            max,
+        }
+    }
+
+    pub(crate) fn from_semaphore(permits: Arc<Semaphore>, max: usize) -> ConnectionLimit {
+        ConnectionLimit { permits, max }
+    }
+
+    /// The bound.
+    pub fn max(&self) -> usize {
+        self.max
+    }
+
+    /// Connections counted right now.
+    pub fn open(&self) -> usize {
+        self.max - self.permits.available_permits()
+    }
+}
+
+/// The limit an accepted connection was counted in, as a request extension: a handshake of
+/// an app with the same limit then takes no second slot for its WebSocket.
+#[derive(Debug, Clone)]
+pub(crate) struct CountedIn(pub(crate) Arc<Semaphore>);
+
+/// What a refused connection is told before it is closed.
+const REFUSAL: &[u8] =
+    b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\n\
+content-length: 21\r\nconnection: close\r\n\r\nToo many connections.";
+
+/// Answers a connection over the limit with [`REFUSAL`] and closes it. Its request is read
+/// and thrown away for up to a second first (at most 64 KiB): closing a socket with unread
+/// input resets it, and the reset can overtake the 503 on its way to the client.
+fn refuse(stream: TcpStream) {
+    if stream.try_write(REFUSAL).is_err() {
+        return;
+    }
+    tokio::spawn(async move {
+        use tokio::io::AsyncReadExt;
+        let mut stream = stream;
+        let _ = tokio::io::AsyncWriteExt::shutdown(&mut stream).await;
+        let drain = async {
+            let mut buf = [0u8; 1024];
+            let mut left = 64usize << 10;
+            while left > 0 {
+                match stream.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => left = left.saturating_sub(n),
+                }
+            }
+        };
+        let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
+    });
+}
+
+pin_project_lite::pin_project! {
+    /// An accepted socket that holds its connection's slot of the [`ConnectionLimit`] for as
+    /// long as it lives, through the HTTP request and, once upgraded, the WebSocket.
+    struct CountedStream {
+        #[pin]
+        stream: TcpStream,
+        _slot: OwnedSemaphorePermit,
+    }
+}
+
+impl AsyncRead for CountedStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        self.project().stream.poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for CountedStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        self.project().stream.poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        self.project().stream.poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        self.project().stream.poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        self.project().stream.poll_shutdown(cx)
+    }
+}
 
 /// How long a client may take to send the HTTP request of its handshake (slow-header clients
 /// are cut off after it). Default of [`serve`].
@@ -18,10 +152,30 @@ pub const DEFAULT_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// connections themselves are hyper's HTTP/1 with upgrades, a `handshake_timeout` on reading
 /// request headers (warp's own server sets no timer, so its header timeout never applies), and
 /// TCP_NODELAY. Open WebSockets outlive the shutdown of the listener and end on their own.
+///
+/// At most [`DEFAULT_MAX_OPEN_CONNECTIONS`] TCP connections are open at once (see
+/// [`ConnectionLimit`]); [`serve_with_limit`] with [`App::connection_limit`](crate::App::connection_limit)
+/// counts them toward the app's `Limits::max_connections` instead.
 pub async fn serve<F>(
     listener: TcpListener,
     filter: F,
     handshake_timeout: Duration,
+    shutdown: impl std::future::Future<Output = ()>,
+) where
+    F: Filter + Clone + Send + Sync + 'static,
+    F::Extract: Reply,
+{
+    let limit = ConnectionLimit::new(DEFAULT_MAX_OPEN_CONNECTIONS);
+    serve_with_limit(listener, filter, handshake_timeout, limit, shutdown).await
+}
+
+/// [`serve`] with every accepted TCP connection (HTTP or WebSocket) counted in `limit`; the
+/// ones beyond it are answered 503 and closed before their request is read.
+pub async fn serve_with_limit<F>(
+    listener: TcpListener,
+    filter: F,
+    handshake_timeout: Duration,
+    limit: ConnectionLimit,
     shutdown: impl std::future::Future<Output = ()>,
 ) where
     F: Filter + Clone + Send + Sync + 'static,
@@ -42,13 +196,25 @@ pub async fn serve<F>(
             },
             _ = &mut shutdown => return,
         };
+        let Ok(slot) = limit.permits.clone().try_acquire_owned() else {
+            tracing::warn!(%peer, "connection limit reached, refusing a connection");
+            refuse(stream);
+            continue;
+        };
         let _ = stream.set_nodelay(true);
+        let stream = CountedStream {
+            stream,
+            _slot: slot,
+        };
         let service = service.clone();
+        let counted_in = CountedIn(limit.permits.clone());
         tokio::spawn(async move {
-            // warp routes; each request carries the peer address for the handshake filter.
+            // warp routes; each request carries the peer address for the handshake filter,
+            // and the limit the connection is counted in.
             let service = hyper::service::service_fn(
                 move |mut request: hyper::Request<hyper::body::Incoming>| {
                     request.extensions_mut().insert(PeerAddr(peer));
+                    request.extensions_mut().insert(counted_in.clone());
                     tower_service::Service::call(&mut service.clone(), request)
                 },
             );
@@ -100,11 +266,33 @@ impl ServerHandle {
         F: Filter + Clone + Send + Sync + 'static,
         F::Extract: Reply,
     {
+        let limit = ConnectionLimit::new(DEFAULT_MAX_OPEN_CONNECTIONS);
+        Self::spawn_with_limit(listener, filter, handshake_timeout, limit)
+    }
+
+    /// Like [`ServerHandle::spawn_with`], counting every TCP connection in `limit` (see
+    /// [`serve_with_limit`]).
+    pub fn spawn_with_limit<F>(
+        listener: TcpListener,
+        filter: F,
+        handshake_timeout: Duration,
+        limit: ConnectionLimit,
+    ) -> std::io::Result<ServerHandle>
+    where
+        F: Filter + Clone + Send + Sync + 'static,
+        F::Extract: Reply,
+    {
         let addr = listener.local_addr()?;
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(serve(listener, filter, handshake_timeout, async {
-            let _ = rx.await;
-        }));
+        let task = tokio::spawn(serve_with_limit(
+            listener,
+            filter,
+            handshake_timeout,
+            limit,
+            async {
+                let _ = rx.await;
+            },
+        ));
         Ok(ServerHandle {
             addr,
             shutdown: Some(tx),

@@ -2,6 +2,7 @@
 //! [`Connection`], the writer that drains the outbound queue in batches, and the one task
 //! that polls both halves.
 
+use super::frames::is_fragment_timeout;
 use crate::dispatch::{Connection, ConnectionSetup};
 use crate::protocol::{self, close_code};
 use crate::session::{CloseReason, Counted, Frame, Outbound};
@@ -141,6 +142,10 @@ async fn read_loop<S>(
                                     WsError::Protocol(violation) => {
                                         tracing::debug!(%violation, "protocol violation");
                                         out.close(close_code::PROTOCOL_ERROR, "protocol error");
+                                    }
+                                    WsError::Io(err) if is_fragment_timeout(&err) => {
+                                        tracing::info!("a fragmented message was not completed in time, closing");
+                                        out.close(close_code::POLICY, "message not completed in time");
                                     }
                                     other => tracing::debug!(error = %other, "read failed"),
                                 }
@@ -419,6 +424,10 @@ async fn write_loop<S>(
             batch = VecDeque::new();
         }
     };
+    // The close frame goes after what the socket has taken already (a slow consumer's queue
+    // was discarded when it was closed); writing it may wait for the client to read as long
+    // as any write may. Then the socket lingers until the client's close frame comes (see
+    // `frames::CLOSE_LINGER`), so the close is not lost to a reset.
     let finish = async {
         if let Some(CloseReason { code, reason }) = reason {
             if code != close_code::NORMAL {
@@ -431,7 +440,9 @@ async fn write_loop<S>(
         }
         let _ = sink.close().await;
     };
-    let _ = tokio::time::timeout(Duration::from_secs(1), finish).await;
+    if tokio::time::timeout(write_timeout, finish).await.is_err() {
+        tracing::debug!("the close frame could not be written in time");
+    }
 }
 
 #[cfg(test)]

@@ -26,6 +26,13 @@ impl PartialEq for RequestId {
 
 impl Eq for RequestId {}
 
+impl std::hash::Hash for RequestId {
+    /// Hashes the JSON text, as equality compares it.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_json().hash(state);
+    }
+}
+
 impl RequestId {
     /// No request id (echoed as `null`).
     pub fn none() -> Self {

@@ -8,6 +8,7 @@
 //! [`Ctx::subscribe`] does, [`Ctx::push`] carries it, and [`Ctx::remove_group`] there or in
 //! the action named by `#[unsubscribe]` also ends that request id's subscription.
 
+use super::membership::Change;
 use super::state::Session;
 use crate::auth::{Scope, User};
 use crate::contract::{self, ActionInfo};
@@ -158,9 +159,7 @@ impl Ctx {
         if self.addresses_request() {
             return self.subscribe(group).await;
         }
-        self.session
-            .update_membership(group, |m| m.plain = true)
-            .await
+        self.session.update_membership(group, Change::Join).await
     }
 
     /// Leaves `group` (subscriptions to it made with [`Ctx::subscribe`] stay). In an action
@@ -170,14 +169,9 @@ impl Ctx {
         let ends = self
             .declared
             .is_some_and(|d| d.info.is_subscription() || d.ends_subscription);
-        let request_id = self.request_id.clone();
+        let request_id = ends.then(|| self.request_id.clone());
         self.session
-            .update_membership(group, |m| {
-                m.plain = false;
-                if ends {
-                    m.request_ids.retain(|id| *id != request_id);
-                }
-            })
+            .update_membership(group, Change::Leave(request_id))
             .await
     }
 
@@ -190,11 +184,7 @@ impl Ctx {
         }
         let request_id = self.request_id.clone();
         self.session
-            .update_membership(group, |m| {
-                if !m.request_ids.contains(&request_id) {
-                    m.request_ids.push(request_id);
-                }
-            })
+            .update_membership(group, Change::Subscribe(request_id))
             .await
     }
 
@@ -202,7 +192,7 @@ impl Ctx {
     pub async fn unsubscribe(&self, group: &str) -> crate::error::Result<()> {
         let request_id = self.request_id.clone();
         self.session
-            .update_membership(group, |m| m.request_ids.retain(|id| *id != request_id))
+            .update_membership(group, Change::Unsubscribe(request_id))
             .await
     }
 
@@ -210,7 +200,7 @@ impl Ctx {
     /// (DCRF's `unsubscribe_instance` sent without a request id); a plain membership stays.
     pub async fn drop_subscriptions(&self, group: &str) -> crate::error::Result<()> {
         self.session
-            .update_membership(group, |m| m.request_ids.clear())
+            .update_membership(group, Change::DropSubscriptions)
             .await
     }
 
@@ -221,7 +211,7 @@ impl Ctx {
             .session
             .lock_groups()
             .iter()
-            .filter(|(_, m)| m.targets.request_ids.contains(&self.request_id))
+            .filter(|(_, m)| m.has_subscriber(&self.request_id))
             .map(|(g, _)| g.clone())
             .collect();
         for group in groups {

@@ -17,6 +17,12 @@ pub struct Limits {
     /// Bytes of outgoing frames queued for one connection. A client that lets more pile up is
     /// disconnected with `SLOW_CONSUMER` (4008). Default 4 MiB.
     pub max_outbound_bytes: usize,
+    /// Bytes of outgoing frames queued for all the app's connections together. Checked every
+    /// 100 ms (a sweep reads each queue; queuing a frame touches nothing shared): while the
+    /// total is above it, the connection with the largest queue is closed as a slow consumer
+    /// (4008) and its queue discarded, largest first, until the total is under it. Default
+    /// 1 GiB.
+    pub max_total_outbound_bytes: usize,
     /// Longest a single socket write may take before the client counts as slow (4008).
     /// Default 10 s.
     pub write_timeout: Duration,
@@ -40,6 +46,11 @@ pub struct Limits {
     /// them for its whole life, so more is refused with HTTP 431 before any consumer code.
     /// Default 32 KiB (browsers send a few, cookies included).
     pub max_handshake_headers_bytes: usize,
+    /// Longest a message sent in fragments may take from its first frame to its last. A
+    /// client that starts one and does not finish it in time (pings in between do not count)
+    /// is closed with `POLICY` (1008): an unfinished message holds up to
+    /// `max_message_size` of memory. Default 10 s.
+    pub fragmented_message_timeout: Duration,
     /// Read buffer per connection, in bytes. Default 4 KiB (tungstenite's is 128 KiB).
     pub read_buffer_size: usize,
     /// Write buffer per connection before a flush, in bytes. Default 4 KiB.
@@ -56,6 +67,7 @@ impl Default for Limits {
         Limits {
             max_message_size: 1 << 20,
             max_outbound_bytes: 4 << 20,
+            max_total_outbound_bytes: 1 << 30,
             write_timeout: Duration::from_secs(10),
             max_connections: 10_000,
             max_detached_per_consumer: 64,
@@ -63,6 +75,7 @@ impl Default for Limits {
             ping_interval: Duration::from_secs(20),
             ping_timeout: Duration::from_secs(20),
             max_handshake_headers_bytes: 32 << 10,
+            fragmented_message_timeout: Duration::from_secs(10),
             read_buffer_size: 4 << 10,
             write_buffer_size: 4 << 10,
             hook_timeout: Duration::from_secs(10),
@@ -94,8 +107,16 @@ impl Limits {
             ("ping_interval", self.ping_interval.is_zero()),
             ("write_timeout", self.write_timeout.is_zero()),
             ("hook_timeout", self.hook_timeout.is_zero()),
+            (
+                "fragmented_message_timeout",
+                self.fragmented_message_timeout.is_zero(),
+            ),
             ("max_message_size", self.max_message_size == 0),
             ("max_outbound_bytes", self.max_outbound_bytes == 0),
+            (
+                "max_total_outbound_bytes",
+                self.max_total_outbound_bytes == 0,
+            ),
             ("max_connections", self.max_connections == 0),
             ("read_buffer_size", self.read_buffer_size == 0),
             (
@@ -108,6 +129,10 @@ impl Limits {
             ("ping_timeout", self.ping_timeout > YEAR),
             ("write_timeout", self.write_timeout > YEAR),
             ("hook_timeout", self.hook_timeout > YEAR),
+            (
+                "fragmented_message_timeout",
+                self.fragmented_message_timeout > YEAR,
+            ),
         ]);
         let mut problems = Vec::new();
         if !zero.is_empty() {
@@ -159,6 +184,31 @@ pub(crate) trait QueueStats: Send + Sync {
     fn queued_bytes(&self) -> usize;
     /// Group pushes queued so far.
     fn pushes(&self) -> u64;
+    /// Closes the connection as a slow consumer and discards its queue (the outbound budget
+    /// is passed and this queue is the largest).
+    fn shed(&self);
+}
+
+/// How often [`sweep_outbound_budget`] sums the queues.
+pub(crate) const BUDGET_SWEEP: Duration = Duration::from_millis(100);
+
+/// Holds the queues of the app whose metrics these are to `budget` bytes in all
+/// (`Limits::max_total_outbound_bytes`): every [`BUDGET_SWEEP`] it reads each queue and, while
+/// the total is above the budget, sheds the largest. Queuing a frame touches nothing shared
+/// (a process-wide counter on every push cost a tenth of fan-out throughput), so the bound
+/// is kept here, at 10 Hz, by one task per app; it ends with the metrics.
+pub(crate) async fn sweep_outbound_budget(metrics: Weak<Metrics>, budget: usize) {
+    let mut tick = tokio::time::interval(BUDGET_SWEEP);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let Some(metrics) = metrics.upgrade() else {
+            return;
+        };
+        if metrics.connections() > 0 {
+            metrics.enforce_outbound_budget(budget);
+        }
+    }
 }
 
 /// The registered queues; dead entries are dropped when the list has doubled since the last
@@ -258,6 +308,37 @@ impl Metrics {
         self.live_queues().iter().map(|q| q.queued_bytes()).sum()
     }
 
+    /// While the queues hold more than `budget` bytes in all, closes the connection with the
+    /// largest queue as a slow consumer, discarding its queue, then the next largest, until
+    /// the total is within the budget. Returns how many were closed.
+    pub(crate) fn enforce_outbound_budget(&self, budget: usize) -> usize {
+        let mut queues: Vec<(usize, Arc<dyn QueueStats>)> = self
+            .live_queues()
+            .into_iter()
+            .map(|queue| (queue.queued_bytes(), queue))
+            .collect();
+        let mut total: usize = queues.iter().map(|(bytes, _)| bytes).sum();
+        if total <= budget {
+            return 0;
+        }
+        queues.sort_unstable_by_key(|(bytes, _)| std::cmp::Reverse(*bytes));
+        let mut shed = 0;
+        for (bytes, queue) in queues {
+            if total <= budget {
+                break;
+            }
+            queue.shed();
+            total -= bytes;
+            shed += 1;
+        }
+        tracing::warn!(
+            shed,
+            budget,
+            "outbound budget passed: largest queues closed"
+        );
+        shed
+    }
+
     fn lock_queues(&self) -> std::sync::MutexGuard<'_, Queues> {
         self.queues.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -300,5 +381,64 @@ impl Counted {
 impl Drop for Counted {
     fn drop(&mut self) {
         (self.1)(&self.0).fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A queue of a fixed size that records being shed.
+    struct Fake {
+        bytes: usize,
+        shed: std::sync::atomic::AtomicBool,
+    }
+
+    impl QueueStats for Fake {
+        fn queued_bytes(&self) -> usize {
+            if self.shed.load(Ordering::SeqCst) {
+                0
+            } else {
+                self.bytes
+            }
+        }
+        fn pushes(&self) -> u64 {
+            0
+        }
+        fn shed(&self) {
+            self.shed.store(true, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn the_budget_sheds_the_largest_queues_first_and_only_as_many_as_needed() {
+        let metrics = Metrics::default();
+        let queues: Vec<Arc<Fake>> = [5, 30, 10, 20]
+            .into_iter()
+            .map(|bytes| {
+                Arc::new(Fake {
+                    bytes,
+                    shed: Default::default(),
+                })
+            })
+            .collect();
+        for queue in &queues {
+            let stats: Arc<dyn QueueStats> = queue.clone();
+            metrics.register_queue(Arc::downgrade(&stats));
+        }
+        let shed = |q: &Fake| q.shed.load(Ordering::SeqCst);
+        // 65 bytes queued: within 65 nothing happens.
+        assert_eq!(metrics.enforce_outbound_budget(65), 0);
+        // Above 40: the 30-byte queue goes and leaves 35.
+        assert_eq!(metrics.enforce_outbound_budget(40), 1);
+        assert_eq!(
+            queues.iter().map(|q| shed(q)).collect::<Vec<_>>(),
+            [false, true, false, false]
+        );
+        assert_eq!(metrics.queued_bytes(), 35);
+        // Above 10: the 20 and then the 10 go, leaving 5.
+        assert_eq!(metrics.enforce_outbound_budget(10), 2);
+        assert_eq!(metrics.queued_bytes(), 5);
+        assert!(!shed(&queues[0]));
     }
 }

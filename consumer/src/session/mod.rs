@@ -10,7 +10,7 @@ mod state;
 
 pub(crate) use ctx::Routing;
 pub use ctx::{decode_action_args, Ctx};
-pub(crate) use limits::Counted;
+pub(crate) use limits::{sweep_outbound_budget, Counted};
 pub use limits::{Limits, Metrics};
 pub(crate) use outbound::{CloseReason, Frame, Outbound};
 pub(crate) use state::{ConnectionParts, Session};

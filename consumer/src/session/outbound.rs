@@ -298,8 +298,26 @@ impl Outbound {
         }
     }
 
+    /// Closes the connection with `code`. A normal close (1000) and a server going away
+    /// (1001) first let the writer write what is queued; any other close discards the queue
+    /// at once (a slow consumer's pushes would only delay its close frame, and free no memory
+    /// while they wait).
     pub(crate) fn close(&self, code: u16, reason: &'static str) {
-        self.lock().closing = true;
+        let discarded = {
+            let mut queue = self.lock();
+            queue.closing = true;
+            if code == close_code::NORMAL || code == close_code::GOING_AWAY {
+                None
+            } else {
+                queue.bytes = 0;
+                queue.held_bytes = 0;
+                Some((
+                    std::mem::take(&mut queue.frames),
+                    std::mem::take(&mut queue.held),
+                ))
+            }
+        };
+        drop(discarded);
         self.reader.wake();
         let first = self.close.send_if_modified(|current| {
             if current.is_none() {
@@ -323,6 +341,10 @@ impl Outbound {
 impl QueueStats for Outbound {
     fn queued_bytes(&self) -> usize {
         self.lock().bytes
+    }
+
+    fn shed(&self) {
+        self.close(close_code::SLOW_CONSUMER, "slow consumer");
     }
 
     fn pushes(&self) -> u64 {

@@ -3,7 +3,7 @@
 //! serves; dispatch pairs the two.
 
 use super::limits::{Counted, Limits, Metrics};
-use super::membership::{Membership, Targets};
+use super::membership::{Change, Membership};
 use super::outbound::Outbound;
 use crate::auth::Scope;
 use crate::dialect::Dialect;
@@ -125,66 +125,64 @@ impl Session {
         self.groups.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Updates this session's membership of `group` and joins or leaves the layer's group
-    /// when the session's interest starts or ends.
+    /// Changes this session's membership of `group` in place, and joins or leaves the layer's
+    /// group when the session's interest starts or ends. A join or subscribe costs O(1)
+    /// amortised, however many subscriptions the session holds.
     pub(crate) async fn update_membership(
         self: &Arc<Self>,
         group: &str,
-        change: impl FnOnce(&mut Targets),
+        change: Change,
     ) -> crate::error::Result<()> {
         let _in_order = self.membership_changes.lock().await;
-        let (membership, was_member) = {
+        let (joined, left) = {
             let mut groups = self.lock_groups();
-            let was_member = groups.contains_key(group);
-            let mut targets = groups
-                .get(group)
-                .map(|m| m.targets.clone())
-                .unwrap_or_default();
-            let before = targets.count();
-            change(&mut targets);
-            let after = targets.count();
+            let existing = groups.get(group).cloned();
+            let was_member = existing.is_some();
+            let membership = existing.unwrap_or_else(|| {
+                Arc::new(Membership::new(
+                    self.id,
+                    self.out.clone(),
+                    self.dialect,
+                    self.stream.clone(),
+                    self.stream_prefix.clone(),
+                ))
+            });
             // Each plain membership and each subscribing request id counts; only growing is
             // bounded (leaving is always allowed), so a flood of subscriptions to one group
             // is refused like a flood of groups.
             let held = self.held.load(Ordering::Relaxed);
-            if after > before && held - before + after > self.max_groups {
+            let growth = membership.growth(&change);
+            if growth > 0 && held + growth > self.max_groups {
                 return Err(ActionError::TooManyGroups(self.max_groups));
             }
+            let before = membership.count();
+            membership.apply(change);
+            let after = membership.count();
             self.held.store(held - before + after, Ordering::Relaxed);
-            targets.refresh();
-            if targets.is_empty() {
+            match (was_member, membership.is_empty()) {
+                (false, false) => {
+                    groups.insert(group.to_owned(), membership.clone());
+                    (Some(membership), false)
+                }
                 // Left in the map until the layer has let go (below): if this future is
                 // cancelled in between, shut_down still finds the group and leaves it.
-                (None, was_member)
-            } else {
-                let membership = Arc::new(Membership {
-                    session_id: self.id,
-                    out: self.out.clone(),
-                    dialect: self.dialect,
-                    stream: self.stream.clone(),
-                    stream_prefix: self.stream_prefix.clone(),
-                    targets,
-                });
-                groups.insert(group.to_owned(), membership.clone());
-                (Some(membership), was_member)
+                (true, true) => (None, true),
+                // Changed in place: the layer holds this very membership already.
+                (true, false) | (false, true) => (None, false),
             }
         };
-        match (was_member, membership) {
-            (was_member, Some(membership)) => {
-                if !was_member {
-                    self.metrics.memberships.fetch_add(1, Ordering::Relaxed);
-                }
-                // Joins, or replaces this session's membership with the changed one.
-                let member: Arc<dyn GroupMember> = membership;
-                self.layer.group_add(group, member).await?;
+        if let Some(membership) = joined {
+            self.metrics.memberships.fetch_add(1, Ordering::Relaxed);
+            let member: Arc<dyn GroupMember> = membership;
+            self.layer.group_add(group, member).await?;
+        } else if left {
+            self.layer.group_discard(group, self.id).await?;
+            let mut groups = self.lock_groups();
+            // Unless a change since (none can come in between: `membership_changes`) made it
+            // a member again.
+            if groups.get(group).is_some_and(|m| m.is_empty()) && groups.remove(group).is_some() {
+                self.metrics.memberships.fetch_sub(1, Ordering::Relaxed);
             }
-            (true, None) => {
-                self.layer.group_discard(group, self.id).await?;
-                if self.lock_groups().remove(group).is_some() {
-                    self.metrics.memberships.fetch_sub(1, Ordering::Relaxed);
-                }
-            }
-            (false, None) => {}
         }
         Ok(())
     }
