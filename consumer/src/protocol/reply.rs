@@ -190,8 +190,12 @@ impl Serialize for MuxReply<'_> {
 /// `{"errors":[],"data":<data>,"action":<action>,"response_status":<status>,"request_id":<id>}`.
 fn dcrf_success(action: Option<&str>, status: u16, data: &RawValue, id: &RequestId) -> String {
     let (data, id) = (data.get(), id.as_json());
+    // The exact length when the action needs no escaping (the usual case): a frame whose
+    // length is its capacity becomes the socket's message without another allocation.
     let action_len = action.map_or(4, |a| a.len() + 2);
-    let mut text = String::with_capacity(data.len() + action_len + id.len() + 72);
+    let status_len = status_digits(status);
+    let fixed = r#"{"errors":[],"data":,"action":,"response_status":,"request_id":}"#.len();
+    let mut text = String::with_capacity(fixed + data.len() + action_len + status_len + id.len());
     text.push_str(r#"{"errors":[],"data":"#);
     text.push_str(data);
     text.push_str(r#","action":"#);
@@ -202,6 +206,17 @@ fn dcrf_success(action: Option<&str>, status: u16, data: &RawValue, id: &Request
     text.push_str(id);
     text.push('}');
     text
+}
+
+/// How many decimal digits `status` has.
+fn status_digits(status: u16) -> usize {
+    match status {
+        0..=9 => 1,
+        10..=99 => 2,
+        100..=999 => 3,
+        1000..=9999 => 4,
+        _ => 5,
+    }
 }
 
 /// Appends `value` as a JSON string (`null` for `None`), escaped as serde_json escapes it.
@@ -335,7 +350,11 @@ mod tests {
                         dialect: Dialect::Dcrf,
                     })
                     .unwrap();
-                    assert_eq!(reply.encode(Dialect::Dcrf, None), serialized);
+                    let encoded = reply.encode(Dialect::Dcrf, None);
+                    assert_eq!(encoded, serialized);
+                    if action != Some("we\"ird\\ \u{1} é") {
+                        assert_eq!(encoded.len(), encoded.capacity(), "sized exactly");
+                    }
                     let prefix =
                         push_prefix(action.unwrap_or("x"), status, &encode_data(&1).unwrap());
                     let mut expected = serde_json::to_string(&DialectReply {
