@@ -1,10 +1,12 @@
-//! The todo model consumer (`/ws/todos/`) on the demo's default store, an in-memory SQLite
-//! database behind a pool of one connection: `create`, `retrieve` and `list` (of exactly 20
-//! rows) under closed-loop load, each reply checked.
+//! The todo model consumer (`/ws/todos/`): `create`, `retrieve` and `list` (of exactly 20
+//! rows) under closed-loop load over the socket, each reply checked, and the same calls on the
+//! [`Store`] itself with no socket ([`run_floor`]), the model path's floor.
 
 use crate::fanout::{check_ok, connect, next_text, request, Socket};
 use crate::load::Scenario;
 use crate::stats::Summary;
+use chanrest::store::{Query, Store};
+use chanrest_demo::api::{Todo, TodoWrite};
 use futures_util::{SinkExt, StreamExt};
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -188,6 +190,156 @@ async fn drive(
     };
     let _ = timeout(Duration::from_secs(1), close).await;
     Ok(latencies)
+}
+
+/// Creates [`SEEDED_ROWS`] todos through `store` and returns their ids; checks that a list then
+/// returns exactly those.
+pub async fn seed_store(store: &Store) -> Result<Vec<i64>, String> {
+    let mut ids = Vec::new();
+    for i in 0..SEEDED_ROWS {
+        let write = todo_write(&format!("seed {i}"))?;
+        let todo = store
+            .create::<Todo>(&write)
+            .await
+            .map_err(|e| format!("seeding: {e:?}"))?;
+        ids.push(todo.id);
+    }
+    let rows = store
+        .list::<Todo>(&Query::all(), None, 0)
+        .await
+        .map_err(|e| format!("listing the seeded rows: {e:?}"))?;
+    if rows.iter().map(|t| t.id).collect::<Vec<_>>() != ids {
+        return Err(format!("the seeded rows list as {} rows", rows.len()));
+    }
+    Ok(ids)
+}
+
+fn todo_write(title: &str) -> Result<TodoWrite, String> {
+    serde_json::from_value(serde_json::json!({ "title": title }))
+        .map_err(|e| format!("a todo write: {e}"))
+}
+
+/// One closed-loop round of `op` on `store` itself, no socket: `scenario.connections` ×
+/// `scenario.in_flight` tokio tasks, each calling the store in a loop (what the consumer's
+/// action calls for one request: [`Store::create`], [`Store::get`] or [`Store::list`]), each
+/// result checked as the socket's replies are; `warmup`, then a measured `duration`.
+pub async fn run_floor(
+    store: &Store,
+    op: &Op,
+    scenario: Scenario,
+    warmup: Duration,
+    duration: Duration,
+) -> Result<Summary, String> {
+    let window_start = Instant::now() + warmup;
+    let window_end = window_start + duration;
+    let write = todo_write("t")?;
+    let mut tasks = JoinSet::new();
+    for task in 0..scenario.connections * scenario.in_flight {
+        let (store, op, write) = (store.clone(), op.clone(), write.clone());
+        tasks.spawn(async move {
+            let mut latencies = Vec::new();
+            let mut i = task as u64;
+            loop {
+                let sent = Instant::now();
+                if sent >= window_end {
+                    return Ok::<_, String>(latencies);
+                }
+                let good = match &op {
+                    Op::Create => {
+                        let todo = store
+                            .create::<Todo>(&write)
+                            .await
+                            .map_err(|e| format!("create: {e:?}"))?;
+                        todo.title == "t"
+                    }
+                    Op::Retrieve(pks) => {
+                        let pk = pks[i as usize % pks.len()];
+                        let todo = store
+                            .get::<Todo>(&Query::all(), &serde_json::Value::from(pk))
+                            .await
+                            .map_err(|e| format!("retrieve: {e:?}"))?;
+                        todo.id == pk
+                    }
+                    Op::List => {
+                        let rows = store
+                            .list::<Todo>(&Query::all(), None, 0)
+                            .await
+                            .map_err(|e| format!("list: {e:?}"))?;
+                        rows.len() == SEEDED_ROWS
+                    }
+                };
+                if !good {
+                    return Err(format!("a wrong {} result from the store", op.name()));
+                }
+                let received = Instant::now();
+                if received >= window_start && received < window_end {
+                    latencies.push(u64::try_from((received - sent).as_nanos()).unwrap_or(u64::MAX));
+                }
+                i += (scenario.connections * scenario.in_flight) as u64;
+            }
+        });
+    }
+    let deadline = window_end + crate::fanout::STEP_TIMEOUT + Duration::from_secs(2);
+    let mut latencies = Vec::new();
+    loop {
+        let next = tokio::time::timeout_at(deadline, tasks.join_next())
+            .await
+            .map_err(|_| "the floor round did not finish in time".to_owned())?;
+        match next {
+            None => break,
+            Some(Ok(result)) => latencies.extend(result?),
+            Some(Err(err)) => return Err(format!("a store task failed: {err}")),
+        }
+    }
+    Summary::from_latencies(latencies, duration)
+        .ok_or_else(|| "no store call finished in the measured window".to_owned())
+}
+
+/// One row of the model table: database, action, how it was called, and what it measured.
+#[derive(Debug, Clone)]
+pub struct ModelRow {
+    /// Which database (`SQLite file`, `SQLite memory`, `PostgreSQL`).
+    pub database: String,
+    /// The action.
+    pub action: &'static str,
+    /// The load shape.
+    pub scenario: Scenario,
+    /// The store called directly, no socket (the floor).
+    pub floor: Option<Summary>,
+    /// The action over the socket.
+    pub socket: Option<Summary>,
+}
+
+/// The floor-against-socket table: each action's store floor, the socket, and their ratio.
+pub fn floor_table(rows: &[ModelRow]) -> String {
+    let mut out = String::new();
+    out.push_str("| database | action | scenario | store, no socket (req/s) | over the socket (req/s) | socket / store | socket p50 (µs) | socket p99 (µs) |\n");
+    out.push_str("|---|---|---|--:|--:|--:|--:|--:|\n");
+    let us = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1e6);
+    for row in rows {
+        let rate = |s: &Option<Summary>| {
+            s.map_or("–".to_owned(), |s| format!("{:.0}", s.requests_per_sec))
+        };
+        let ratio = match (row.floor, row.socket) {
+            (Some(f), Some(s)) => {
+                format!("{:.2}×", s.requests_per_sec / f.requests_per_sec.max(1e-9))
+            }
+            _ => "–".to_owned(),
+        };
+        let (p50, p99) = row.socket.map_or(("–".to_owned(), "–".to_owned()), |s| {
+            (us(s.p50), us(s.p99))
+        });
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {ratio} | {p50} | {p99} |",
+            row.database,
+            row.action,
+            row.scenario,
+            rate(&row.floor),
+            rate(&row.socket),
+        );
+    }
+    out
 }
 
 /// The model rounds as a markdown table.
