@@ -27,6 +27,9 @@ use std::time::Duration;
 enum Access {
     Read,
     Write,
+    /// One statement that only reads (`get`, `list`, `count`): no transaction around it, so
+    /// no BEGIN and COMMIT round trips; a single statement sees one snapshot by itself.
+    Single,
 }
 
 /// A failure to open or prepare the database.
@@ -232,29 +235,33 @@ impl Store {
         F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, ActionError>>,
     {
         let pool = &self.inner.pool;
-        let tx = match (access, self.inner.dialect) {
+        let conn = match (access, self.inner.dialect) {
             // SQLite refuses at once (no busy wait) to upgrade a deferred transaction that has
             // read to a writing one while another connection writes: take the write lock up
             // front, waiting up to the busy timeout for it, instead.
-            (Access::Write, SqlDialect::Sqlite) => pool.begin_with("BEGIN IMMEDIATE").await,
-            _ => pool.begin().await,
+            (Access::Write, SqlDialect::Sqlite) => {
+                pool.begin_with("BEGIN IMMEDIATE").await.map(SqlxConn::Tx)
+            }
+            (Access::Single, _) => pool.acquire().await.map(SqlxConn::Single),
+            _ => pool.begin().await.map(SqlxConn::Tx),
         }
         .map_err(db_error)?;
         let mut tx = Tx {
             store: self.clone(),
-            tx: Some(tx),
+            tx: Some(conn),
             changes: Vec::new(),
         };
         match work(&mut tx).await {
             Ok(value) => {
                 let changes = std::mem::take(&mut tx.changes);
-                let inner = tx.tx.take().expect("transaction is open");
-                inner.commit().await.map_err(db_error)?;
+                if let Some(SqlxConn::Tx(inner)) = tx.tx.take() {
+                    inner.commit().await.map_err(db_error)?;
+                }
                 publish(&self.inner.layer, &self.inner.observers, changes).await;
                 Ok(value)
             }
             Err(err) => {
-                if let Some(inner) = tx.tx.take() {
+                if let Some(SqlxConn::Tx(inner)) = tx.tx.take() {
                     let _ = inner.rollback().await;
                 }
                 Err(err)
@@ -273,8 +280,10 @@ impl Store {
     /// the wrong type).
     pub async fn get<M: Model>(&self, scope: &Query, pk: &Value) -> Result<M, ActionError> {
         let (scope, pk) = (scope.clone(), pk.clone());
-        self.read(move |tx| Box::pin(async move { tx.get::<M>(&scope, &pk).await }))
-            .await
+        self.transaction(Access::Single, move |tx| {
+            Box::pin(async move { tx.get::<M>(&scope, &pk).await })
+        })
+        .await
     }
 
     /// The rows matching `query`, in primary-key order, from `offset`, at most `limit`.
@@ -285,15 +294,19 @@ impl Store {
         offset: u64,
     ) -> Result<Vec<M>, ActionError> {
         let query = query.clone();
-        self.read(move |tx| Box::pin(async move { tx.list::<M>(&query, limit, offset).await }))
-            .await
+        self.transaction(Access::Single, move |tx| {
+            Box::pin(async move { tx.list::<M>(&query, limit, offset).await })
+        })
+        .await
     }
 
     /// How many rows match `query`.
     pub async fn count<M: Model>(&self, query: &Query) -> Result<u64, ActionError> {
         let query = query.clone();
-        self.read(move |tx| Box::pin(async move { tx.count::<M>(&query).await }))
-            .await
+        self.transaction(Access::Single, move |tx| {
+            Box::pin(async move { tx.count::<M>(&query).await })
+        })
+        .await
     }
 
     /// Writes row `pk` (within `scope`) from `write`: every field it sets (a nullable field
@@ -353,10 +366,16 @@ impl Store {
     }
 }
 
+/// A connection of the pool: in a transaction, or on its own for one statement.
+enum SqlxConn {
+    Tx(sqlx::Transaction<'static, Any>),
+    Single(sqlx::pool::PoolConnection<Any>),
+}
+
 /// An open transaction of a [`Store`]. Changes are published when [`Store::atomic`] commits it.
 pub struct Tx {
     store: Store,
-    tx: Option<sqlx::Transaction<'static, Any>>,
+    tx: Option<SqlxConn>,
     changes: Vec<(Change, Publisher)>,
 }
 
@@ -500,7 +519,10 @@ fn to_model<M: Model>(row: Value) -> Result<M, ActionError> {
 
 impl Tx {
     fn conn(&mut self) -> &mut sqlx::AnyConnection {
-        self.tx.as_mut().expect("transaction is open")
+        match self.tx.as_mut().expect("transaction is open") {
+            SqlxConn::Tx(tx) => tx,
+            SqlxConn::Single(conn) => conn,
+        }
     }
 
     fn placeholder(&self, n: usize) -> String {
