@@ -710,7 +710,7 @@ fn model_measurement(
     action: &'static str,
     shape: Scenario,
     floor: bool,
-) -> Result<crate::stats::Summary, String> {
+) -> Result<model::Measured, String> {
     let (url, file) = database.fresh()?;
     let (warmup, duration) = (settings.warmup, settings.duration);
     let result = if floor {
@@ -740,7 +740,7 @@ fn model_measurement(
                 ..Default::default()
             },
         )?;
-        let addr = server.addr();
+        let (addr, pid) = (server.addr(), server.pid());
         on_client_runtime(settings, async move {
             let op = match action {
                 "create" => model::Op::Create,
@@ -750,7 +750,7 @@ fn model_measurement(
                     model::Op::List
                 }
             };
-            model::run_round(addr, &op, shape, warmup, duration).await
+            model::run_round(addr, pid, &op, shape, warmup, duration).await
         })
     };
     if let Some(path) = file {
@@ -786,7 +786,7 @@ fn run_model(settings: &Settings) -> Result<(), String> {
     let machine = machine_line();
     let actions = ["retrieve", "list", "create"];
     // (database index, action index, floor?) -> rounds
-    let mut measured: HashMap<(usize, usize, bool), Vec<crate::stats::Summary>> = HashMap::new();
+    let mut measured: HashMap<(usize, usize, bool), Vec<model::Measured>> = HashMap::new();
     let result = (|| {
         for round in 0..settings.rounds {
             for (d, database) in databases.iter().enumerate() {
@@ -798,9 +798,10 @@ fn run_model(settings: &Settings) -> Result<(), String> {
                         [false, true]
                     };
                     for floor in order {
-                        let summary = model_measurement(settings, database, action, shape, floor)?;
+                        let measurement =
+                            model_measurement(settings, database, action, shape, floor)?;
                         eprintln!(
-                            "model round {}/{}: {} {action} {shape} {}: {}",
+                            "model round {}/{}: {} {action} {shape} {}: {}, {:.1} µs CPU per request",
                             round + 1,
                             settings.rounds,
                             database.label(),
@@ -809,9 +810,10 @@ fn run_model(settings: &Settings) -> Result<(), String> {
                             } else {
                                 "over the socket"
                             },
-                            report::describe(&summary)
+                            report::describe(&measurement.summary),
+                            measurement.cpu_per_request.as_secs_f64() * 1e6
                         );
-                        measured.entry((d, a, floor)).or_default().push(summary);
+                        measured.entry((d, a, floor)).or_default().push(measurement);
                     }
                 }
             }
@@ -825,10 +827,16 @@ fn run_model(settings: &Settings) -> Result<(), String> {
     let mut rows = Vec::new();
     for (d, database) in databases.iter().enumerate() {
         for (a, action) in actions.iter().enumerate() {
+            let rounds = |floor: bool| measured.get(&(d, a, floor)).cloned().unwrap_or_default();
             let median = |floor: bool| {
-                measured
-                    .get(&(d, a, floor))
-                    .and_then(|r| crate::stats::Summary::median_of(r))
+                let summaries: Vec<_> = rounds(floor).iter().map(|m| m.summary).collect();
+                crate::stats::Summary::median_of(&summaries)
+            };
+            let cpu = |floor: bool| {
+                let mut cpu: Vec<Duration> =
+                    rounds(floor).iter().map(|m| m.cpu_per_request).collect();
+                cpu.sort();
+                cpu.get(cpu.len() / 2).copied()
             };
             rows.push(model::ModelRow {
                 database: database.label().to_owned(),
@@ -836,11 +844,13 @@ fn run_model(settings: &Settings) -> Result<(), String> {
                 scenario: shape,
                 floor: median(true),
                 socket: median(false),
+                floor_cpu: cpu(true),
+                socket_cpu: cpu(false),
             });
         }
     }
     println!(
-        "## model\n\nThe todo model: each action called on the `Store` itself with no socket ({} tokio tasks on the servers' CPUs, the floor) and over the socket (`/ws/todos/` of the demo, {shape}); each measurement on a fresh database (SQLite file in {}, WAL), a fresh server, 20 seeded rows; medians of {} round(s) of {:?} after {:?} warm-up, the floor first in odd rounds; {machine}; {}.\n",
+        "## model\n\nThe todo model: each action called on the `Store` itself with no socket ({} tokio tasks on the servers' CPUs, the floor) and over the socket (`/ws/todos/` of the demo, {shape}); each measurement on a fresh database (SQLite file in {}, WAL), a fresh server, 20 seeded rows; medians of {} round(s) of {:?} after {:?} warm-up, the floor first in odd rounds; CPU per request is the user + system time of the process that served the requests (the floor's own process; the server) in the window, per request, which holds up better than req/s when other work shares the CPUs; {machine}; {}.\n",
         shape.connections * shape.in_flight,
         std::env::temp_dir().display(),
         settings.rounds,
