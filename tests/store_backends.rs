@@ -610,3 +610,30 @@ async fn a_sqlite_file_is_shared_by_stores_in_wal_mode() {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
 }
+
+#[tokio::test]
+async fn a_transaction_dropped_half_way_leaves_nothing_behind() {
+    use futures_util::FutureExt;
+    for url in every_backend().await {
+        let store = store(&url, Arc::new(InMemoryChannelLayer::new())).await;
+        let unfinished = store.atomic(|tx| {
+            Box::pin(async move {
+                tx.create::<Note>(&note("dropped")).await?;
+                std::future::pending::<()>().await;
+                Ok(())
+            })
+        });
+        // Polled once, then dropped half way, as the future of a cancelled action is.
+        assert!(unfinished.now_or_never().is_none(), "{url}");
+        // The connection is back, out of the transaction, and the write was rolled back.
+        store.create::<Note>(&note("kept")).await.unwrap();
+        let texts: Vec<String> = store
+            .list::<Note>(&Query::all(), None, 0)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|n| n.text)
+            .collect();
+        assert_eq!(texts, ["kept"], "{url}");
+    }
+}

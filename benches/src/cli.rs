@@ -5,6 +5,8 @@ use crate::placement::{self, CpuList};
 use crate::report::{self, ScenarioResult};
 use crate::servers::{self, ChanrestOptions, ServerKind, ServerProcess};
 use crate::{fanout, memory, model, Extra, Settings};
+use chanrest::store::Store;
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -656,26 +658,194 @@ fn run_fanout(settings: &Settings, limit: u64, redis: bool) -> Result<(), String
     Ok(())
 }
 
-/// `model`: create, retrieve and list on `/ws/todos/` at 1x1 and 16x4, each action on a fresh
-/// server (in-memory SQLite), then instance-subscription pushes.
-fn run_model(settings: &Settings) -> Result<(), String> {
-    let shapes = [
-        Scenario {
-            connections: 1,
-            in_flight: 1,
-        },
-        Scenario {
-            connections: 16,
-            in_flight: 4,
-        },
-    ];
-    let mut rows = Vec::new();
-    for name in ["create", "retrieve", "list"] {
-        let server = chanrest_server(settings, &ChanrestOptions::default())?;
-        let addr = server.addr();
-        let (warmup, duration) = (settings.warmup, settings.duration);
-        let measured = on_client_runtime(settings, async move {
-            let op = match name {
+/// Runs `work` on a fresh runtime whose threads are pinned to the servers' CPUs: the store
+/// floor runs where a server would, with the same runtime (one worker per allowed CPU).
+fn on_server_runtime<T: Send>(
+    settings: &Settings,
+    work: impl std::future::Future<Output = Result<T, String>> + Send,
+) -> Result<T, String> {
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                if let Some(cpus) = &settings.server_cpus {
+                    placement::pin_current_thread(cpus)?;
+                }
+                tokio::runtime::Builder::new_multi_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(|e| format!("cannot start a runtime: {e}"))?
+                    .block_on(work)
+            })
+            .join()
+            .unwrap_or_else(|_| Err("the store floor panicked".to_owned()))
+    })
+}
+
+/// The databases of the `model` scenario.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ModelDatabase {
+    /// A fresh SQLite file in the temporary directory for every measurement.
+    SqliteFile,
+    /// `sqlite::memory:`, the demo's default.
+    SqliteMemory,
+    /// PostgreSQL at this URL (a schema of the run's own), its table dropped before each
+    /// measurement.
+    Postgres(String),
+}
+
+impl ModelDatabase {
+    fn label(&self) -> &'static str {
+        match self {
+            ModelDatabase::SqliteFile => "SQLite file",
+            ModelDatabase::SqliteMemory => "SQLite memory",
+            ModelDatabase::Postgres(_) => "PostgreSQL",
+        }
+    }
+
+    /// A fresh, empty database: its URL and, for a file, the path to delete afterwards.
+    fn fresh(&self) -> Result<(String, Option<String>), String> {
+        match self {
+            ModelDatabase::SqliteFile => {
+                let path = std::env::temp_dir().join(format!(
+                    "chanrest-bench-model-{}-{}.db",
+                    std::process::id(),
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_nanos())
+                ));
+                let path = path.display().to_string();
+                Ok((format!("sqlite:{path}"), Some(path)))
+            }
+            ModelDatabase::SqliteMemory => Ok(("sqlite::memory:".to_owned(), None)),
+            ModelDatabase::Postgres(url) => {
+                let url = url.clone();
+                on_runtime(async move {
+                    let store = Store::connect(
+                        &url,
+                        std::sync::Arc::new(chanrest::InMemoryChannelLayer::new()),
+                    )
+                    .await
+                    .map_err(|e| format!("PostgreSQL: {e}"))?;
+                    store
+                        .drop_table::<chanrest_demo::api::Todo>()
+                        .await
+                        .map_err(|e| format!("PostgreSQL: dropping todos: {e}"))?;
+                    Ok((url, None))
+                })
+            }
+        }
+    }
+}
+
+/// Runs `work` on a small runtime of its own (set-up steps, not measured).
+fn on_runtime<T: Send>(
+    work: impl std::future::Future<Output = Result<T, String>> + Send,
+) -> Result<T, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start a runtime: {e}"))?
+        .block_on(work)
+}
+
+/// A schema of this run's own on the PostgreSQL server at `base` (CHANREST_BENCH_POSTGRES,
+/// else CHANREST_TEST_POSTGRES, else postgres://postgres@127.0.0.1:5432/postgres, as the
+/// tests use): its URL, or why PostgreSQL cannot be used.
+fn postgres_schema() -> Result<String, String> {
+    let base = std::env::var("CHANREST_BENCH_POSTGRES")
+        .or_else(|_| std::env::var("CHANREST_TEST_POSTGRES"))
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    let schema = format!("chanrest_bench_{}", std::process::id());
+    let setup = base.clone();
+    let schema_name = schema.clone();
+    on_runtime(async move {
+        use sqlx::Connection;
+        let attempt = async {
+            let mut conn = sqlx::PgConnection::connect(&setup).await?;
+            for sql in [
+                format!("DROP SCHEMA IF EXISTS {schema_name} CASCADE"),
+                format!("CREATE SCHEMA {schema_name}"),
+            ] {
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut conn)
+                    .await?;
+            }
+            conn.close().await
+        };
+        tokio::time::timeout(Duration::from_secs(5), attempt)
+            .await
+            .map_err(|_| format!("{setup}: no answer within 5 s"))?
+            .map_err(|e| format!("{setup}: {e}"))
+    })?;
+    let separator = if base.contains('?') { '&' } else { '?' };
+    Ok(format!(
+        "{base}{separator}options=-c%20search_path%3D{schema}"
+    ))
+}
+
+/// Drops the run's PostgreSQL schema.
+fn drop_postgres_schema(url: &str) {
+    let Some((base, _)) = url.split_once("options=") else {
+        return;
+    };
+    let base = base.trim_end_matches(['?', '&']).to_owned();
+    let schema = format!("chanrest_bench_{}", std::process::id());
+    let _ = on_runtime(async move {
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(&base)
+            .await
+            .map_err(|e| e.to_string())?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP SCHEMA IF EXISTS {schema} CASCADE"
+        )))
+        .execute(&mut conn)
+        .await
+        .map_err(|e| e.to_string())?;
+        Ok(())
+    });
+}
+
+/// One measurement of `action` on a fresh `database`: the store itself with no socket
+/// (`floor`), or the demo's `/ws/todos/` over the socket.
+fn model_measurement(
+    settings: &Settings,
+    database: &ModelDatabase,
+    action: &'static str,
+    shape: Scenario,
+    floor: bool,
+) -> Result<model::Measured, String> {
+    let (url, file) = database.fresh()?;
+    let (warmup, duration) = (settings.warmup, settings.duration);
+    let result = if floor {
+        let config = chanrest_demo::Config {
+            database: url,
+            ..Default::default()
+        };
+        on_server_runtime(settings, async move {
+            let demo = chanrest_demo::Demo::start(&config)
+                .await
+                .map_err(|e| format!("cannot open the store: {e}"))?;
+            let op = match action {
+                "create" => model::Op::Create,
+                "retrieve" => model::Op::Retrieve(model::seed_store(&demo.store).await?),
+                _ => {
+                    model::seed_store(&demo.store).await?;
+                    model::Op::List
+                }
+            };
+            model::run_floor(&demo.store, &op, shape, warmup, duration).await
+        })
+    } else {
+        let server = chanrest_server(
+            settings,
+            &ChanrestOptions {
+                database: Some(url),
+                ..Default::default()
+            },
+        )?;
+        let (addr, pid) = (server.addr(), server.pid());
+        on_client_runtime(settings, async move {
+            let op = match action {
                 "create" => model::Op::Create,
                 "retrieve" => model::Op::Retrieve(model::seed(addr).await?),
                 _ => {
@@ -683,15 +853,117 @@ fn run_model(settings: &Settings) -> Result<(), String> {
                     model::Op::List
                 }
             };
-            let mut out = Vec::new();
-            for shape in shapes {
-                let summary = model::run_round(addr, &op, shape, warmup, duration).await?;
-                eprintln!("model {name} {shape}: {}", report::describe(&summary));
-                out.push((name.to_owned(), shape, summary));
+            model::run_round(addr, pid, &op, shape, warmup, duration).await
+        })
+    };
+    if let Some(path) = file {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+        }
+    }
+    result
+}
+
+/// `model`: create, retrieve and list at 16x4, each on the store itself with no socket (the
+/// floor: as many tokio tasks as the socket has requests in flight, on the servers' CPUs) and
+/// over the socket (`/ws/todos/` of the demo), on a SQLite file, in-memory SQLite and, when
+/// reachable, PostgreSQL; each measurement on a fresh database and, over the socket, a fresh
+/// server. Then instance-subscription pushes.
+fn run_model(settings: &Settings) -> Result<(), String> {
+    let shape = Scenario {
+        connections: 16,
+        in_flight: 4,
+    };
+    let mut databases = vec![ModelDatabase::SqliteFile, ModelDatabase::SqliteMemory];
+    let postgres_note = match postgres_schema() {
+        Ok(url) => {
+            databases.push(ModelDatabase::Postgres(url));
+            None
+        }
+        Err(why) => {
+            let note = format!("PostgreSQL rows skipped: {why}");
+            eprintln!("chanrest-bench: {note}");
+            Some(note)
+        }
+    };
+    let machine = machine_line();
+    let actions = ["retrieve", "list", "create"];
+    // (database index, action index, floor?) -> rounds
+    let mut measured: HashMap<(usize, usize, bool), Vec<model::Measured>> = HashMap::new();
+    let result = (|| {
+        for round in 0..settings.rounds {
+            for (d, database) in databases.iter().enumerate() {
+                for (a, action) in actions.iter().enumerate() {
+                    // The floor first in odd rounds, the socket first in even ones.
+                    let order = if round % 2 == 0 {
+                        [true, false]
+                    } else {
+                        [false, true]
+                    };
+                    for floor in order {
+                        let measurement =
+                            model_measurement(settings, database, action, shape, floor)?;
+                        eprintln!(
+                            "model round {}/{}: {} {action} {shape} {}: {}, {:.1} µs CPU per request",
+                            round + 1,
+                            settings.rounds,
+                            database.label(),
+                            if floor {
+                                "store, no socket"
+                            } else {
+                                "over the socket"
+                            },
+                            report::describe(&measurement.summary),
+                            measurement.cpu_per_request.as_secs_f64() * 1e6
+                        );
+                        measured.entry((d, a, floor)).or_default().push(measurement);
+                    }
+                }
             }
-            Ok(out)
-        })?;
-        rows.extend(measured);
+        }
+        Ok::<(), String>(())
+    })();
+    if let Some(ModelDatabase::Postgres(url)) = databases.last() {
+        drop_postgres_schema(url);
+    }
+    result?;
+    let mut rows = Vec::new();
+    for (d, database) in databases.iter().enumerate() {
+        for (a, action) in actions.iter().enumerate() {
+            let rounds = |floor: bool| measured.get(&(d, a, floor)).cloned().unwrap_or_default();
+            let median = |floor: bool| {
+                let summaries: Vec<_> = rounds(floor).iter().map(|m| m.summary).collect();
+                crate::stats::Summary::median_of(&summaries)
+            };
+            let cpu = |floor: bool| {
+                let mut cpu: Vec<Duration> =
+                    rounds(floor).iter().map(|m| m.cpu_per_request).collect();
+                cpu.sort();
+                cpu.get(cpu.len() / 2).copied()
+            };
+            rows.push(model::ModelRow {
+                database: database.label().to_owned(),
+                action,
+                scenario: shape,
+                floor: median(true),
+                socket: median(false),
+                floor_cpu: cpu(true),
+                socket_cpu: cpu(false),
+            });
+        }
+    }
+    println!(
+        "## model\n\nThe todo model: each action called on the `Store` itself with no socket ({} tokio tasks on the servers' CPUs, the floor) and over the socket (`/ws/todos/` of the demo, {shape}); each measurement on a fresh database (SQLite file in {}, WAL), a fresh server, 20 seeded rows; medians of {} round(s) of {:?} after {:?} warm-up, the floor first in odd rounds; CPU per request is the user + system time of the process that served the requests (the floor's own process; the server) in the window, per request, which holds up better than req/s when other work shares the CPUs; {machine}; {}.\n",
+        shape.connections * shape.in_flight,
+        std::env::temp_dir().display(),
+        settings.rounds,
+        settings.duration,
+        settings.warmup,
+        placement::describe(settings.client_cpus.as_ref(), settings.server_cpus.as_ref())
+    );
+    println!("{}", model::floor_table(&rows));
+    if let Some(note) = postgres_note {
+        println!("{note}\n");
     }
     let server = chanrest_server(
         settings,
@@ -715,14 +987,6 @@ fn run_model(settings: &Settings) -> Result<(), String> {
         .await
     })?;
     eprintln!("{}", fanout::describe(&push));
-    println!(
-        "## model\n\nStore: the demo's default, in-memory SQLite (`sqlite::memory:`) behind a pool of one connection; one round of {:?} after {:?} warm-up per row, each action on a fresh server; {}; {}.\n",
-        settings.duration,
-        settings.warmup,
-        machine_line(),
-        placement::describe(settings.client_cpus.as_ref(), settings.server_cpus.as_ref())
-    );
-    println!("{}", model::markdown_table(&rows));
     println!("Instance-subscription pushes ({subscribers} subscribers of one row, {messages} patches, each waiting for its reply):\n");
     println!(
         "{}",

@@ -9,6 +9,8 @@ pub mod rfc;
 pub(crate) mod changes;
 #[cfg(feature = "server")]
 pub mod dcrf;
+#[cfg(feature = "sqlite")]
+pub(crate) mod lite;
 #[cfg(feature = "server")]
 pub(crate) mod query;
 #[cfg(feature = "server")]

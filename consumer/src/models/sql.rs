@@ -1,5 +1,5 @@
-//! The store: declared models in a real database (SQLite, embedded, by default; PostgreSQL
-//! for servers) through one sqlx `Any` pool. Every write goes through a transaction that
+//! The store: declared models in a real database (SQLite, embedded, by default, through
+//! rusqlite (`lite.rs`); PostgreSQL for servers, through a sqlx pool). Every write goes through a transaction that
 //! records what changed; after the commit, changes are coalesced (several writes of one row
 //! in one transaction give one push with the final state; a rollback gives none) and
 //! published as pushes on the channel layer, so instance subscriptions, query subscriptions
@@ -22,11 +22,17 @@ use sqlx::{Any, AnyPool, Row};
 use std::sync::Arc;
 use std::time::Duration;
 
+#[cfg(feature = "sqlite")]
+use super::lite::{LiteAccess, LiteDb, LiteError, LiteTx};
+
 /// Whether a transaction may write (and so takes SQLite's write lock when it begins).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Access {
     Read,
     Write,
+    /// One statement that only reads (`get`, `list`, `count`): no transaction around it, so
+    /// no BEGIN and COMMIT round trips; a single statement sees one snapshot by itself.
+    Single,
 }
 
 /// A failure to open or prepare the database.
@@ -50,8 +56,17 @@ pub enum SqlDialect {
     Postgres,
 }
 
+/// Where the rows are.
+enum Backend {
+    /// PostgreSQL through sqlx.
+    Sqlx(AnyPool),
+    /// SQLite through rusqlite.
+    #[cfg(feature = "sqlite")]
+    Lite(LiteDb),
+}
+
 struct StoreInner {
-    pool: AnyPool,
+    backend: Backend,
     dialect: SqlDialect,
     layer: Arc<dyn ChannelLayer>,
     observers: Observers,
@@ -75,7 +90,6 @@ impl Store {
     /// Opens `url` and publishes changes on `layer`. URLs: `sqlite::memory:` (a fresh database
     /// per store), `sqlite:path/to/file.db` (created when missing), `postgres://...`.
     pub async fn connect(url: &str, layer: Arc<dyn ChannelLayer>) -> Result<Store, StoreError> {
-        sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Some(("sqlite", cfg!(feature = "sqlite")))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -89,62 +103,25 @@ impl Store {
                  (add features = [\"{feature}\"] to the chanrest dependency)"
             )));
         }
-        let (dialect, url, options) = if url.starts_with("sqlite:") {
-            let memory = url.contains(":memory:") || url.contains("mode=memory");
-            let url = if memory || url.contains("mode=") {
-                url.to_owned()
-            } else if url.contains('?') {
-                format!("{url}&mode=rwc")
-            } else {
-                format!("{url}?mode=rwc")
-            };
-            // An in-memory database lives as long as its one connection: keep it forever.
-            let options = if memory {
-                AnyPoolOptions::new()
-                    .max_connections(1)
-                    .min_connections(1)
-                    .idle_timeout(None)
-                    .max_lifetime(None)
-            } else {
-                // A file is opened in WAL mode with `synchronous = NORMAL`, SQLite's advice for
-                // servers: a commit appends to the log without an fsync of its own, readers do
-                // not block the writer, and several processes can share the file. After a power
-                // loss the last commits may be missing; the database is never corrupt. A
-                // read-only URL (`mode=ro`) cannot change the journal mode and keeps the file's.
-                let read_only = url.contains("mode=ro");
-                AnyPoolOptions::new()
-                    .max_connections(4)
-                    .after_connect(move |connection, _| {
-                        Box::pin(async move {
-                            let wal = ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"];
-                            let pragmas = if read_only { &[][..] } else { &wal[..] };
-                            for pragma in pragmas.iter().chain(&["PRAGMA busy_timeout = 5000"]) {
-                                sqlx::query(*pragma).execute(&mut *connection).await?;
-                            }
-                            Ok(())
-                        })
-                    })
-            };
-            (SqlDialect::Sqlite, url, options)
+        let (dialect, backend) = if url.starts_with("sqlite:") {
+            (SqlDialect::Sqlite, open_sqlite(url)?)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            (
-                SqlDialect::Postgres,
-                url.to_owned(),
-                AnyPoolOptions::new().max_connections(16),
-            )
+            sqlx::any::install_default_drivers();
+            let pool = AnyPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await
+                .map_err(|err| StoreError(format!("cannot open {url}: {err}")))?;
+            (SqlDialect::Postgres, Backend::Sqlx(pool))
         } else {
             return Err(StoreError(format!(
                 "unsupported database URL {url:?}: use sqlite:... or postgres://..."
             )));
         };
-        let pool = options
-            .acquire_timeout(Duration::from_secs(10))
-            .connect(&url)
-            .await
-            .map_err(|err| StoreError(format!("cannot open {url}: {err}")))?;
         Ok(Store {
             inner: Arc::new(StoreInner {
-                pool,
+                backend,
                 dialect,
                 layer,
                 observers: Observers::default(),
@@ -175,21 +152,31 @@ impl Store {
             }
         }
         let sql = create_table_sql::<M>(self.inner.dialect);
-        sqlx::query(audited(sql))
-            .execute(&self.inner.pool)
+        self.execute_schema(sql)
             .await
-            .map_err(|e| StoreError(format!("creating {}: {e}", M::TABLE)))?;
-        Ok(())
+            .map_err(|e| StoreError(format!("creating {}: {e}", M::TABLE)))
     }
 
     /// Drops `M`'s table (tests).
     pub async fn drop_table<M: Model>(&self) -> Result<(), StoreError> {
         let sql = format!("DROP TABLE IF EXISTS {}", quote(M::TABLE));
-        sqlx::query(audited(sql))
-            .execute(&self.inner.pool)
-            .await
-            .map_err(|e| StoreError(e.to_string()))?;
-        Ok(())
+        self.execute_schema(sql).await.map_err(StoreError)
+    }
+
+    /// Runs one statement that changes the schema, outside any transaction of the store.
+    async fn execute_schema(&self, sql: String) -> Result<(), String> {
+        match &self.inner.backend {
+            Backend::Sqlx(pool) => sqlx::query(audited(sql))
+                .execute(pool)
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string()),
+            #[cfg(feature = "sqlite")]
+            Backend::Lite(db) => db
+                .execute_batch(&sql)
+                .await
+                .map_err(|e| e.error.to_string()),
+        }
     }
 
     /// Registers a model observer.
@@ -231,31 +218,55 @@ impl Store {
     where
         F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, ActionError>>,
     {
-        let pool = &self.inner.pool;
-        let tx = match (access, self.inner.dialect) {
-            // SQLite refuses at once (no busy wait) to upgrade a deferred transaction that has
-            // read to a writing one while another connection writes: take the write lock up
-            // front, waiting up to the busy timeout for it, instead.
-            (Access::Write, SqlDialect::Sqlite) => pool.begin_with("BEGIN IMMEDIATE").await,
-            _ => pool.begin().await,
-        }
-        .map_err(db_error)?;
+        let conn = match &self.inner.backend {
+            Backend::Sqlx(pool) => Conn::Sqlx(
+                match access {
+                    Access::Single => pool.acquire().await.map(SqlxConn::Single),
+                    Access::Read | Access::Write => pool.begin().await.map(SqlxConn::Tx),
+                }
+                .map_err(db_error)?,
+            ),
+            // Writes take SQLite's write lock up front (BEGIN IMMEDIATE): SQLite refuses at
+            // once, with no busy wait, to upgrade a deferred transaction that has read to a
+            // writing one while another connection writes.
+            #[cfg(feature = "sqlite")]
+            Backend::Lite(db) => Conn::Lite(
+                db.begin(match access {
+                    Access::Write => LiteAccess::Write,
+                    Access::Read => LiteAccess::Read,
+                    Access::Single => LiteAccess::Single,
+                })
+                .await?,
+            ),
+        };
         let mut tx = Tx {
             store: self.clone(),
-            tx: Some(tx),
+            tx: Some(conn),
             changes: Vec::new(),
         };
         match work(&mut tx).await {
             Ok(value) => {
                 let changes = std::mem::take(&mut tx.changes);
-                let inner = tx.tx.take().expect("transaction is open");
-                inner.commit().await.map_err(db_error)?;
+                match tx.tx.take() {
+                    Some(Conn::Sqlx(SqlxConn::Tx(inner))) => {
+                        inner.commit().await.map_err(db_error)?
+                    }
+                    #[cfg(feature = "sqlite")]
+                    Some(Conn::Lite(inner)) => inner.commit()?,
+                    _ => {}
+                }
                 publish(&self.inner.layer, &self.inner.observers, changes).await;
                 Ok(value)
             }
             Err(err) => {
-                if let Some(inner) = tx.tx.take() {
-                    let _ = inner.rollback().await;
+                match tx.tx.take() {
+                    Some(Conn::Sqlx(SqlxConn::Tx(inner))) => {
+                        let _ = inner.rollback().await;
+                    }
+                    // Rolls back when dropped.
+                    #[cfg(feature = "sqlite")]
+                    Some(Conn::Lite(inner)) => drop(inner),
+                    _ => {}
                 }
                 Err(err)
             }
@@ -273,8 +284,10 @@ impl Store {
     /// the wrong type).
     pub async fn get<M: Model>(&self, scope: &Query, pk: &Value) -> Result<M, ActionError> {
         let (scope, pk) = (scope.clone(), pk.clone());
-        self.read(move |tx| Box::pin(async move { tx.get::<M>(&scope, &pk).await }))
-            .await
+        self.transaction(Access::Single, move |tx| {
+            Box::pin(async move { tx.get::<M>(&scope, &pk).await })
+        })
+        .await
     }
 
     /// The rows matching `query`, in primary-key order, from `offset`, at most `limit`.
@@ -285,15 +298,19 @@ impl Store {
         offset: u64,
     ) -> Result<Vec<M>, ActionError> {
         let query = query.clone();
-        self.read(move |tx| Box::pin(async move { tx.list::<M>(&query, limit, offset).await }))
-            .await
+        self.transaction(Access::Single, move |tx| {
+            Box::pin(async move { tx.list::<M>(&query, limit, offset).await })
+        })
+        .await
     }
 
     /// How many rows match `query`.
     pub async fn count<M: Model>(&self, query: &Query) -> Result<u64, ActionError> {
         let query = query.clone();
-        self.read(move |tx| Box::pin(async move { tx.count::<M>(&query).await }))
-            .await
+        self.transaction(Access::Single, move |tx| {
+            Box::pin(async move { tx.count::<M>(&query).await })
+        })
+        .await
     }
 
     /// Writes row `pk` (within `scope`) from `write`: every field it sets (a nullable field
@@ -353,10 +370,79 @@ impl Store {
     }
 }
 
+/// A SQLite store's backend.
+#[cfg(feature = "sqlite")]
+fn open_sqlite(url: &str) -> Result<Backend, StoreError> {
+    LiteDb::open(url).map(Backend::Lite).map_err(StoreError)
+}
+
+/// Without the `sqlite` feature, [`Store::connect`] refuses SQLite URLs before this.
+#[cfg(not(feature = "sqlite"))]
+fn open_sqlite(url: &str) -> Result<Backend, StoreError> {
+    Err(StoreError(format!(
+        "cannot open {url:?}: built without SQLite"
+    )))
+}
+
+/// A connection of the pool: in a transaction, or on its own for one statement.
+enum SqlxConn {
+    Tx(sqlx::Transaction<'static, Any>),
+    Single(sqlx::pool::PoolConnection<Any>),
+}
+
+/// A transaction's connection, per backend.
+enum Conn {
+    Sqlx(SqlxConn),
+    #[cfg(feature = "sqlite")]
+    Lite(LiteTx),
+}
+
+/// A failed statement: whether a unique constraint failed, and the error.
+struct DbFailure {
+    unique: bool,
+    error: ActionError,
+}
+
+impl SqlxConn {
+    fn connection(&mut self) -> &mut sqlx::AnyConnection {
+        match self {
+            SqlxConn::Tx(tx) => tx,
+            SqlxConn::Single(conn) => conn,
+        }
+    }
+}
+
+impl From<sqlx::Error> for DbFailure {
+    fn from(err: sqlx::Error) -> Self {
+        DbFailure {
+            unique: err
+                .as_database_error()
+                .is_some_and(|e| e.is_unique_violation()),
+            error: db_error(err),
+        }
+    }
+}
+
+#[cfg(feature = "sqlite")]
+impl From<LiteError> for DbFailure {
+    fn from(err: LiteError) -> Self {
+        DbFailure {
+            unique: err.unique,
+            error: err.error,
+        }
+    }
+}
+
+impl From<DbFailure> for ActionError {
+    fn from(failure: DbFailure) -> Self {
+        failure.error
+    }
+}
+
 /// An open transaction of a [`Store`]. Changes are published when [`Store::atomic`] commits it.
 pub struct Tx {
     store: Store,
-    tx: Option<sqlx::Transaction<'static, Any>>,
+    tx: Option<Conn>,
     changes: Vec<(Change, Publisher)>,
 }
 
@@ -374,6 +460,15 @@ impl std::fmt::Debug for Tx {
 /// declarations, SQL keywords and placeholders; every value goes through `bind`.
 fn audited(sql: String) -> sqlx::AssertSqlSafe<String> {
     sqlx::AssertSqlSafe(sql)
+}
+
+/// `M`'s columns in declaration order, as every statement here selects and returns them.
+fn column_list<M: Model>() -> String {
+    M::fields()
+        .iter()
+        .map(|f| quote(f.name))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn quote(identifier: &str) -> String {
@@ -499,8 +594,73 @@ fn to_model<M: Model>(row: Value) -> Result<M, ActionError> {
 }
 
 impl Tx {
-    fn conn(&mut self) -> &mut sqlx::AnyConnection {
-        self.tx.as_mut().expect("transaction is open")
+    /// Runs `sql`, whose result columns are `fields` in order, with `params` bound in order;
+    /// the rows as JSON objects.
+    async fn rows(
+        &mut self,
+        sql: String,
+        params: &[(FieldKind, Value)],
+        fields: &[FieldSpec],
+    ) -> Result<Vec<Value>, DbFailure> {
+        match self.tx.as_mut().expect("transaction is open") {
+            Conn::Sqlx(conn) => {
+                let mut query = sqlx::query(audited(sql));
+                for (kind, value) in params {
+                    query = bind(query, *kind, value);
+                }
+                let rows = query.fetch_all(conn.connection()).await?;
+                Ok(rows
+                    .iter()
+                    .map(|row| row_to_json(fields, row))
+                    .collect::<Result<_, _>>()
+                    .map_err(|error| DbFailure {
+                        unique: false,
+                        error,
+                    })?)
+            }
+            #[cfg(feature = "sqlite")]
+            Conn::Lite(tx) => Ok(tx.rows(&sql, params, fields)?),
+        }
+    }
+
+    /// Runs `sql`, whose one row is one integer column.
+    async fn integer(
+        &mut self,
+        sql: String,
+        params: &[(FieldKind, Value)],
+    ) -> Result<i64, DbFailure> {
+        match self.tx.as_mut().expect("transaction is open") {
+            Conn::Sqlx(conn) => {
+                let mut query = sqlx::query(audited(sql));
+                for (kind, value) in params {
+                    query = bind(query, *kind, value);
+                }
+                let row = query.fetch_one(conn.connection()).await?;
+                Ok(row.try_get(0)?)
+            }
+            #[cfg(feature = "sqlite")]
+            Conn::Lite(tx) => Ok(tx.integer(&sql, params)?),
+        }
+    }
+
+    /// Runs `sql`, which returns no rows.
+    async fn execute(
+        &mut self,
+        sql: String,
+        params: &[(FieldKind, Value)],
+    ) -> Result<(), DbFailure> {
+        match self.tx.as_mut().expect("transaction is open") {
+            Conn::Sqlx(conn) => {
+                let mut query = sqlx::query(audited(sql));
+                for (kind, value) in params {
+                    query = bind(query, *kind, value);
+                }
+                query.execute(conn.connection()).await?;
+                Ok(())
+            }
+            #[cfg(feature = "sqlite")]
+            Conn::Lite(tx) => Ok(tx.execute(&sql, params)?),
+        }
     }
 
     fn placeholder(&self, n: usize) -> String {
@@ -576,26 +736,28 @@ impl Tx {
         let columns: Vec<String> = fields.iter().map(|f| quote(f.name)).collect();
         let placeholders: Vec<String> = (1..=fields.len()).map(|n| self.placeholder(n)).collect();
         let sql = if fields.is_empty() {
-            format!("INSERT INTO {} DEFAULT VALUES RETURNING *", quote(M::TABLE))
+            format!(
+                "INSERT INTO {} DEFAULT VALUES RETURNING {}",
+                quote(M::TABLE),
+                column_list::<M>()
+            )
         } else {
             format!(
-                "INSERT INTO {} ({}) VALUES ({}) RETURNING *",
+                "INSERT INTO {} ({}) VALUES ({}) RETURNING {}",
                 quote(M::TABLE),
                 columns.join(", "),
-                placeholders.join(", ")
+                placeholders.join(", "),
+                column_list::<M>()
             )
         };
-        let mut query = sqlx::query(audited(sql));
-        for field in &fields {
-            query = bind(query, field.kind, &row[field.name]);
-        }
-        let inserted = match query.fetch_one(self.conn()).await {
-            Ok(inserted) => inserted,
-            Err(err)
-                if err
-                    .as_database_error()
-                    .is_some_and(|e| e.is_unique_violation()) =>
-            {
+        let params: Vec<(FieldKind, Value)> = fields
+            .iter()
+            .map(|field| (field.kind, row[field.name].clone()))
+            .collect();
+        let inserted = match self.rows(sql, &params, M::fields()).await {
+            Ok(mut rows) if !rows.is_empty() => rows.swap_remove(0),
+            Ok(_) => return Err(ActionError::internal("INSERT returned no row")),
+            Err(failure) if failure.unique => {
                 let pk = M::primary_key();
                 let mut errors = FieldErrors::new();
                 errors.add(
@@ -608,9 +770,9 @@ impl Tx {
                 );
                 return Err(errors.into());
             }
-            Err(err) => return Err(db_error(err)),
+            Err(failure) => return Err(failure.into()),
         };
-        let after = row_to_json(M::fields(), &inserted)?;
+        let after = inserted;
         let pk = after[M::primary_key().name].clone();
         self.record::<M>(ChangeKind::Create, pk, None, Some(after.clone()));
         to_model(after)
@@ -623,17 +785,17 @@ impl Tx {
     ) -> Result<(Value, Value), ActionError> {
         let pk = parse_pk(M::primary_key(), pk).ok_or(ActionError::NotFound)?;
         let (clause, values) = self.where_clause::<M>(scope, Some(&pk), 1)?;
-        let sql = format!("SELECT * FROM {}{}", quote(M::TABLE), clause);
-        let mut query = sqlx::query(audited(sql));
-        for (kind, value) in &values {
-            query = bind(query, *kind, value);
+        let sql = format!(
+            "SELECT {} FROM {}{}",
+            column_list::<M>(),
+            quote(M::TABLE),
+            clause
+        );
+        let mut rows = self.rows(sql, &values, M::fields()).await?;
+        if rows.is_empty() {
+            return Err(ActionError::NotFound);
         }
-        let row = query
-            .fetch_optional(self.conn())
-            .await
-            .map_err(db_error)?
-            .ok_or(ActionError::NotFound)?;
-        Ok((pk, row_to_json(M::fields(), &row)?))
+        Ok((pk, rows.swap_remove(0)))
     }
 
     /// The row `pk` within `scope`.
@@ -651,7 +813,8 @@ impl Tx {
     ) -> Result<Vec<M>, ActionError> {
         let (clause, values) = self.where_clause::<M>(query, None, 1)?;
         let mut sql = format!(
-            "SELECT * FROM {}{} ORDER BY {}",
+            "SELECT {} FROM {}{} ORDER BY {}",
+            column_list::<M>(),
             quote(M::TABLE),
             clause,
             quote(M::primary_key().name)
@@ -666,26 +829,15 @@ impl Tx {
             }
             _ => {}
         }
-        let mut select = sqlx::query(audited(sql));
-        for (kind, value) in &values {
-            select = bind(select, *kind, value);
-        }
-        let rows = select.fetch_all(self.conn()).await.map_err(db_error)?;
-        rows.iter()
-            .map(|row| row_to_json(M::fields(), row).and_then(to_model))
-            .collect()
+        let rows = self.rows(sql, &values, M::fields()).await?;
+        rows.into_iter().map(to_model).collect()
     }
 
     /// How many rows match `query`.
     pub async fn count<M: Model>(&mut self, query: &Query) -> Result<u64, ActionError> {
         let (clause, values) = self.where_clause::<M>(query, None, 1)?;
         let sql = format!("SELECT COUNT(*) AS n FROM {}{}", quote(M::TABLE), clause);
-        let mut select = sqlx::query(audited(sql));
-        for (kind, value) in &values {
-            select = bind(select, *kind, value);
-        }
-        let row = select.fetch_one(self.conn()).await.map_err(db_error)?;
-        let n: i64 = row.try_get("n").map_err(db_error)?;
+        let n = self.integer(sql, &values).await?;
         Ok(n.max(0) as u64)
     }
 
@@ -711,19 +863,23 @@ impl Tx {
             .map(|(i, f)| format!("{} = {}", quote(f.name), self.placeholder(i + 1)))
             .collect();
         let sql = format!(
-            "UPDATE {} SET {} WHERE {} = {} RETURNING *",
+            "UPDATE {} SET {} WHERE {} = {} RETURNING {}",
             quote(M::TABLE),
             sets.join(", "),
             quote(M::primary_key().name),
-            self.placeholder(fields.len() + 1)
+            self.placeholder(fields.len() + 1),
+            column_list::<M>()
         );
-        let mut update = sqlx::query(audited(sql));
-        for field in &fields {
-            update = bind(update, field.kind, &row[field.name]);
+        let mut params: Vec<(FieldKind, Value)> = fields
+            .iter()
+            .map(|field| (field.kind, row[field.name].clone()))
+            .collect();
+        params.push((M::primary_key().kind, pk.clone()));
+        let mut updated = self.rows(sql, &params, M::fields()).await?;
+        if updated.is_empty() {
+            return Err(ActionError::internal("UPDATE returned no row"));
         }
-        update = bind(update, M::primary_key().kind, &pk);
-        let updated = update.fetch_one(self.conn()).await.map_err(db_error)?;
-        let after = row_to_json(M::fields(), &updated)?;
+        let after = updated.swap_remove(0);
         self.record::<M>(ChangeKind::Update, pk, Some(before), Some(after.clone()));
         to_model(after)
     }
@@ -761,10 +917,8 @@ impl Tx {
             quote(M::primary_key().name),
             self.placeholder(1)
         );
-        bind(sqlx::query(audited(sql)), M::primary_key().kind, &pk)
-            .execute(self.conn())
-            .await
-            .map_err(db_error)?;
+        self.execute(sql, &[(M::primary_key().kind, pk.clone())])
+            .await?;
         self.record::<M>(ChangeKind::Delete, pk, Some(before), None);
         Ok(())
     }
