@@ -39,7 +39,7 @@ impl LocalConnection {
     /// Opens the connection and runs its consumers' `on_connect`; a refusal closes it (later
     /// sends are ignored and [`LocalConnection::is_closed`] is true).
     pub(crate) async fn open(setup: ConnectionSetup) -> LocalConnection {
-        let out = Outbound::new(setup.limits.max_outbound_bytes, setup.metrics.clone());
+        let out = Outbound::new(&setup.limits, setup.metrics.clone());
         let connection = Connection::open(&setup, out.clone());
         let accepted = connection.connect().await;
         let connection = if accepted {

@@ -227,6 +227,7 @@ impl Shared {
             tokio::spawn(sweep_outbound_budget(
                 metrics,
                 self.limits.max_total_outbound_bytes,
+                self.limits.budget_alarm_bytes(),
             ));
         });
         tokio::spawn(async move {

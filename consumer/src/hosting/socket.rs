@@ -34,7 +34,7 @@ where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let (sink, stream) = ws.split();
-    let out = Outbound::new(setup.limits.max_outbound_bytes, setup.metrics.clone());
+    let out = Outbound::new(&setup.limits, setup.metrics.clone());
     let writer = write_loop(
         sink,
         out.clone(),

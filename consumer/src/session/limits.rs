@@ -17,11 +17,12 @@ pub struct Limits {
     /// Bytes of outgoing frames queued for one connection. A client that lets more pile up is
     /// disconnected with `SLOW_CONSUMER` (4008). Default 4 MiB.
     pub max_outbound_bytes: usize,
-    /// Bytes of outgoing frames queued for all the app's connections together. Checked every
-    /// 100 ms (a sweep reads each queue; queuing a frame touches nothing shared): while the
-    /// total is above it, the connection with the largest queue is closed as a slow consumer
-    /// (4008) and its queue discarded, largest first, until the total is under it. Default
-    /// 1 GiB.
+    /// Bytes of outgoing frames queued for all the app's connections together. Once a queue
+    /// grows past [`Limits::budget_alarm_bytes`] (below which no number of queues can pass
+    /// the total), a sweep reads every queue each 100 ms (queuing a frame touches nothing
+    /// shared): while the total is above it, the connection with the largest queue is closed
+    /// as a slow consumer (4008) and its queue discarded, largest first, until the total is
+    /// under it. Default 1 GiB.
     pub max_total_outbound_bytes: usize,
     /// Longest a single socket write may take before the client counts as slow (4008).
     /// Default 10 s.
@@ -155,6 +156,21 @@ impl Limits {
     }
 }
 
+impl Limits {
+    /// The queued bytes at which one connection's queue wakes the sweep that keeps
+    /// `max_total_outbound_bytes`: that budget shared among `max_connections`, as no more
+    /// queues exist at once, so while every queue is below it the total cannot pass the
+    /// budget and nothing needs watching.
+    ///
+    /// ```
+    /// let limits = chanrest::Limits::default();
+    /// assert_eq!(limits.budget_alarm_bytes(), (1 << 30) / 10_000);
+    /// ```
+    pub fn budget_alarm_bytes(&self) -> usize {
+        (self.max_total_outbound_bytes / self.max_connections.max(1)).max(1)
+    }
+}
+
 /// Live counts of a server, for health checks, for proving that nothing leaks, and for
 /// `App::serve_metrics` (Prometheus).
 #[derive(Debug)]
@@ -176,6 +192,8 @@ pub struct Metrics {
     /// The live connections' queues, read at scrape time: queuing a frame then touches
     /// nothing shared between connections (a fan-out queues on thousands in a row).
     queues: Mutex<Queues>,
+    /// Raised by a queue that grows past its alarm (see [`sweep_outbound_budget`]).
+    budget_alarm: tokio::sync::Notify,
 }
 
 /// What the metrics read from a connection's outbound queue.
@@ -189,26 +207,49 @@ pub(crate) trait QueueStats: Send + Sync {
     fn shed(&self);
 }
 
-/// How often [`sweep_outbound_budget`] sums the queues.
+/// How often [`sweep_outbound_budget`] sums the queues while one is past its alarm.
 pub(crate) const BUDGET_SWEEP: Duration = Duration::from_millis(100);
 
+/// How long the sweep waits for an alarm before it checks whether its app is gone.
+const BUDGET_IDLE_CHECK: Duration = Duration::from_secs(10);
+
 /// Holds the queues of the app whose metrics these are to `budget` bytes in all
-/// (`Limits::max_total_outbound_bytes`): every [`BUDGET_SWEEP`] it reads each queue and, while
-/// the total is above the budget, sheds the largest. Queuing a frame touches nothing shared
-/// (a process-wide counter on every push cost a tenth of fan-out throughput), so the bound
-/// is kept here, at 10 Hz, by one task per app; it ends with the metrics.
-pub(crate) async fn sweep_outbound_budget(metrics: Weak<Metrics>, budget: usize) {
-    let mut tick = tokio::time::interval(BUDGET_SWEEP);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+/// (`Limits::max_total_outbound_bytes`). Queuing a frame touches nothing shared (a
+/// process-wide counter on every push cost a tenth of fan-out throughput); a queue raises an
+/// alarm only when it grows past [`Limits::budget_alarm_bytes`], below which no number of
+/// queues can pass the budget. Alarmed, the sweep reads every queue each [`BUDGET_SWEEP`],
+/// shedding the largest while the total is over the budget, until no queue is past its
+/// alarm; then it sleeps again (a timer firing 10 times a second cost the 1x1 echo a third
+/// on its p99). One task per app; it ends with the metrics.
+pub(crate) async fn sweep_outbound_budget(metrics: Weak<Metrics>, budget: usize, alarm_at: usize) {
     loop {
-        tick.tick().await;
-        let Some(metrics) = metrics.upgrade() else {
-            return;
+        let alarmed = {
+            let Some(metrics) = metrics.upgrade() else {
+                return;
+            };
+            let alarm = metrics.budget_alarm.notified();
+            tokio::time::timeout(BUDGET_IDLE_CHECK, alarm).await.is_ok()
         };
-        if metrics.connections() > 0 {
-            metrics.enforce_outbound_budget(budget);
+        if !alarmed {
+            continue;
+        }
+        loop {
+            let Some(metrics) = metrics.upgrade() else {
+                return;
+            };
+            let largest = metrics.enforce_outbound_budget(budget).1;
+            if largest < alarm_at {
+                break;
+            }
+            drop(metrics);
+            tokio::time::sleep(BUDGET_SWEEP).await;
         }
     }
+}
+
+/// The largest of `queues`.
+fn queues_left_largest(queues: &[Arc<dyn QueueStats>]) -> usize {
+    queues.iter().map(|q| q.queued_bytes()).max().unwrap_or(0)
 }
 
 /// The registered queues; dead entries are dropped when the list has doubled since the last
@@ -240,6 +281,7 @@ impl Default for Metrics {
             slow_closes: AtomicU64::new(0),
             ping_closes: AtomicU64::new(0),
             queues: Mutex::new(Queues::default()),
+            budget_alarm: tokio::sync::Notify::new(),
         }
     }
 }
@@ -308,18 +350,25 @@ impl Metrics {
         self.live_queues().iter().map(|q| q.queued_bytes()).sum()
     }
 
+    /// Wakes the outbound budget's sweep (a queue has grown past its alarm).
+    pub(crate) fn raise_budget_alarm(&self) {
+        self.budget_alarm.notify_one();
+    }
+
     /// While the queues hold more than `budget` bytes in all, closes the connection with the
     /// largest queue as a slow consumer, discarding its queue, then the next largest, until
-    /// the total is within the budget. Returns how many were closed.
-    pub(crate) fn enforce_outbound_budget(&self, budget: usize) -> usize {
+    /// the total is within the budget. Returns how many were closed, and the largest queue
+    /// left.
+    pub(crate) fn enforce_outbound_budget(&self, budget: usize) -> (usize, usize) {
         let mut queues: Vec<(usize, Arc<dyn QueueStats>)> = self
             .live_queues()
             .into_iter()
             .map(|queue| (queue.queued_bytes(), queue))
             .collect();
         let mut total: usize = queues.iter().map(|(bytes, _)| bytes).sum();
+        let largest = queues.iter().map(|(bytes, _)| *bytes).max().unwrap_or(0);
         if total <= budget {
-            return 0;
+            return (0, largest);
         }
         queues.sort_unstable_by_key(|(bytes, _)| std::cmp::Reverse(*bytes));
         let mut shed = 0;
@@ -336,7 +385,8 @@ impl Metrics {
             budget,
             "outbound budget passed: largest queues closed"
         );
-        shed
+        let left = queues_left_largest(&self.live_queues());
+        (shed, left)
     }
 
     fn lock_queues(&self) -> std::sync::MutexGuard<'_, Queues> {
@@ -428,16 +478,16 @@ mod tests {
         }
         let shed = |q: &Fake| q.shed.load(Ordering::SeqCst);
         // 65 bytes queued: within 65 nothing happens.
-        assert_eq!(metrics.enforce_outbound_budget(65), 0);
+        assert_eq!(metrics.enforce_outbound_budget(65).0, 0);
         // Above 40: the 30-byte queue goes and leaves 35.
-        assert_eq!(metrics.enforce_outbound_budget(40), 1);
+        assert_eq!(metrics.enforce_outbound_budget(40).0, 1);
         assert_eq!(
             queues.iter().map(|q| shed(q)).collect::<Vec<_>>(),
             [false, true, false, false]
         );
         assert_eq!(metrics.queued_bytes(), 35);
         // Above 10: the 20 and then the 10 go, leaving 5.
-        assert_eq!(metrics.enforce_outbound_budget(10), 2);
+        assert_eq!(metrics.enforce_outbound_budget(10).0, 2);
         assert_eq!(metrics.queued_bytes(), 5);
         assert!(!shed(&queues[0]));
     }

@@ -1,7 +1,7 @@
 //! The connection's outbound queue: what waits to be written to one socket, bounded in bytes,
 //! with group pushes held back while a message is being handled so they follow its reply.
 
-use super::limits::{Metrics, QueueStats};
+use super::limits::{Limits, Metrics, QueueStats};
 use crate::protocol::{self, close_code};
 use bytes::Bytes;
 use futures_util::task::AtomicWaker;
@@ -115,6 +115,9 @@ pub(crate) struct Outbound {
     congested: AtomicBool,
     /// The reader, waiting for room.
     reader: AtomicWaker,
+    /// Queued bytes at which this queue wakes the process-wide budget's sweep: no queue
+    /// below it can bring the total over the budget (see [`Limits::budget_alarm_bytes`]).
+    alarm_at: usize,
     metrics: Arc<Metrics>,
     /// The close reason, for the reader and writer to wait on (not touched when sending).
     pub(crate) close: watch::Sender<Option<CloseReason>>,
@@ -136,9 +139,11 @@ struct Queue {
 }
 
 impl Outbound {
-    /// A queue bounded to `limit` bytes, counted in `metrics`.
-    pub(crate) fn new(limit: usize, metrics: Arc<Metrics>) -> Arc<Self> {
-        let out = Arc::new(Outbound::unregistered(limit, metrics));
+    /// A queue bounded as `limits` say, counted in `metrics`.
+    pub(crate) fn new(limits: &Limits, metrics: Arc<Metrics>) -> Arc<Self> {
+        let mut out = Outbound::unregistered(limits.max_outbound_bytes, metrics);
+        out.alarm_at = limits.budget_alarm_bytes();
+        let out = Arc::new(out);
         let stats: Arc<dyn QueueStats> = out.clone();
         out.metrics.register_queue(Arc::downgrade(&stats));
         out
@@ -151,6 +156,7 @@ impl Outbound {
             limit,
             congested: AtomicBool::new(false),
             reader: AtomicWaker::new(),
+            alarm_at: usize::MAX,
             metrics,
             close: watch::channel(None).0,
         }
@@ -193,6 +199,10 @@ impl Outbound {
             return false;
         }
         queue.bytes += len;
+        if queue.bytes >= self.alarm_at && queue.bytes - len < self.alarm_at {
+            // Only crossing the line touches anything shared.
+            self.metrics.raise_budget_alarm();
+        }
         // Under the lock already held: counting costs no atomic operation of its own.
         queue.pushes += u64::from(push);
         if queue.bytes > self.limit / 2 && !self.congested.load(Ordering::Relaxed) {
