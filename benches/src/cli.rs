@@ -34,9 +34,10 @@ Prints a markdown table of medians over rounds and the chanrest/raw ratios.
   --client-cpus CPUS   pin the load generator to CPUS, e.g. 0 or 0-1, or `any` for no pinning
                        (Linux; default: the lowest CPU this process may use)
   --server-cpus CPUS   pin each server process alike (default: the same single CPU)
-                       By default echo shapes with more than one connection (throughput) run
-                       with each server on the lowest CPU and the load generator on the next;
-                       either flag puts every shape on the placement given.
+                       By default echo shapes with more than one connection, and `model`
+                       (throughputs), run with each server on the lowest CPU and the load
+                       generator on the next; either flag puts everything on the placement
+                       given.
 
 `chanrest-bench dispatch-cost [N]` instead serves N echo frames (default 1000000) through
 chanrest's socket-free dispatch and the raw baseline's parse-and-build in one thread and prints
@@ -365,7 +366,7 @@ fn run_all(settings: &Settings) -> Result<(), String> {
         match extra {
             Extra::Fanout => run_fanout(settings, limit, false)?,
             Extra::FanoutRedis => run_fanout(settings, limit, true)?,
-            Extra::Model => run_model(settings)?,
+            Extra::Model => run_model(&throughput_placement(settings))?,
             Extra::Memory => run_memory(settings, limit)?,
         }
         eprintln!(
@@ -862,6 +863,18 @@ fn model_measurement(
         }
     }
     result
+}
+
+/// `settings` with the throughput placement (each server on a core of its own, the load
+/// generator on another; see [`Settings::split_cpus`]) when it has one: the model path's
+/// targets are throughputs, judged like the echo's 64x16.
+fn throughput_placement(settings: &Settings) -> Settings {
+    let mut settings = settings.clone();
+    if let Some((client, server)) = settings.split_cpus.clone() {
+        settings.client_cpus = Some(client);
+        settings.server_cpus = Some(server);
+    }
+    settings
 }
 
 /// `model`: create, retrieve and list at 16x4, each on the store itself with no socket (the
