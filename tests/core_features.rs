@@ -114,6 +114,13 @@ impl KitHandler for KitApi {
     }
 }
 
+/// An app serving the kit on `/k/` to anyone, with `limits`.
+fn kit_app(state: &Arc<KitState>, limits: Limits) -> App {
+    App::new()
+        .consumer("/k/", kit(state, Permissions::allow_any()))
+        .limits(limits)
+}
+
 fn kit(state: &Arc<KitState>, permissions: Permissions) -> Kit<KitApi> {
     Kit(KitApi {
         state: state.clone(),
@@ -285,9 +292,7 @@ async fn pushes_held_during_a_long_action_do_not_close_a_client_that_reads() {
     let state = Arc::new(KitState::default());
     let mut limits = Limits::default();
     limits.max_outbound_bytes = 64 << 10;
-    let app = App::new()
-        .consumer("/k/", kit(&state, Permissions::allow_any()))
-        .limits(limits);
+    let app = kit_app(&state, limits);
     let server = TestServer::start(app).await;
     let mut member = server.connect("/k/").await;
     let mut sender = server.connect("/k/").await;
@@ -332,9 +337,7 @@ async fn oversized_message_closes_with_1009() {
     let state = Arc::new(KitState::default());
     let mut limits = Limits::default();
     limits.max_message_size = 1024;
-    let app = App::new()
-        .consumer("/k/", kit(&state, Permissions::allow_any()))
-        .limits(limits);
+    let app = kit_app(&state, limits);
     let server = TestServer::start(app).await;
     let mut client = server.connect("/k/").await;
     assert_reply!(
@@ -358,9 +361,7 @@ async fn connection_limit_refuses_with_503() {
     let state = Arc::new(KitState::default());
     let mut limits = Limits::default();
     limits.max_connections = 1;
-    let app = App::new()
-        .consumer("/k/", kit(&state, Permissions::allow_any()))
-        .limits(limits);
+    let app = kit_app(&state, limits);
     let server = TestServer::start(app).await;
     let first = server.connect("/k/").await;
     assert!(matches!(
@@ -384,9 +385,7 @@ async fn a_client_that_stops_reading_is_disconnected_as_slow() {
     let state = Arc::new(KitState::default());
     let mut limits = Limits::default();
     limits.max_outbound_bytes = 256 << 10;
-    let app = App::new()
-        .consumer("/k/", kit(&state, Permissions::allow_any()))
-        .limits(limits);
+    let app = kit_app(&state, limits);
     let server = TestServer::start(app).await;
     let mut client = server.connect("/k/").await;
     let mut other = server.connect("/k/").await;
@@ -459,9 +458,7 @@ async fn a_silent_client_is_released_when_its_silence_passes_the_bound_not_at_th
     let mut limits = Limits::default();
     limits.ping_interval = Duration::from_secs(2);
     limits.ping_timeout = Duration::from_millis(300);
-    let app = App::new()
-        .consumer("/k/", kit(&state, Permissions::allow_any()))
-        .limits(limits);
+    let app = kit_app(&state, limits);
     let server = TestServer::start(app).await;
     let started = std::time::Instant::now();
     // Connects and never reads nor writes again: it answers no ping.
@@ -529,9 +526,7 @@ async fn a_subscriber_that_stops_reading_gets_4008_after_what_the_socket_took() 
     let state = Arc::new(KitState::default());
     let mut limits = Limits::default();
     limits.max_outbound_bytes = 256 << 10;
-    let app = App::new()
-        .consumer("/k/", kit(&state, Permissions::allow_any()))
-        .limits(limits);
+    let app = kit_app(&state, limits);
     let metrics = app.metrics();
     let server = TestServer::start(app).await;
     let mut slow = server.connect("/k/").await;
@@ -570,9 +565,7 @@ async fn a_ping_timeout_close_reaches_a_client_that_reads_late() {
     // Some ten pings go unanswered before the close: reading them, the client answers each.
     limits.ping_interval = Duration::from_millis(50);
     limits.ping_timeout = Duration::from_millis(500);
-    let app = App::new()
-        .consumer("/k/", kit(&state, Permissions::allow_any()))
-        .limits(limits);
+    let app = kit_app(&state, limits);
     let metrics = app.metrics();
     let server = TestServer::start(app).await;
     let mut silent = server.connect("/k/").await;
@@ -590,9 +583,7 @@ async fn a_message_too_big_close_reaches_a_client_that_pipelined_past_it() {
     let state = Arc::new(KitState::default());
     let mut limits = Limits::default();
     limits.max_message_size = 1024;
-    let app = App::new()
-        .consumer("/k/", kit(&state, Permissions::allow_any()))
-        .limits(limits);
+    let app = kit_app(&state, limits);
     let server = TestServer::start(app).await;
     let mut client = server.connect("/k/").await;
     // More replies than the client's socket takes unread: some still wait in the server's.
@@ -621,9 +612,7 @@ async fn the_outbound_budget_sheds_the_largest_queue_first_and_the_others_keep_w
     limits.max_outbound_bytes = 512 << 20;
     limits.max_total_outbound_bytes = 40 << 20;
     limits.write_timeout = Duration::from_secs(120);
-    let app = App::new()
-        .consumer("/k/", kit(&state, Permissions::allow_any()))
-        .limits(limits);
+    let app = kit_app(&state, limits);
     let metrics = app.metrics();
     let server = TestServer::start(app).await;
     // None of them reads. `big` gets every group's pushes, `mid` two groups', `small` one's.

@@ -418,10 +418,20 @@ fn on_client_runtime<T: Send>(
     settings: &Settings,
     work: impl std::future::Future<Output = Result<T, String>> + Send,
 ) -> Result<T, String> {
+    on_pinned_runtime(settings.client_cpus.as_ref(), "the load generator", work)
+}
+
+/// Runs `work` on a fresh multi-thread runtime in a thread of its own pinned to `cpus` (so
+/// are the runtime's threads); `who` names it if it panics.
+fn on_pinned_runtime<T: Send>(
+    cpus: Option<&CpuList>,
+    who: &str,
+    work: impl std::future::Future<Output = Result<T, String>> + Send,
+) -> Result<T, String> {
     std::thread::scope(|scope| {
         scope
             .spawn(|| {
-                if let Some(cpus) = &settings.client_cpus {
+                if let Some(cpus) = cpus {
                     placement::pin_current_thread(cpus)?;
                 }
                 tokio::runtime::Builder::new_multi_thread()
@@ -431,7 +441,7 @@ fn on_client_runtime<T: Send>(
                     .block_on(work)
             })
             .join()
-            .unwrap_or_else(|_| Err("the load generator panicked".to_owned()))
+            .unwrap_or_else(|_| Err(format!("{who} panicked")))
     })
 }
 
@@ -665,21 +675,7 @@ fn on_server_runtime<T: Send>(
     settings: &Settings,
     work: impl std::future::Future<Output = Result<T, String>> + Send,
 ) -> Result<T, String> {
-    std::thread::scope(|scope| {
-        scope
-            .spawn(|| {
-                if let Some(cpus) = &settings.server_cpus {
-                    placement::pin_current_thread(cpus)?;
-                }
-                tokio::runtime::Builder::new_multi_thread()
-                    .enable_all()
-                    .build()
-                    .map_err(|e| format!("cannot start a runtime: {e}"))?
-                    .block_on(work)
-            })
-            .join()
-            .unwrap_or_else(|_| Err("the store floor panicked".to_owned()))
-    })
+    on_pinned_runtime(settings.server_cpus.as_ref(), "the store floor", work)
 }
 
 /// The databases of the `model` scenario.

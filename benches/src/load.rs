@@ -114,17 +114,7 @@ pub async fn run_round(
     });
     // Past the window, each connection only drains its replies and closes.
     let deadline = window_end + REPLY_TIMEOUT + CLOSE_TIMEOUT + Duration::from_secs(1);
-    let mut latencies = Vec::new();
-    loop {
-        let next = tokio::time::timeout_at(deadline, tasks.join_next())
-            .await
-            .map_err(|_| "the round did not finish in time".to_owned())?;
-        match next {
-            None => break,
-            Some(Ok(result)) => latencies.extend(result?),
-            Some(Err(err)) => return Err(format!("a connection task failed: {err}")),
-        }
-    }
+    let latencies = crate::stats::gather_latencies(tasks, deadline, "round").await?;
     let replies = latencies.len() as u32;
     let summary = Summary::from_latencies(latencies, duration)
         .ok_or_else(|| "no reply arrived in the measured window".to_owned())?;

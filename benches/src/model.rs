@@ -129,17 +129,7 @@ pub async fn run_round(
         ));
     }
     let deadline = window_end + crate::fanout::STEP_TIMEOUT + Duration::from_secs(2);
-    let mut latencies = Vec::new();
-    loop {
-        let next = tokio::time::timeout_at(deadline, tasks.join_next())
-            .await
-            .map_err(|_| "the round did not finish in time".to_owned())?;
-        match next {
-            None => break,
-            Some(Ok(result)) => latencies.extend(result?),
-            Some(Err(err)) => return Err(format!("a connection task failed: {err}")),
-        }
-    }
+    let latencies = crate::stats::gather_latencies(tasks, deadline, "round").await?;
     let summary = Summary::from_latencies(latencies, duration)
         .ok_or_else(|| "no reply arrived in the measured window".to_owned())?;
     Measured::new(summary, duration, cpu).await
@@ -339,17 +329,7 @@ pub async fn run_floor(
         });
     }
     let deadline = window_end + crate::fanout::STEP_TIMEOUT + Duration::from_secs(2);
-    let mut latencies = Vec::new();
-    loop {
-        let next = tokio::time::timeout_at(deadline, tasks.join_next())
-            .await
-            .map_err(|_| "the floor round did not finish in time".to_owned())?;
-        match next {
-            None => break,
-            Some(Ok(result)) => latencies.extend(result?),
-            Some(Err(err)) => return Err(format!("a store task failed: {err}")),
-        }
-    }
+    let latencies = crate::stats::gather_latencies(tasks, deadline, "floor round").await?;
     let summary = Summary::from_latencies(latencies, duration)
         .ok_or_else(|| "no store call finished in the measured window".to_owned())?;
     Measured::new(summary, duration, cpu).await

@@ -68,6 +68,27 @@ pub fn median(mut values: Vec<f64>) -> f64 {
     }
 }
 
+/// Waits for every task of a round (each returning the latencies, in nanoseconds, of what it
+/// measured) until `deadline`, and gathers their latencies. A task's error, a panic, or the
+/// deadline passing fails the round; `what` names the tasks in that message.
+pub async fn gather_latencies(
+    mut tasks: tokio::task::JoinSet<Result<Vec<u64>, String>>,
+    deadline: tokio::time::Instant,
+    what: &str,
+) -> Result<Vec<u64>, String> {
+    let mut latencies = Vec::new();
+    loop {
+        let next = tokio::time::timeout_at(deadline, tasks.join_next())
+            .await
+            .map_err(|_| format!("the {what} did not finish in time"))?;
+        match next {
+            None => return Ok(latencies),
+            Some(Ok(result)) => latencies.extend(result?),
+            Some(Err(err)) => return Err(format!("a task of the {what} failed: {err}")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
