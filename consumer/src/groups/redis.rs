@@ -232,16 +232,8 @@ impl ChannelLayer for RedisChannelLayer {
     /// of one source in order). While Redis is known to be away, the pushes for other
     /// processes are dropped here, so they are lost rather than delivered late.
     async fn group_send_all(&self, pushes: Vec<(String, Push)>) -> Result<(), LayerError> {
-        let mut messages = Vec::with_capacity(pushes.len());
         for (group, push) in &pushes {
             self.local.deliver(group, push);
-            let message = serde_json::to_string(&Envelope {
-                o: self.origin,
-                g: group.as_str().into(),
-                p: push.clone(),
-            })
-            .map_err(|e| LayerError(e.to_string()))?;
-            messages.push((self.channel(group), message));
         }
         if !self.is_connected() {
             tracing::warn!(
@@ -249,6 +241,16 @@ impl ChannelLayer for RedisChannelLayer {
                 "redis is unavailable; other processes miss these pushes"
             );
             return Ok(());
+        }
+        let mut messages = Vec::with_capacity(pushes.len());
+        for (group, push) in pushes {
+            let message = serde_json::to_string(&Envelope {
+                o: self.origin,
+                g: group.as_str().into(),
+                p: push,
+            })
+            .map_err(|e| LayerError(e.to_string()))?;
+            messages.push((self.channel(&group), message));
         }
         // Waits only when the publishing task is `PUBLISH_QUEUE` batches behind.
         if self.outgoing.send(messages).await.is_err() {

@@ -10,6 +10,7 @@ use crate::error::ActionError;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::value::RawValue;
 use serde_json::Value;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 /// An outgoing message in the consumer's envelope: a reply to a request, or a push.
@@ -187,36 +188,33 @@ impl Serialize for MuxReply<'_> {
     }
 }
 
-/// `{"errors":[],"data":<data>,"action":<action>,"response_status":<status>,"request_id":<id>}`.
+/// `{"errors":[],"data":<data>,"action":<action>,"response_status":<status>,"request_id":<id>}`,
+/// in a buffer of exactly its length when the action needs no escaping (the usual case): a
+/// frame whose length is its capacity becomes the socket's message without another allocation.
 fn dcrf_success(action: Option<&str>, status: u16, data: &RawValue, id: &RequestId) -> String {
-    let (data, id) = (data.get(), id.as_json());
-    // The exact length when the action needs no escaping (the usual case): a frame whose
-    // length is its capacity becomes the socket's message without another allocation.
-    let action_len = action.map_or(4, |a| a.len() + 2);
-    let status_len = status_digits(status);
-    let fixed = r#"{"errors":[],"data":,"action":,"response_status":,"request_id":}"#.len();
-    let mut text = String::with_capacity(fixed + data.len() + action_len + status_len + id.len());
-    text.push_str(r#"{"errors":[],"data":"#);
-    text.push_str(data);
-    text.push_str(r#","action":"#);
-    push_json_str(&mut text, action);
-    text.push_str(r#","response_status":"#);
-    push_status(&mut text, status);
-    text.push_str(r#","request_id":"#);
+    let id = id.as_json();
+    let mut text = dcrf_prefix(action, status, data, id.len() + 1);
     text.push_str(id);
     text.push('}');
     text
 }
 
-/// How many decimal digits `status` has.
-fn status_digits(status: u16) -> usize {
-    match status {
-        0..=9 => 1,
-        10..=99 => 2,
-        100..=999 => 3,
-        1000..=9999 => 4,
-        _ => 5,
-    }
+/// DCRF's envelope up to the value of `request_id`, with room for `rest` more bytes.
+fn dcrf_prefix(action: Option<&str>, status: u16, data: &RawValue, rest: usize) -> String {
+    const FIXED: usize = r#"{"errors":[],"data":,"action":,"response_status":,"request_id":"#.len();
+    let data = data.get();
+    let action_len = action.map_or(4, |a| a.len() + 2);
+    let status_len = status.checked_ilog10().map_or(1, |d| d as usize + 1);
+    let mut text = String::with_capacity(FIXED + data.len() + action_len + status_len + rest);
+    text.push_str(r#"{"errors":[],"data":"#);
+    text.push_str(data);
+    text.push_str(r#","action":"#);
+    push_json_str(&mut text, action);
+    text.push_str(r#","response_status":"#);
+    // Writing to a String cannot fail.
+    let _ = write!(text, "{status}");
+    text.push_str(r#","request_id":"#);
+    text
 }
 
 /// Appends `value` as a JSON string (`null` for `None`), escaped as serde_json escapes it.
@@ -231,22 +229,6 @@ fn push_json_str(text: &mut String, value: Option<&str>) {
         }
         Some(value) => text.push_str(&serde_json::to_string(value).expect("a string serializes")),
     }
-}
-
-/// Appends an HTTP-style status as decimal digits.
-fn push_status(text: &mut String, status: u16) {
-    let mut digits = [0u8; 5];
-    let mut rest = status;
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    text.push_str(std::str::from_utf8(&digits[start..]).expect("ASCII digits"));
 }
 
 /// Encodes any serializable value as shared raw JSON (a reply's `data`).
@@ -270,16 +252,7 @@ pub fn encode_data<T: Serialize + ?Sized>(value: &T) -> Result<Arc<RawValue>, Ac
 /// );
 /// ```
 pub fn push_prefix(action: &str, status: u16, data: &RawValue) -> String {
-    let data = data.get();
-    let mut text = String::with_capacity(data.len() + action.len() + 74);
-    text.push_str(r#"{"errors":[],"data":"#);
-    text.push_str(data);
-    text.push_str(r#","action":"#);
-    push_json_str(&mut text, Some(action));
-    text.push_str(r#","response_status":"#);
-    push_status(&mut text, status);
-    text.push_str(r#","request_id":"#);
-    text
+    dcrf_prefix(Some(action), status, data, 0)
 }
 
 /// The multiplexer's wrapper up to the payload, `{"stream":"<name>","payload":`, built once

@@ -247,11 +247,6 @@ pub(crate) async fn sweep_outbound_budget(metrics: Weak<Metrics>, budget: usize,
     }
 }
 
-/// The largest of `queues`.
-fn queues_left_largest(queues: &[Arc<dyn QueueStats>]) -> usize {
-    queues.iter().map(|q| q.queued_bytes()).max().unwrap_or(0)
-}
-
 /// The registered queues; dead entries are dropped when the list has doubled since the last
 /// sweep, so registering costs O(1) on average.
 #[derive(Default)]
@@ -372,7 +367,7 @@ impl Metrics {
         }
         queues.sort_unstable_by_key(|(bytes, _)| std::cmp::Reverse(*bytes));
         let mut shed = 0;
-        for (bytes, queue) in queues {
+        for (bytes, queue) in &queues {
             if total <= budget {
                 break;
             }
@@ -385,7 +380,8 @@ impl Metrics {
             budget,
             "outbound budget passed: largest queues closed"
         );
-        let left = queues_left_largest(&self.live_queues());
+        // Sorted largest first: the first one left is the largest left.
+        let left = queues.get(shed).map_or(0, |(bytes, _)| *bytes);
         (shed, left)
     }
 
