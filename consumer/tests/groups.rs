@@ -417,11 +417,12 @@ async fn subscriptions_to_one_group_count_against_the_cap_and_leaving_frees_room
     assert_ok(&reply, 201, Value::Null);
 }
 
-/// The in-memory layer, counting the members it is handed.
+/// The in-memory layer, counting the members it is handed; refuses the first `failing` adds.
 #[derive(Default)]
 struct CountingLayer {
     inner: InMemoryChannelLayer,
     adds: std::sync::atomic::AtomicUsize,
+    failing: std::sync::atomic::AtomicUsize,
 }
 
 #[chanrest::async_trait]
@@ -432,6 +433,17 @@ impl ChannelLayer for CountingLayer {
         member: Arc<dyn chanrest::GroupMember>,
     ) -> Result<(), chanrest::LayerError> {
         self.adds.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let failing = &self.failing;
+        let refuse = failing
+            .fetch_update(
+                std::sync::atomic::Ordering::SeqCst,
+                std::sync::atomic::Ordering::SeqCst,
+                |n| n.checked_sub(1),
+            )
+            .is_ok();
+        if refuse {
+            return Err(chanrest::LayerError("backend away".into()));
+        }
         self.inner.group_add(group, member).await
     }
     async fn group_discard(&self, group: &str, member_id: u64) -> Result<(), chanrest::LayerError> {
@@ -500,4 +512,27 @@ async fn a_subscribe_changes_the_membership_in_place_instead_of_rebuilding_it() 
         json!([]),
     );
     assert_eq!(layer.inner.local().group_count(), 0);
+}
+
+#[tokio::test]
+async fn a_join_the_layer_refused_is_undone_so_the_next_one_reaches_the_layer() {
+    let layer = Arc::new(CountingLayer::default());
+    layer.failing.store(1, std::sync::atomic::Ordering::SeqCst);
+    let app = App::new()
+        .consumer("/room/", Room(RoomApi))
+        .channel_layer(layer.clone());
+    let mut conn = connect(&app, "/room/").await;
+    let reply = request_with_id(&mut conn, "subscribe", json!(1), json!({"group": "g"})).await;
+    assert_eq!(reply["response_status"], 500, "{reply}");
+    // Had the refused membership stayed in the session, this subscribe would change it in
+    // place, the layer would never be asked again, and no push would arrive.
+    let reply = request_with_id(&mut conn, "subscribe", json!(2), json!({"group": "g"})).await;
+    assert_ok(&reply, 201, Value::Null);
+    assert_eq!(layer.adds.load(std::sync::atomic::Ordering::SeqCst), 2);
+    publish(&layer.inner, "g", json!("one")).await;
+    let ids: Vec<Value> = drain_json(&mut conn)
+        .iter()
+        .map(|p| p["request_id"].clone())
+        .collect();
+    assert_eq!(ids, [json!(2)]);
 }

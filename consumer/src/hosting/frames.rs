@@ -162,22 +162,40 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> ClientFrames<S> {
 /// After the connection: our end of the stream goes out after everything written, then the
 /// client's input is read and thrown away until its close frame, its end of stream, or
 /// [`CLOSE_LINGER`].
-async fn linger<S: AsyncRead + AsyncWrite + Unpin>(mut io: S, mut headers: Headers) {
+async fn linger<S: AsyncRead + AsyncWrite + Unpin>(io: S, mut headers: Headers) {
+    let until_close_frame = move |bytes: &[u8]| {
+        headers.feed(bytes);
+        headers.peer_closed
+    };
+    shut_down_draining(io, LINGER_READ_MAX, CLOSE_LINGER, until_close_frame).await;
+}
+
+/// Shuts our side of `io` down, then reads and throws away the peer's input (at most `max`
+/// bytes, for at most `limit`) until its end of stream or until `done` says so: closing a
+/// socket with unread input resets it, and a reset can overtake what was written last.
+pub(crate) async fn shut_down_draining<S: AsyncRead + AsyncWrite + Unpin>(
+    mut io: S,
+    max: usize,
+    limit: Duration,
+    mut done: impl FnMut(&[u8]) -> bool,
+) {
     let drain = async {
         let _ = tokio::io::AsyncWriteExt::shutdown(&mut io).await;
         let mut buf = [0u8; 4096];
         let mut read = 0;
-        while !headers.peer_closed && read < LINGER_READ_MAX {
+        while read < max {
             match io.read(&mut buf).await {
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
-                    headers.feed(&buf[..n]);
                     read += n;
+                    if done(&buf[..n]) {
+                        break;
+                    }
                 }
             }
         }
     };
-    let _ = tokio::time::timeout(CLOSE_LINGER, drain).await;
+    let _ = tokio::time::timeout(limit, drain).await;
 }
 
 fn timed_out() -> std::io::Error {

@@ -76,22 +76,12 @@ fn refuse(stream: TcpStream) {
     if stream.try_write(REFUSAL).is_err() {
         return;
     }
-    tokio::spawn(async move {
-        use tokio::io::AsyncReadExt;
-        let mut stream = stream;
-        let _ = tokio::io::AsyncWriteExt::shutdown(&mut stream).await;
-        let drain = async {
-            let mut buf = [0u8; 1024];
-            let mut left = 64usize << 10;
-            while left > 0 {
-                match stream.read(&mut buf).await {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => left = left.saturating_sub(n),
-                }
-            }
-        };
-        let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
-    });
+    tokio::spawn(super::frames::shut_down_draining(
+        stream,
+        64 << 10,
+        Duration::from_secs(1),
+        |_| false,
+    ));
 }
 
 pin_project_lite::pin_project! {

@@ -173,8 +173,17 @@ impl Session {
         };
         if let Some(membership) = joined {
             self.metrics.memberships.fetch_add(1, Ordering::Relaxed);
+            let count = membership.count();
             let member: Arc<dyn GroupMember> = membership;
-            self.layer.group_add(group, member).await?;
+            if let Err(err) = self.layer.group_add(group, member).await {
+                // The layer does not hold it: take it back out, or every later change would
+                // be applied in place to a membership no push reaches.
+                if self.lock_groups().remove(group).is_some() {
+                    self.metrics.memberships.fetch_sub(1, Ordering::Relaxed);
+                    self.held.fetch_sub(count, Ordering::Relaxed);
+                }
+                return Err(err.into());
+            }
         } else if left {
             self.layer.group_discard(group, self.id).await?;
             let mut groups = self.lock_groups();
