@@ -637,3 +637,22 @@ async fn a_transaction_dropped_half_way_leaves_nothing_behind() {
         assert_eq!(texts, ["kept"], "{url}");
     }
 }
+
+#[tokio::test]
+async fn a_write_inside_a_read_fails_at_once_on_a_sqlite_file() {
+    // Reads on a SQLite file run on read-only connections beside the writer: a write there
+    // fails with an error instead of waiting for the write lock on the runtime's thread.
+    let url = common::temp_database("read-write");
+    let store = store(&url, Arc::new(InMemoryChannelLayer::new())).await;
+    let writing = store.read(|tx| Box::pin(async move { tx.create::<Note>(&note("no")).await }));
+    let result = tokio::time::timeout(std::time::Duration::from_secs(2), writing)
+        .await
+        .expect("the write fails at once, not after the busy timeout");
+    assert!(result.is_err(), "{result:?}");
+    // Through `atomic` the same write works, and the failed one left nothing.
+    store
+        .atomic(|tx| Box::pin(async move { tx.create::<Note>(&note("yes")).await }))
+        .await
+        .unwrap();
+    assert_eq!(store.count::<Note>(&Query::default()).await.unwrap(), 1);
+}

@@ -116,18 +116,24 @@ impl std::fmt::Debug for LiteDb {
     }
 }
 
-/// Settings every connection gets; `writer` also switches the file to WAL.
-fn configure(conn: &Connection, writer: bool) -> rusqlite::Result<()> {
+/// Settings every connection gets; `writer` also switches the file to WAL. Returns whether
+/// the connection is in WAL mode (a file system without shared memory, or a read-only file in
+/// another mode, may not be).
+fn configure(conn: &Connection, writer: bool) -> rusqlite::Result<bool> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-    if writer {
+    let pragma = if writer {
         // WAL with `synchronous = NORMAL`, SQLite's advice for servers: a commit appends to
         // the log without an fsync of its own, readers do not block the writer, and several
         // processes can share the file. After a power loss the last commits may be missing;
         // the database is never corrupt.
-        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
-    }
-    conn.execute_batch("PRAGMA synchronous = NORMAL")
+        "PRAGMA journal_mode = WAL"
+    } else {
+        "PRAGMA journal_mode"
+    };
+    let mode: String = conn.query_row(pragma, [], |row| row.get(0))?;
+    conn.execute_batch("PRAGMA synchronous = NORMAL")?;
+    Ok(mode.eq_ignore_ascii_case("wal"))
 }
 
 impl LiteDb {
@@ -175,20 +181,22 @@ impl LiteDb {
         let read_only = mode == "ro";
         let writer = Connection::open_with_flags(path, flags).map_err(cannot)?;
         // A read-only connection cannot change the journal mode and keeps the file's.
-        configure(&writer, !read_only).map_err(cannot)?;
-        let reader_flags = if read_only {
-            flags
-        } else {
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        };
-        Ok(LiteDb {
-            writer: Arc::new(AsyncMutex::new(writer)),
-            readers: Some(Arc::new(Readers {
+        let wal = configure(&writer, !read_only).map_err(cannot)?;
+        // Readers beside the writer only in WAL mode, where they never wait for it; in any
+        // other mode every statement goes through the writer, whose wait is asynchronous.
+        // Readers are opened read only: a write inside `Store::read` fails at once instead of
+        // waiting for the write lock on the runtime's thread.
+        let readers = wal.then(|| {
+            Arc::new(Readers {
                 path: path.to_owned(),
-                flags: reader_flags,
+                flags: OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
                 idle: Mutex::new(Vec::new()),
                 permits: Arc::new(Semaphore::new(READERS)),
-            })),
+            })
+        });
+        Ok(LiteDb {
+            writer: Arc::new(AsyncMutex::new(writer)),
+            readers,
         })
     }
 
@@ -293,7 +301,8 @@ pub(super) struct LiteTx {
 
 impl Drop for LiteTx {
     fn drop(&mut self) {
-        if self.open {
+        // Also when a statement after BEGIN failed before `open` was set.
+        if self.open || !self.conn().is_autocommit() {
             let _ = self.conn().execute_batch("ROLLBACK");
         }
         if let Held::Reader { conn, readers, .. } = &mut self.held {

@@ -205,8 +205,9 @@ impl Store {
     }
 
     /// Runs `work` in one transaction that only reads: on SQLite it does not take the write
-    /// lock, so reads go on beside a writer (WAL). A write made in it still commits and
-    /// publishes, but may wait for the lock or fail where [`Store::atomic`] would wait.
+    /// lock, so reads go on beside a writer (WAL). Write with [`Store::atomic`]: on a SQLite
+    /// file a write made in here fails at once (its connection is read only, so it cannot
+    /// wait for the write lock on the runtime's thread); elsewhere it commits and publishes.
     pub async fn read<T, F>(&self, work: F) -> Result<T, ActionError>
     where
         F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, ActionError>>,
