@@ -1,6 +1,7 @@
 //! Serving: chanrest's accept loop over hyper (a handshake timeout and TCP_NODELAY that
 //! warp's own server does not set), and [`ServerHandle`] for a server in a background task.
 
+use crate::error::HandshakeError;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -64,24 +65,35 @@ impl ConnectionLimit {
 #[derive(Debug, Clone)]
 pub(crate) struct CountedIn(pub(crate) Arc<Semaphore>);
 
-/// What a refused connection is told before it is closed.
-const REFUSAL: &[u8] =
-    b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\n\
-content-length: 21\r\nconnection: close\r\n\r\nToo many connections.";
+/// Refused connections whose input is being drained at once; past this, a refused
+/// connection is closed without waiting for its request (a flood must not hold descriptors).
+const MAX_DRAINING_REFUSALS: usize = 256;
 
-/// Answers a connection over the limit with [`REFUSAL`] and closes it. Its request is read
-/// and thrown away for up to a second first (at most 64 KiB): closing a socket with unread
+/// Answers a connection over the limit with 503 and [`HandshakeError::TooManyConnections`]'s
+/// text, and closes it. Its request is read and thrown away for up to a second first (at
+/// most 64 KiB) while fewer than [`MAX_DRAINING_REFUSALS`] are: closing a socket with unread
 /// input resets it, and the reset can overtake the 503 on its way to the client.
-fn refuse(stream: TcpStream) {
-    if stream.try_write(REFUSAL).is_err() {
+fn refuse(stream: TcpStream, draining: &Arc<Semaphore>) {
+    let refusal = HandshakeError::TooManyConnections;
+    let text = refusal.text();
+    let response = format!(
+        "HTTP/1.1 {} Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\n\
+         content-length: {}\r\nconnection: close\r\n\r\n{text}",
+        refusal.status(),
+        text.len()
+    );
+    // A fresh socket takes this much at once; one that does not is dropped.
+    if !matches!(stream.try_write(response.as_bytes()), Ok(n) if n == response.len()) {
         return;
     }
-    tokio::spawn(super::frames::shut_down_draining(
-        stream,
-        64 << 10,
-        Duration::from_secs(1),
-        |_| false,
-    ));
+    let Ok(permit) = draining.clone().try_acquire_owned() else {
+        return;
+    };
+    tokio::spawn(async move {
+        super::frames::shut_down_draining(stream, 64 << 10, Duration::from_secs(1), |_| false)
+            .await;
+        drop(permit);
+    });
 }
 
 pin_project_lite::pin_project! {
@@ -172,6 +184,7 @@ pub async fn serve_with_limit<F>(
     F::Extract: Reply,
 {
     let service = warp::service(filter);
+    let draining = Arc::new(Semaphore::new(MAX_DRAINING_REFUSALS));
     tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -188,7 +201,7 @@ pub async fn serve_with_limit<F>(
         };
         let Ok(slot) = limit.permits.clone().try_acquire_owned() else {
             tracing::warn!(%peer, "connection limit reached, refusing a connection");
-            refuse(stream);
+            refuse(stream, &draining);
             continue;
         };
         let _ = stream.set_nodelay(true);
