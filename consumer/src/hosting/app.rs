@@ -411,7 +411,6 @@ impl App {
             layer: self.layer.clone(),
             authenticator: self.authenticator.clone(),
             limits: Arc::new(self.limits.clone()),
-            budget_sweep: std::sync::OnceLock::new(),
         }
     }
 

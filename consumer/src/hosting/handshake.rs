@@ -32,9 +32,6 @@ pub(crate) struct Shared {
     pub(crate) authenticator: Option<Arc<dyn Authenticator>>,
     pub(crate) limits: Arc<Limits>,
     pub(crate) connections: Arc<Semaphore>,
-    /// Started with the first connection: the task that holds all queues to
-    /// `Limits::max_total_outbound_bytes`.
-    pub(crate) budget_sweep: std::sync::OnceLock<()>,
 }
 
 /// One upgrade request, as warp hands it over.
@@ -222,7 +219,8 @@ impl Shared {
         let config = websocket_config(&self.limits);
         let fragment_timeout = self.limits.fragmented_message_timeout;
         let going_away = self.going_away.subscribe();
-        self.budget_sweep.get_or_init(|| {
+        // Started with the first connection, once per app (the metrics are the app's).
+        self.metrics.budget_sweep.get_or_init(|| {
             let metrics = Arc::downgrade(&self.metrics);
             tokio::spawn(sweep_outbound_budget(
                 metrics,

@@ -194,6 +194,8 @@ pub struct Metrics {
     queues: Mutex<Queues>,
     /// Raised by a queue that grows past its alarm (see [`sweep_outbound_budget`]).
     budget_alarm: tokio::sync::Notify,
+    /// Set once the sweep over these queues runs: one per app, however many filters it gives.
+    pub(crate) budget_sweep: std::sync::OnceLock<()>,
 }
 
 /// What the metrics read from a connection's outbound queue.
@@ -277,6 +279,7 @@ impl Default for Metrics {
             ping_closes: AtomicU64::new(0),
             queues: Mutex::new(Queues::default()),
             budget_alarm: tokio::sync::Notify::new(),
+            budget_sweep: std::sync::OnceLock::new(),
         }
     }
 }
