@@ -30,14 +30,8 @@ const READERS: usize = 4;
 /// Prepared statements kept per connection.
 const STATEMENT_CACHE: usize = 64;
 
-/// An error of the SQLite backend.
-#[derive(Debug)]
-pub(super) struct LiteError {
-    /// A UNIQUE or PRIMARY KEY constraint failed.
-    pub(super) unique: bool,
-    /// The error as an action's.
-    pub(super) error: ActionError,
-}
+/// An error of the SQLite backend: the store's own failure type.
+use super::sql::DbFailure as LiteError;
 
 impl From<rusqlite::Error> for LiteError {
     fn from(err: rusqlite::Error) -> Self {
@@ -52,12 +46,6 @@ impl From<rusqlite::Error> for LiteError {
             unique,
             error: ActionError::internal(err),
         }
-    }
-}
-
-impl From<LiteError> for ActionError {
-    fn from(err: LiteError) -> Self {
-        err.error
     }
 }
 

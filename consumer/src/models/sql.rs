@@ -23,7 +23,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 #[cfg(feature = "sqlite")]
-use super::lite::{LiteAccess, LiteDb, LiteError, LiteTx};
+use super::lite::{LiteAccess, LiteDb, LiteTx};
 
 /// Whether a transaction may write (and so takes SQLite's write lock when it begins).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -398,10 +398,13 @@ enum Conn {
     Lite(LiteTx),
 }
 
-/// A failed statement: whether a unique constraint failed, and the error.
-struct DbFailure {
-    unique: bool,
-    error: ActionError,
+/// A failed statement, on either backend.
+#[derive(Debug)]
+pub(super) struct DbFailure {
+    /// A UNIQUE or PRIMARY KEY constraint failed.
+    pub(super) unique: bool,
+    /// The error as an action's.
+    pub(super) error: ActionError,
 }
 
 impl SqlxConn {
@@ -420,16 +423,6 @@ impl From<sqlx::Error> for DbFailure {
                 .as_database_error()
                 .is_some_and(|e| e.is_unique_violation()),
             error: db_error(err),
-        }
-    }
-}
-
-#[cfg(feature = "sqlite")]
-impl From<LiteError> for DbFailure {
-    fn from(err: LiteError) -> Self {
-        DbFailure {
-            unique: err.unique,
-            error: err.error,
         }
     }
 }
