@@ -805,7 +805,7 @@ impl Tx {
         limit: Option<u64>,
         offset: u64,
     ) -> Result<Vec<M>, ActionError> {
-        let (clause, values) = self.where_clause::<M>(query, None, 1)?;
+        let (clause, mut values) = self.where_clause::<M>(query, None, 1)?;
         let mut sql = format!(
             "SELECT {} FROM {}{} ORDER BY {}",
             column_list::<M>(),
@@ -813,15 +813,31 @@ impl Tx {
             clause,
             quote(M::primary_key().name)
         );
-        match (limit, self.store.inner.dialect) {
-            (Some(limit), _) => sql.push_str(&format!(" LIMIT {limit} OFFSET {offset}")),
-            (None, SqlDialect::Sqlite) if offset > 0 => {
-                sql.push_str(&format!(" LIMIT -1 OFFSET {offset}"))
+        // Bound, not written into the text: every page is then the same statement, which the
+        // statement cache keeps instead of compiling each page anew. (A block, so the binder
+        // is gone before the query's await.)
+        {
+            let mut bind = |n: i64| {
+                values.push((FieldKind::Integer, Value::from(n)));
+                self.placeholder(values.len())
+            };
+            let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+            match (limit, self.store.inner.dialect) {
+                (Some(limit), _) => {
+                    let limit = bind(count(limit));
+                    let offset = bind(count(offset));
+                    sql.push_str(&format!(" LIMIT {limit} OFFSET {offset}"));
+                }
+                (None, SqlDialect::Sqlite) if offset > 0 => {
+                    let offset = bind(count(offset));
+                    sql.push_str(&format!(" LIMIT -1 OFFSET {offset}"));
+                }
+                (None, SqlDialect::Postgres) if offset > 0 => {
+                    let offset = bind(count(offset));
+                    sql.push_str(&format!(" OFFSET {offset}"));
+                }
+                _ => {}
             }
-            (None, SqlDialect::Postgres) if offset > 0 => {
-                sql.push_str(&format!(" OFFSET {offset}"))
-            }
-            _ => {}
         }
         let rows = self.rows(sql, &values, M::fields()).await?;
         rows.into_iter().map(to_model).collect()
