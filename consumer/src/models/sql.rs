@@ -529,6 +529,15 @@ fn parse_pk(field: &FieldSpec, value: &Value) -> Option<Value> {
     }
 }
 
+/// `sql` with `params` bound, for sqlx.
+fn sqlx_query(sql: String, params: &[(FieldKind, Value)]) -> SqlQuery<'static, Any, AnyArguments> {
+    params
+        .iter()
+        .fold(sqlx::query(audited(sql)), |query, (kind, value)| {
+            bind(query, *kind, value)
+        })
+}
+
 fn bind<'q>(
     query: SqlQuery<'q, Any, AnyArguments>,
     kind: FieldKind,
@@ -598,10 +607,7 @@ impl Tx {
     ) -> Result<Vec<Value>, DbFailure> {
         match self.tx.as_mut().expect("transaction is open") {
             Conn::Sqlx(conn) => {
-                let mut query = sqlx::query(audited(sql));
-                for (kind, value) in params {
-                    query = bind(query, *kind, value);
-                }
+                let query = sqlx_query(sql, params);
                 let rows = query.fetch_all(conn.connection()).await?;
                 Ok(rows
                     .iter()
@@ -625,10 +631,7 @@ impl Tx {
     ) -> Result<i64, DbFailure> {
         match self.tx.as_mut().expect("transaction is open") {
             Conn::Sqlx(conn) => {
-                let mut query = sqlx::query(audited(sql));
-                for (kind, value) in params {
-                    query = bind(query, *kind, value);
-                }
+                let query = sqlx_query(sql, params);
                 let row = query.fetch_one(conn.connection()).await?;
                 Ok(row.try_get(0)?)
             }
@@ -645,10 +648,7 @@ impl Tx {
     ) -> Result<(), DbFailure> {
         match self.tx.as_mut().expect("transaction is open") {
             Conn::Sqlx(conn) => {
-                let mut query = sqlx::query(audited(sql));
-                for (kind, value) in params {
-                    query = bind(query, *kind, value);
-                }
+                let query = sqlx_query(sql, params);
                 query.execute(conn.connection()).await?;
                 Ok(())
             }
