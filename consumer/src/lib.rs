@@ -55,7 +55,7 @@ pub use contract::{Manifest, ManifestBuilder};
 pub use dialect::Dialect;
 pub use error::{messages, ActionError, FieldErrors, HandshakeError, Result};
 pub use models::{model, rfc};
-pub use protocol::{close_code, RequestId};
+pub use protocol::{close_code, Content, RequestId};
 
 #[cfg(feature = "server")]
 pub use async_trait::async_trait;

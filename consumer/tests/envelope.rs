@@ -318,7 +318,7 @@ async fn action_name_can_be_read_another_way() {
         async fn ping(&self, _: &Ctx, _: NoArgs) -> chanrest::Result<String> {
             Ok("pong".into())
         }
-        fn action_name(&self, content: &mut Map<String, Value>) -> Option<Value> {
+        fn action_name(&self, content: &mut chanrest::Content<'_>) -> Option<Value> {
             content.remove("type")
         }
     }

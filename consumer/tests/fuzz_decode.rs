@@ -86,9 +86,10 @@ fn exercise(text: &str) {
             if sent.as_f64().is_none_or(|f| f.is_finite()) && !text.contains("request_id\\") {
                 assert_eq!(echoed, sent, "request_id of {text}");
             }
-            let _ = chanrest::decode_args::<Typed>(envelope.content.clone());
-            let _ = chanrest::decode_args::<PageArgs<Map<String, Value>>>(envelope.content.clone());
-            let _ = chanrest::decode_args::<Map<String, Value>>(envelope.content);
+            let content = envelope.content.into_map();
+            let _ = chanrest::decode_args::<Typed>(content.clone());
+            let _ = chanrest::decode_args::<PageArgs<Map<String, Value>>>(content.clone());
+            let _ = chanrest::decode_args::<Map<String, Value>>(content);
         }
         Err(bad) => {
             let reply: Value = serde_json::from_str(

@@ -113,6 +113,11 @@ impl Permissions {
         }
     }
 
+    /// True for [`Permissions::allow_any`]: every check passes without looking at anything.
+    pub fn allows_anything(&self) -> bool {
+        self.allow_any
+    }
+
     /// Runs `can_connect`.
     pub async fn can_connect(&self, scope: &Scope) -> bool {
         self.allow_any || self.inner.can_connect(scope).await

@@ -274,9 +274,15 @@ impl<'de> de::Deserializer<'de> for ValueDe<'de> {
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         visitor: V,
     ) -> Result<V::Value, DecodeError> {
+        // `Box<RawValue>` asks for its text this way, as serde_json's own `Value` decoder
+        // answers it; so an argument may be kept as JSON text whichever way it is decoded.
+        if name == RAW_VALUE_TOKEN {
+            let text = self.0.to_string();
+            return visitor.visit_map(RawValueText(Some(text)));
+        }
         visitor.visit_newtype_struct(self)
     }
 
@@ -315,6 +321,36 @@ impl<'de> de::Deserializer<'de> for ValueDe<'de> {
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
         bytes byte_buf unit unit_struct seq tuple tuple_struct map identifier ignored_any
+    }
+}
+
+/// The name under which serde_json's `RawValue` asks a decoder for its text (serde_json's own
+/// `Value` decoder answers it the same way). `a_raw_value_argument_decodes_either_way` checks it.
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+/// One entry, the token and a value's JSON text: how a decoder hands `RawValue` its text.
+struct RawValueText(Option<String>);
+
+impl<'de> MapAccess<'de> for RawValueText {
+    type Error = DecodeError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, DecodeError> {
+        if self.0.is_none() {
+            return Ok(None);
+        }
+        seed.deserialize(BorrowedStrDeserializer::new(RAW_VALUE_TOKEN))
+            .map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, DecodeError> {
+        let text = self.0.take().unwrap_or_default();
+        seed.deserialize(serde::de::value::StringDeserializer::new(text))
     }
 }
 
@@ -576,5 +612,19 @@ mod tests {
             err.errors()[0],
             json!({"non_field_errors": ["Invalid data. Expected a dictionary, but got list."]})
         );
+    }
+
+    #[test]
+    fn a_raw_value_argument_decodes_either_way() {
+        #[derive(Deserialize, schemars::JsonSchema)]
+        struct Keep {
+            #[schemars(with = "serde_json::Value")]
+            kept: Box<serde_json::value::RawValue>,
+        }
+        let args = json!({"kept": {"a": [1, "x"]}});
+        let copied: Keep = decode_value(&args).unwrap();
+        assert_eq!(copied.kept.get(), r#"{"a":[1,"x"]}"#);
+        let from_text: Keep = serde_json::from_str(&args.to_string()).unwrap();
+        assert_eq!(from_text.kept.get(), copied.kept.get());
     }
 }

@@ -658,7 +658,7 @@ macro_rules! __consumer_server {
             /// Takes the action name out of a message (DCRF's `get_action_name`; default: `action`).
             fn action_name(
                 &self,
-                content: &mut $crate::__private::JsonMap,
+                content: &mut $crate::Content<'_>,
             ) -> ::core::option::Option<$crate::__private::Value> {
                 $crate::__private::default_action_name(content)
             }
@@ -683,7 +683,7 @@ macro_rules! __consumer_server {
 
             fn action_name(
                 &self,
-                content: &mut $crate::__private::JsonMap,
+                content: &mut $crate::Content<'_>,
             ) -> ::core::option::Option<$crate::__private::Value> {
                 $handler::action_name(&self.0, content)
             }
@@ -692,7 +692,7 @@ macro_rules! __consumer_server {
                 self: $crate::__private::Arc<Self>,
                 ctx: $crate::Ctx,
                 action: &str,
-                args: $crate::__private::JsonMap,
+                args: $crate::Content<'_>,
             ) -> ::core::option::Option<$crate::__private::ActionFuture> {
                 $( $crate::__consumer_server!(@start ($handler self ctx action args) $item); )*
                 let _ = (ctx, args);
@@ -742,10 +742,18 @@ macro_rules! __consumer_server {
         [action $item:ident $sig:tt [$response:ty] $default:tt $attrs:tt]
     ) => {
         if $action == stringify!($item) {
+            // Decoded before the future, while the arguments still borrow the frame. The
+            // argument and response types are the trait method's (inferred), so an action
+            // declared twice is one error, not a mismatch as well.
+            let args = match $crate::__private::decode_action_args(&$ctx, $args) {
+                ::core::result::Result::Ok(args) => args,
+                ::core::result::Result::Err(err) => {
+                    return ::core::option::Option::Some(::std::boxed::Box::pin(
+                        ::core::future::ready(::core::result::Result::Err(err)),
+                    ));
+                }
+            };
             return ::core::option::Option::Some(::std::boxed::Box::pin(async move {
-                // The argument and response types are the trait method's (inferred), so an
-                // action declared twice is one error, not a mismatch as well.
-                let args = $crate::__private::decode_action_args(&$ctx, $args)?;
                 let response = $handler::$item(&$slf.0, &$ctx, args).await?;
                 $crate::__private::encode_data(&response)
             }));

@@ -7,6 +7,8 @@ pub mod build;
 mod builder;
 pub(crate) mod dsl;
 pub(crate) mod manifest;
+#[cfg(feature = "server")]
+mod raw_args;
 mod routes;
 #[cfg(feature = "server")]
 mod text_args;
@@ -17,6 +19,8 @@ pub use manifest::{
     ActionManifest, ConsumerManifest, Manifest, MultiplexerManifest, PushManifest, RepliesManifest,
     RouteManifest, RouteParamManifest, StreamManifest, FORMAT_VERSION, REPLIES_PAGES,
 };
+#[cfg(feature = "server")]
+pub(crate) use raw_args::decode_from_text;
 pub use routes::{RouteDecl, Routes};
 #[cfg(feature = "server")]
 pub(crate) use text_args::decode_args_with_text;

@@ -5,10 +5,11 @@ use crate::auth::Permissions;
 use crate::contract::ActionInfo;
 use crate::dialect::Dialect;
 use crate::error::ActionError;
+use crate::protocol::Content;
 use crate::session::Ctx;
 pub use futures_util::future::BoxFuture;
 use serde_json::value::RawValue;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::sync::Arc;
 
 /// A started action: resolves to the reply's encoded `data`.
@@ -53,14 +54,10 @@ pub trait Consumer: Send + Sync + 'static {
     /// The permission checked at the handshake and before every action.
     fn permissions(&self) -> Permissions;
     /// Takes the action name out of a message (DCRF's `get_action_name`); `None` when absent.
-    fn action_name(&self, content: &mut Map<String, Value>) -> Option<Value>;
-    /// Starts `action` with `args`; `None` when the consumer has no such action.
-    fn start(
-        self: Arc<Self>,
-        ctx: Ctx,
-        action: &str,
-        args: Map<String, Value>,
-    ) -> Option<ActionFuture>;
+    fn action_name(&self, content: &mut Content<'_>) -> Option<Value>;
+    /// Starts `action` with `args`; `None` when the consumer has no such action. The
+    /// arguments are decoded here, while they still borrow the frame.
+    fn start(self: Arc<Self>, ctx: Ctx, action: &str, args: Content<'_>) -> Option<ActionFuture>;
     /// Finds and starts the action for a message, once the permission allowed it. The
     /// default looks `action` up in [`Consumer::actions`] and calls [`Consumer::start`]; an
     /// unknown action is a 405. Routed consumers ([`crate::RoutedConsumer`]) and wrapped
@@ -69,7 +66,7 @@ pub trait Consumer: Send + Sync + 'static {
         self: Arc<Self>,
         ctx: Ctx,
         action: &str,
-        args: Map<String, Value>,
+        args: Content<'_>,
     ) -> BoxFuture<'static, Result<Started, ActionError>> {
         let actions = self.actions();
         let info = actions.iter().find(|a| a.name == action).copied();
@@ -105,6 +102,6 @@ impl std::fmt::Debug for dyn Consumer {
 }
 
 /// DCRF's default `get_action_name`: removes and returns the `action` key.
-pub fn default_action_name(content: &mut Map<String, Value>) -> Option<Value> {
+pub fn default_action_name(content: &mut Content<'_>) -> Option<Value> {
     content.remove("action")
 }

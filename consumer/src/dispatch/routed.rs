@@ -28,7 +28,7 @@ use crate::auth::Permissions;
 use crate::contract::ActionInfo;
 use crate::dialect::Dialect;
 use crate::error::ActionError;
-use crate::protocol::RoutePattern;
+use crate::protocol::{Content, RoutePattern};
 use crate::session::{Ctx, Routing};
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -149,16 +149,11 @@ impl Consumer for RoutedConsumer {
         self.root.permissions()
     }
 
-    fn action_name(&self, content: &mut Map<String, Value>) -> Option<Value> {
+    fn action_name(&self, content: &mut Content<'_>) -> Option<Value> {
         self.root.action_name(content)
     }
 
-    fn start(
-        self: Arc<Self>,
-        ctx: Ctx,
-        action: &str,
-        args: Map<String, Value>,
-    ) -> Option<ActionFuture> {
+    fn start(self: Arc<Self>, ctx: Ctx, action: &str, args: Content<'_>) -> Option<ActionFuture> {
         self.root.clone().start(ctx, action, args)
     }
 
@@ -166,9 +161,11 @@ impl Consumer for RoutedConsumer {
         self: Arc<Self>,
         mut ctx: Ctx,
         action: &str,
-        mut args: Map<String, Value>,
+        args: Content<'_>,
     ) -> BoxFuture<'static, Result<Started, ActionError>> {
         let action = action.to_owned();
+        // Routing awaits: the arguments stop borrowing the frame.
+        let mut args = args.into_map();
         Box::pin(async move {
             let routing = match ctx.routing() {
                 Some(routing) => routing.clone(),
@@ -210,7 +207,11 @@ impl Consumer for RoutedConsumer {
                     rest: Arc::from(rest),
                     text_args: text_args.into(),
                 });
-                return node.consumer.clone().resolve(ctx, &action, args).await;
+                return node
+                    .consumer
+                    .clone()
+                    .resolve(ctx, &action, args.into())
+                    .await;
             }
             if !self.root.actions().iter().any(|a| a.name == action) {
                 if routing.rest.is_empty() {
@@ -219,7 +220,7 @@ impl Consumer for RoutedConsumer {
                 return Err(ActionError::NoRoute(ctx.route().unwrap_or("").to_owned()));
             }
             ctx.set_routing(routing);
-            self.root.clone().resolve(ctx, &action, args).await
+            self.root.clone().resolve(ctx, &action, args.into()).await
         })
     }
 

@@ -25,7 +25,7 @@ use crate::auth::Permissions;
 use crate::contract::ActionInfo;
 use crate::dialect::Dialect;
 use crate::error::{messages, ActionError};
-use crate::protocol::{encode_data, RoutePattern};
+use crate::protocol::{encode_data, Content, RoutePattern};
 use crate::session::Ctx;
 use http_body_util::{BodyExt, Full};
 use serde_json::{Map, Value};
@@ -306,7 +306,7 @@ impl Consumer for ViewConsumer {
         self.permissions.clone()
     }
 
-    fn action_name(&self, content: &mut Map<String, Value>) -> Option<Value> {
+    fn action_name(&self, content: &mut Content<'_>) -> Option<Value> {
         default_action_name(content)
     }
 
@@ -314,7 +314,7 @@ impl Consumer for ViewConsumer {
         self: Arc<Self>,
         _ctx: Ctx,
         _action: &str,
-        _args: Map<String, Value>,
+        _args: Content<'_>,
     ) -> Option<crate::ActionFuture> {
         None
     }
@@ -323,7 +323,7 @@ impl Consumer for ViewConsumer {
         self: Arc<Self>,
         ctx: Ctx,
         action: &str,
-        args: Map<String, Value>,
+        args: Content<'_>,
     ) -> BoxFuture<'static, Result<Started, ActionError>> {
         let method = self
             .methods

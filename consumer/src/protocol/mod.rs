@@ -3,11 +3,13 @@
 //! patterns and close codes. No I/O and no async: it builds without the `server` feature.
 
 pub mod close_code;
+mod content;
 mod reply;
 mod request;
 mod route;
 
 pub use crate::dialect::Dialect;
+pub use content::Content;
 pub use reply::{
     encode_data, finish_push, push_len, push_parts, push_prefix, stream_prefix, wrap_stream, Reply,
 };

@@ -357,7 +357,8 @@ mod tests {
             "null",
             "1.50",
         ] {
-            let env = decode(&format!(r#"{{"action": "x", "request_id": {id}, "k": 1}}"#)).unwrap();
+            let frame = format!(r#"{{"action": "x", "request_id": {id}, "k": 1}}"#);
+            let env = decode(&frame).unwrap();
             let reply = Reply::ok(
                 Some("x".into()),
                 env.request_id.clone(),

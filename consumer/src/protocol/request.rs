@@ -4,14 +4,45 @@
 //! rest-framework-channels' dialect decode the same way; dispatch gives an RFC consumer's
 //! `request_id` back to the arguments.
 
+use super::content::Content;
 use crate::dialect::Dialect;
 use crate::error::ActionError;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
+
+/// Implements the non-object cases of a visitor that only wants objects: each is consumed and
+/// reported as `$other`.
+macro_rules! non_object_visits {
+    ($other:expr) => {
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok($other)
+        }
+    };
+}
 
 /// The request id of a message: the client's JSON text, echoed verbatim; `null` when absent.
 #[derive(Clone, Default)]
@@ -85,19 +116,19 @@ impl Serialize for RequestId {
 }
 
 /// A decoded request: the echoed correlation, and every other key of the message.
-#[derive(Debug, Clone, Default)]
-pub struct Envelope {
+#[derive(Debug, Default)]
+pub struct Envelope<'t> {
     /// The `request_id`, verbatim.
     pub request_id: RequestId,
     /// Every other top-level key, `action` included (a consumer may read its action name its own
     /// way, like DCRF's `get_action_name`).
-    pub content: Map<String, Value>,
+    pub content: Content<'t>,
 }
 
 /// A request as dispatch serves it, whatever the dialect: the correlation to echo and the
 /// arguments (`action` still among them: a consumer may read its action name its own way).
-#[derive(Debug, Clone, Default)]
-pub struct Request {
+#[derive(Debug, Default)]
+pub struct Request<'t> {
     /// The `request_id` to echo (DCRF); always `null` in rest-framework-channels' dialect.
     pub request_id: RequestId,
     /// The `route` to echo (rest-framework-channels' dialect, `""` when absent); `None` in
@@ -106,14 +137,17 @@ pub struct Request {
     /// The `route` as sent when it was not a string (then `route` is `None`).
     pub route_as_sent: Option<Value>,
     /// Every other key of the message.
-    pub content: Map<String, Value>,
+    pub content: Content<'t>,
 }
 
-impl Request {
+impl<'t> Request<'t> {
     /// Reads a decoded message in `dialect`. rest-framework-channels has no request ids (a
     /// `request_id` key is an ordinary argument) and correlates by `route`, echoed as sent; a
     /// route that is not a string is refused, with the request as far as it was read.
-    pub fn read(envelope: Envelope, dialect: Dialect) -> Result<Request, (Request, ActionError)> {
+    pub fn read(
+        envelope: Envelope<'t>,
+        dialect: Dialect,
+    ) -> Result<Request<'t>, Box<(Request<'t>, ActionError)>> {
         let Envelope {
             mut request_id,
             mut content,
@@ -141,7 +175,7 @@ impl Request {
                     route_as_sent: Some(other),
                     content,
                 };
-                return Err((request, ActionError::RouteNotString));
+                return Err(Box::new((request, ActionError::RouteNotString)));
             }
         };
         Ok(Request {
@@ -180,12 +214,139 @@ impl BadFrame {
 
 /// What decoding a payload gave: an object, or a value of another JSON type.
 enum Decoded {
-    Object(Envelope),
+    Object(Map<String, Value>),
     NotObject,
 }
 
-/// Decodes one DCRF message from frame text.
-pub fn decode(text: &str) -> Result<Envelope, BadFrame> {
+/// Decodes one DCRF message from frame text. Its content keeps borrowing the text (see
+/// [`Content`]) where the frame reads the same split into its keys as read into values; any
+/// other frame is read into values at once, so what is refused, and how, does not change.
+pub fn decode(text: &str) -> Result<Envelope<'_>, BadFrame> {
+    if splits_as_it_reads(text) {
+        if let Ok(Split(Some(envelope))) = serde_json::from_str::<Split<'_>>(text) {
+            return Ok(envelope);
+        }
+    }
+    decode_into_map(text)
+}
+
+/// True for a frame whose keys' JSON text, once the frame is known to be JSON, reads as
+/// values without fail: splitting a frame only checks its syntax, reading it into values
+/// also fails on a number out of `f64`'s range (which needs an exponent or 309 digits), a
+/// `\u` escape of a lone surrogate, and nesting deeper than 128. So: no exponent, no run of
+/// 19 digits or more, no escaped surrogate at all, nesting no deeper than 64. A frame it
+/// turns away is read into values, as before.
+fn splits_as_it_reads(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let (mut in_string, mut depth, mut digits) = (false, 0u32, 0u32);
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        i += 1;
+        if in_string {
+            match byte {
+                b'"' => in_string = false,
+                b'\\' => {
+                    if bytes.get(i) == Some(&b'u') && matches!(bytes.get(i + 1), Some(b'd' | b'D'))
+                    {
+                        return false;
+                    }
+                    i += 1;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if byte.is_ascii_digit() {
+            digits += 1;
+            if digits >= 19 {
+                return false;
+            }
+            continue;
+        }
+        match byte {
+            b'e' | b'E' if digits > 0 => return false,
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > 64 {
+                    return false;
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        digits = 0;
+    }
+    true
+}
+
+/// A frame split into its `request_id` and its other keys' JSON text; `None` for a frame
+/// that is not an object.
+struct Split<'t>(Option<Envelope<'t>>);
+
+impl<'de: 't, 't> de::Deserialize<'de> for Split<'t> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(SplitVisitor(std::marker::PhantomData))
+    }
+}
+
+struct SplitVisitor<'t>(std::marker::PhantomData<&'t ()>);
+
+impl<'de: 't, 't> Visitor<'de> for SplitVisitor<'t> {
+    type Value = Split<'t>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    non_object_visits!(Split(None));
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut request_id = RequestId::none();
+        let mut entries = Vec::with_capacity(4);
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            let raw: &'de RawValue = map.next_value()?;
+            if key == "request_id" {
+                request_id = RequestId(Some(Arc::from(raw.to_owned())));
+            } else {
+                entries.push((key, raw));
+            }
+        }
+        Ok(Split(Some(Envelope {
+            request_id,
+            content: Content::from_checked_entries(entries),
+        })))
+    }
+}
+
+/// An object's key, borrowed from the text unless it had escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> de::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Borrowed(key)))
+    }
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(key.to_owned())))
+    }
+}
+
+/// Decodes one DCRF message from frame text into a map of values.
+fn decode_into_map(text: &str) -> Result<Envelope<'static>, BadFrame> {
     let mut de = serde_json::Deserializer::from_str(text);
     // Kept apart from the envelope so that a frame failing after its `request_id` (a number
     // out of range further on, say) is still answered with that id.
@@ -194,10 +355,10 @@ pub fn decode(text: &str) -> Result<Envelope, BadFrame> {
         .deserialize(&mut de)
         .and_then(|d| de.end().map(|()| d));
     match decoded {
-        Ok(Decoded::Object(mut envelope)) => {
-            envelope.request_id = request_id;
-            Ok(envelope)
-        }
+        Ok(Decoded::Object(content)) => Ok(Envelope {
+            request_id,
+            content: Content::from(content),
+        }),
         Ok(Decoded::NotObject) => Err(BadFrame::new(ActionError::NotAnObject)),
         Err(err) => Err(BadFrame {
             error: ActionError::InvalidJson(err.to_string()),
@@ -212,7 +373,7 @@ pub struct MuxFrame {
     /// The `stream` value (a string when well formed).
     pub stream: Value,
     /// The decoded payload.
-    pub payload: Result<Envelope, BadFrame>,
+    pub payload: Result<Envelope<'static>, BadFrame>,
 }
 
 /// Decodes one multiplexer frame, `{"stream": name, "payload": message}`.
@@ -249,35 +410,6 @@ impl<'de> DeserializeSeed<'de> for EnvelopeSeed<'_> {
 
 struct EnvelopeVisitor<'a>(&'a mut RequestId);
 
-/// Implements the non-object cases of a visitor that only wants objects: each is consumed and
-/// reported as `$other`.
-macro_rules! non_object_visits {
-    ($other:expr) => {
-        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-            Ok($other)
-        }
-        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-            Ok($other)
-        }
-        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-            Ok($other)
-        }
-        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-            Ok($other)
-        }
-        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-            Ok($other)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok($other)
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            while seq.next_element::<IgnoredAny>()?.is_some() {}
-            Ok($other)
-        }
-    };
-}
-
 impl<'de> Visitor<'de> for EnvelopeVisitor<'_> {
     type Value = Decoded;
 
@@ -288,17 +420,17 @@ impl<'de> Visitor<'de> for EnvelopeVisitor<'_> {
     non_object_visits!(Decoded::NotObject);
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decoded, A::Error> {
-        let mut envelope = Envelope::default();
+        let mut content = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if key == "request_id" {
                 let raw: Box<RawValue> = map.next_value()?;
                 *self.0 = RequestId(Some(Arc::from(raw)));
             } else {
                 let value: Value = map.next_value()?;
-                envelope.content.insert(key, value);
+                content.insert(key, value);
             }
         }
-        Ok(Decoded::Object(envelope))
+        Ok(Decoded::Object(content))
     }
 }
 
@@ -336,10 +468,142 @@ impl<'de> Visitor<'de> for MuxVisitor<'_> {
             }
         }
         let payload = match payload {
-            Some(Decoded::Object(envelope)) => Ok(envelope),
+            Some(Decoded::Object(content)) => Ok(Envelope {
+                request_id: RequestId::none(),
+                content: Content::from(content),
+            }),
             Some(Decoded::NotObject) => Err(BadFrame::new(ActionError::PayloadNotAnObject)),
             None => Err(BadFrame::new(ActionError::MuxKeysMissing)),
         };
         Ok(Some(MuxFrame { stream, payload }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces of JSON that read differently split and as values, or nearly so.
+    fn piece() -> impl Strategy<Value = String> {
+        let tricky = prop_oneof![
+            Just("1e400".to_owned()),
+            Just("-1E5".to_owned()),
+            Just("1.5e-3".to_owned()),
+            Just("123456789012345678901234567890".to_owned()),
+            Just("18446744073709551616".to_owned()),
+            Just("9".repeat(400)),
+            Just("-9223372036854775809".to_owned()),
+            Just(r#""\ud800""#.to_owned()),
+            Just(r#""\ud83e\udd80""#.to_owned()),
+            Just(r#""\udc00x""#.to_owned()),
+            Just(r#""\\ud800""#.to_owned()),
+            Just(r#""\u00e9\n\"""#.to_owned()),
+            Just("\"tab\there\"".to_owned()),
+            Just(r#""]]]]}}}}""#.to_owned()),
+            Just("true".to_owned()),
+            Just("null".to_owned()),
+            Just("{}".to_owned()),
+            (0usize..140).prop_map(|n| format!("{}{}", "[".repeat(n), "]".repeat(n))),
+            (0usize..140).prop_map(|n| format!(
+                "{}1{}",
+                r#"{"a":"]","b":["#.repeat(n),
+                "]}".repeat(n)
+            )),
+            any::<i64>().prop_map(|n| n.to_string()),
+            any::<f64>().prop_map(|f| Value::from(f).to_string()),
+            "[a-z\\\\\"\u{1}]{0,5}".prop_map(|s| format!("\"{s}\"")),
+        ];
+        tricky.prop_recursive(2, 12, 3, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..3)
+                    .prop_map(|v| format!("[{}]", v.join(","))),
+                prop::collection::vec(("[a-z]{1,2}", inner), 0..3).prop_map(|v| {
+                    let body: Vec<String> = v.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+                    format!("{{{}}}", body.join(","))
+                }),
+            ]
+        })
+    }
+
+    fn frame() -> impl Strategy<Value = String> {
+        (
+            piece(),
+            prop::collection::vec(
+                ("[a-z_]{1,10}|action|request_id|act\\\\u0069on", piece()),
+                0..5,
+            ),
+            prop::option::of((any::<prop::sample::Index>(), "[\\[\\]{}\",:e0\\\\ ]")),
+        )
+            .prop_map(|(id, entries, mutation)| {
+                let mut text = format!(r#"{{"action":"a","request_id":{id}"#);
+                for (key, value) in entries {
+                    text.push_str(&format!(",\"{key}\":{value}"));
+                }
+                text.push('}');
+                if let Some((at, with)) = mutation {
+                    let mut chars: Vec<char> = text.chars().collect();
+                    let at = at.index(chars.len());
+                    chars[at] = with.chars().next().unwrap_or(' ');
+                    text = chars.into_iter().collect();
+                }
+                text
+            })
+    }
+
+    /// Checks that `decode` answers `text` exactly as reading it into values answers it.
+    fn same_as_reading_values(text: &str) {
+        match (decode(text), decode_into_map(text)) {
+            (Ok(split), Ok(read)) => {
+                assert_eq!(
+                    split.request_id.as_json(),
+                    read.request_id.as_json(),
+                    "{text}"
+                );
+                assert_eq!(*split.content, *read.content, "{text}");
+            }
+            (Err(split), Err(read)) => {
+                assert_eq!(split.error.to_string(), read.error.to_string(), "{text}");
+                assert_eq!(
+                    split.request_id.as_json(),
+                    read.request_id.as_json(),
+                    "{text}"
+                );
+            }
+            (split, read) => panic!("{text}: split {split:?}, read {read:?}"),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_frame_split_into_its_keys_is_answered_as_one_read_into_values(text in frame()) {
+            same_as_reading_values(&text);
+        }
+    }
+
+    #[test]
+    fn frames_that_would_read_differently_split_are_read_into_values() {
+        for text in [
+            r#"{"action":"a","junk":1e400}"#,
+            r#"{"action":"a","junk":"\ud800"}"#,
+            r#"{"request_id":7,"junk":123456789012345678901234567890}"#,
+        ] {
+            assert!(!splits_as_it_reads(text), "{text}");
+            same_as_reading_values(text);
+        }
+        let deep = format!(
+            r#"{{"action":"a","x":{}1{}}}"#,
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        assert!(!splits_as_it_reads(&deep));
+        same_as_reading_values(&deep);
+        let frame = r#"{"action":"echo","request_id":3,"data":{"n":3,"text":"hello"}}"#;
+        assert!(splits_as_it_reads(frame));
+        let envelope = decode(frame).unwrap();
+        assert!(
+            envelope.content.entries().is_some(),
+            "a typical frame stays text"
+        );
     }
 }

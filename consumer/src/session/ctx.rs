@@ -14,11 +14,11 @@ use crate::auth::{Scope, User};
 use crate::contract::{self, ActionInfo};
 use crate::error::ActionError;
 use crate::groups::{ChannelLayer, Push};
-use crate::protocol::{encode_data, Reply, RequestId};
+use crate::protocol::{encode_data, Content, Reply, RequestId};
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::{Map, Value};
+
 use std::sync::Arc;
 
 /// What a handler knows about the message it serves and the connection it came from.
@@ -344,11 +344,17 @@ impl Ctx {
 }
 
 /// Decodes an action's arguments for the message `ctx` serves (what `consumer!`'s dispatch
-/// calls): arguments that came as text from a route are read as the types `T` declares.
+/// calls), with DRF's errors: straight from the frame's text where that reads the same, else
+/// from the map; arguments that came as text from a route are read as the types `T` declares.
 pub fn decode_action_args<T: DeserializeOwned + JsonSchema>(
     ctx: &Ctx,
-    args: Map<String, Value>,
+    args: Content<'_>,
 ) -> Result<T, ActionError> {
     let text_args = ctx.routing.as_ref().map_or(&[][..], |r| &r.text_args[..]);
-    contract::decode_args_with_text(text_args, args)
+    if text_args.is_empty() {
+        if let Some(decoded) = contract::decode_from_text(&args) {
+            return Ok(decoded);
+        }
+    }
+    contract::decode_args_with_text(text_args, args.into_map())
 }
