@@ -66,8 +66,8 @@ pub use auth::{
 };
 #[cfg(feature = "server")]
 pub use dispatch::{
-    view_as_consumer, ActionFuture, BoxFuture, Consumer, LocalConnection, Multiplexer, RouteInfo,
-    RoutedConsumer, Started, ViewConsumer,
+    view_as_consumer, ActionFuture, BoxFuture, Consumer, LocalConnection, Multiplexer, Resolution,
+    RouteInfo, RoutedConsumer, Started, ViewConsumer,
 };
 #[cfg(feature = "redis")]
 pub use groups::RedisChannelLayer;

@@ -35,6 +35,22 @@ chanrest::consumer! {
             #[serde(default)]
             wide: i128,
         }) -> Value;
+
+        /// Takes an argument whose decoding panics.
+        action explode(ExplodeArgs {
+            /// Panics when read.
+            fuse: Fuse,
+        }) -> ();
+    }
+}
+
+/// An argument type whose `Deserialize` panics, as a buggy hand-written one might.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Fuse;
+
+impl<'de> Deserialize<'de> for Fuse {
+    fn deserialize<D: serde::Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
+        panic!("the fuse blew")
     }
 }
 
@@ -44,6 +60,10 @@ struct ShapesApi {
 }
 
 impl ShapesHandler for ShapesApi {
+    async fn explode(&self, _: &Ctx, _: ExplodeArgs) -> chanrest::Result<()> {
+        Ok(())
+    }
+
     async fn place(&self, _: &Ctx, args: PlaceArgs) -> chanrest::Result<Value> {
         Ok(json!({
             "at": args.at,
@@ -197,4 +217,25 @@ async fn a_permission_and_a_hook_that_read_the_map_see_the_whole_message() {
         405,
         json!(["Unable to find action in message body."])
     );
+}
+
+#[tokio::test]
+async fn a_panic_while_decoding_arguments_is_a_500_and_the_connection_stays() {
+    let plain = ShapesApi {
+        permissions: Permissions::allow_any(),
+        action_key: "action",
+    };
+    let (_server, mut client) = connect(plain).await;
+    for frame in [
+        // Decoded straight from the text, and from the map.
+        r#"{"action":"explode","request_id":1,"fuse":1}"#,
+        r#"{"action":"explode","request_id":2,"fuse":[1]}"#,
+    ] {
+        let reply = send(&mut client, frame).await;
+        assert_eq!(reply["response_status"], 500, "{reply}");
+    }
+    let reply = client
+        .request("place", json!({"at": {"x": 3, "y": 4}}))
+        .await;
+    assert_eq!(reply["data"]["at"], json!({"x": 3, "y": 4}));
 }

@@ -4,7 +4,7 @@
 //! connection's outbound queue. The socket loop (`hosting`) and the in-process connection
 //! ([`crate::LocalConnection`]) both drive it, so they cannot behave differently.
 
-use super::consumer::Consumer;
+use super::consumer::{Consumer, Outcome, Resolution};
 use super::endpoint::{Endpoint, Mount};
 use crate::auth::{Permissions, Scope};
 use crate::dialect::Dialect;
@@ -12,8 +12,6 @@ use crate::error::ActionError;
 use crate::groups::ChannelLayer;
 use crate::protocol::{self, close_code, BadFrame, Content, Reply, Request, RequestId};
 use crate::session::{ConnectionParts, Ctx, Limits, Metrics, Outbound, Session};
-use futures_util::future::BoxFuture;
-use serde_json::value::RawValue;
 use serde_json::Value;
 use std::any::Any;
 use std::future::Future;
@@ -304,14 +302,21 @@ async fn handle_message(bound: &Bound, envelope: protocol::Envelope<'_>) {
             request_id.clone(),
             route.clone(),
         );
-        let started = CatchUnwind(bound.consumer.clone().resolve(ctx, &action, content))
-            .await
-            .unwrap_or_else(|panic| {
-                Err(ActionError::internal(format!(
-                    "routing panicked: {}",
-                    panic_message(&*panic)
-                )))
-            });
+        // Resolving decodes the arguments (user `Deserialize` code) before anything awaits.
+        let resolving = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            bound.consumer.clone().resolve(ctx, &action, content)
+        }));
+        let started = match resolving {
+            Ok(Resolution::Ready(started)) => Ok(started),
+            Ok(Resolution::Pending(future)) => CatchUnwind(future).await,
+            Err(panic) => Err(panic),
+        }
+        .unwrap_or_else(|panic| {
+            Err(ActionError::internal(format!(
+                "routing panicked: {}",
+                panic_message(&*panic)
+            )))
+        });
         let started = match started {
             Ok(started) => started,
             Err(err) => return reply_error(Some(action), request_id, route, &err),
@@ -322,15 +327,22 @@ async fn handle_message(bound: &Bound, envelope: protocol::Envelope<'_>) {
             let task_id = request_id.clone();
             let task_route = route.clone();
             let task = async move {
-                let reply =
-                    finish_action(dialect, started.future, task_action, task_id, task_route).await;
+                let reply = finish_action(
+                    dialect,
+                    started.into_future(),
+                    task_action,
+                    task_id,
+                    task_route,
+                )
+                .await;
                 task_session.send_reply(&reply);
             };
             if !session.spawn_detached(task.in_current_span()) {
                 reply_error(Some(action), request_id, route, &ActionError::Throttled);
             }
         } else {
-            let reply = finish_action(dialect, started.future, action, request_id, route).await;
+            let reply =
+                finish_action(dialect, started.into_future(), action, request_id, route).await;
             session.send_reply(&reply);
         }
     };
@@ -356,7 +368,7 @@ async fn allowed(bound: &Bound, scope: &Scope, action: &str, content: &Content<'
 /// Awaits an action and turns its outcome into the reply.
 async fn finish_action(
     dialect: Dialect,
-    fut: BoxFuture<'static, crate::error::Result<(u16, Arc<RawValue>)>>,
+    fut: Outcome,
     action: Arc<str>,
     request_id: RequestId,
     route: Option<Arc<str>>,

@@ -20,8 +20,14 @@ pub type ActionFuture = BoxFuture<'static, Result<Arc<RawValue>, ActionError>>;
 pub struct Started {
     /// Runs detached: later messages are served while it runs.
     pub detached: bool,
-    /// Resolves to the reply's status and encoded `data`.
-    pub future: BoxFuture<'static, Result<(u16, Arc<RawValue>), ActionError>>,
+    run: Run,
+}
+
+/// What a started action resolves to: encoded `data`, with the status the action declared or
+/// with its own.
+enum Run {
+    Declared(u16, ActionFuture),
+    WithStatus(BoxFuture<'static, Result<(u16, Arc<RawValue>), ActionError>>),
 }
 
 impl std::fmt::Debug for Started {
@@ -37,7 +43,71 @@ impl Started {
     pub fn declared(info: ActionInfo, future: ActionFuture) -> Self {
         Started {
             detached: info.detached,
-            future: Box::pin(async move { Ok((info.status, future.await?)) }),
+            run: Run::Declared(info.status, future),
+        }
+    }
+
+    /// Starts an action that answers with a status of its own (a wrapped HTTP view).
+    pub fn with_status(
+        detached: bool,
+        future: BoxFuture<'static, Result<(u16, Arc<RawValue>), ActionError>>,
+    ) -> Self {
+        Started {
+            detached,
+            run: Run::WithStatus(future),
+        }
+    }
+
+    /// The action's outcome: the reply's status and encoded `data`.
+    pub(crate) fn into_future(self) -> Outcome {
+        Outcome(self.run)
+    }
+}
+
+/// A started action's outcome, awaited.
+pub(crate) struct Outcome(Run);
+
+impl std::future::Future for Outcome {
+    type Output = Result<(u16, Arc<RawValue>), ActionError>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        match &mut self.0 {
+            Run::Declared(status, future) => {
+                let status = *status;
+                future.as_mut().poll(cx).map(|data| Ok((status, data?)))
+            }
+            Run::WithStatus(future) => future.as_mut().poll(cx),
+        }
+    }
+}
+
+/// How a consumer resolved a message to an action: at once (a declared action), or after
+/// awaiting something (a router).
+pub enum Resolution {
+    /// Resolved at once.
+    Ready(Result<Started, ActionError>),
+    /// Resolves when awaited.
+    Pending(BoxFuture<'static, Result<Started, ActionError>>),
+}
+
+impl Resolution {
+    /// The started action, awaiting it if need be.
+    pub async fn started(self) -> Result<Started, ActionError> {
+        match self {
+            Resolution::Ready(started) => started,
+            Resolution::Pending(future) => future.await,
+        }
+    }
+}
+
+impl std::fmt::Debug for Resolution {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Resolution::Ready(started) => f.debug_tuple("Ready").field(started).finish(),
+            Resolution::Pending(_) => f.write_str("Pending"),
         }
     }
 }
@@ -62,12 +132,7 @@ pub trait Consumer: Send + Sync + 'static {
     /// default looks `action` up in [`Consumer::actions`] and calls [`Consumer::start`]; an
     /// unknown action is a 405. Routed consumers ([`crate::RoutedConsumer`]) and wrapped
     /// views ([`crate::ViewConsumer`]) override it.
-    fn resolve(
-        self: Arc<Self>,
-        ctx: Ctx,
-        action: &str,
-        args: Content<'_>,
-    ) -> BoxFuture<'static, Result<Started, ActionError>> {
+    fn resolve(self: Arc<Self>, ctx: Ctx, action: &str, args: Content<'_>) -> Resolution {
         let actions = self.actions();
         let info = actions.iter().find(|a| a.name == action).copied();
         let started = info.and_then(|info| {
@@ -79,8 +144,7 @@ pub trait Consumer: Send + Sync + 'static {
             self.start(ctx, action, args)
                 .map(|future| Started::declared(info, future))
         });
-        let result = started.ok_or_else(|| ActionError::MethodNotAllowed(action.to_owned()));
-        Box::pin(std::future::ready(result))
+        Resolution::Ready(started.ok_or_else(|| ActionError::MethodNotAllowed(action.to_owned())))
     }
     /// True for a consumer that routes the rest of a route further (a
     /// [`crate::RoutedConsumer`]): a pattern leading to it matches a route's start; a pattern

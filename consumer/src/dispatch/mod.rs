@@ -11,7 +11,7 @@ mod routed;
 mod view;
 
 pub(crate) use connection::{Connection, ConnectionSetup};
-pub use consumer::{default_action_name, ActionFuture, BoxFuture, Consumer, Started};
+pub use consumer::{default_action_name, ActionFuture, BoxFuture, Consumer, Resolution, Started};
 pub(crate) use endpoint::{Endpoint, Mount};
 pub use endpoint::{Multiplexer, RouteInfo};
 pub use local::LocalConnection;

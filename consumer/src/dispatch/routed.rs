@@ -23,7 +23,7 @@
 //! The patterns and child contracts are described for the manifest with [`crate::Routes`] (no
 //! server needed); the server side is [`RoutedConsumer`].
 
-use super::consumer::{ActionFuture, BoxFuture, Consumer, Started};
+use super::consumer::{ActionFuture, BoxFuture, Consumer, Resolution};
 use crate::auth::Permissions;
 use crate::contract::ActionInfo;
 use crate::dialect::Dialect;
@@ -157,16 +157,11 @@ impl Consumer for RoutedConsumer {
         self.root.clone().start(ctx, action, args)
     }
 
-    fn resolve(
-        self: Arc<Self>,
-        mut ctx: Ctx,
-        action: &str,
-        args: Content<'_>,
-    ) -> BoxFuture<'static, Result<Started, ActionError>> {
+    fn resolve(self: Arc<Self>, mut ctx: Ctx, action: &str, args: Content<'_>) -> Resolution {
         let action = action.to_owned();
         // Routing awaits: the arguments stop borrowing the frame.
         let mut args = args.into_map();
-        Box::pin(async move {
+        Resolution::Pending(Box::pin(async move {
             let routing = match ctx.routing() {
                 Some(routing) => routing.clone(),
                 None => {
@@ -211,6 +206,7 @@ impl Consumer for RoutedConsumer {
                     .consumer
                     .clone()
                     .resolve(ctx, &action, args.into())
+                    .started()
                     .await;
             }
             if !self.root.actions().iter().any(|a| a.name == action) {
@@ -220,8 +216,12 @@ impl Consumer for RoutedConsumer {
                 return Err(ActionError::NoRoute(ctx.route().unwrap_or("").to_owned()));
             }
             ctx.set_routing(routing);
-            self.root.clone().resolve(ctx, &action, args.into()).await
-        })
+            self.root
+                .clone()
+                .resolve(ctx, &action, args.into())
+                .started()
+                .await
+        }))
     }
 
     fn routes_further(&self) -> bool {

@@ -20,7 +20,7 @@
 //! when empty; hex when not UTF-8), `response_status` the HTTP status, `errors: []` even
 //! for an HTTP error status: the view's own error bodies arrive as `data`, as in DCRF.
 
-use super::consumer::{default_action_name, BoxFuture, Consumer, Started};
+use super::consumer::{default_action_name, BoxFuture, Consumer, Resolution, Started};
 use crate::auth::Permissions;
 use crate::contract::ActionInfo;
 use crate::dialect::Dialect;
@@ -319,12 +319,7 @@ impl Consumer for ViewConsumer {
         None
     }
 
-    fn resolve(
-        self: Arc<Self>,
-        ctx: Ctx,
-        action: &str,
-        args: Content<'_>,
-    ) -> BoxFuture<'static, Result<Started, ActionError>> {
+    fn resolve(self: Arc<Self>, ctx: Ctx, action: &str, args: Content<'_>) -> Resolution {
         let method = self
             .methods
             .iter()
@@ -334,9 +329,9 @@ impl Consumer for ViewConsumer {
             None => Err(ActionError::MethodNotAllowed(action.to_owned())),
             Some(method) => self.request(&ctx, method, &args).map(|request| {
                 let call = self.call.clone();
-                Started {
-                    detached: false,
-                    future: Box::pin(async move {
+                Started::with_status(
+                    false,
+                    Box::pin(async move {
                         let response = call(request).await;
                         let status = response.status().as_u16();
                         let body = response
@@ -347,10 +342,10 @@ impl Consumer for ViewConsumer {
                             .to_bytes();
                         Ok((status, encode_data(&body_data(&body))?))
                     }),
-                }
+                )
             }),
         };
-        Box::pin(std::future::ready(result))
+        Resolution::Ready(result)
     }
 
     fn on_connect(self: Arc<Self>, _ctx: Ctx) -> BoxFuture<'static, Result<(), ActionError>> {

@@ -222,21 +222,19 @@ enum Decoded {
 /// [`Content`]) where the frame reads the same split into its keys as read into values; any
 /// other frame is read into values at once, so what is refused, and how, does not change.
 pub fn decode(text: &str) -> Result<Envelope<'_>, BadFrame> {
-    if splits_as_it_reads(text) {
-        if let Ok(Split(Some(envelope))) = serde_json::from_str::<Split<'_>>(text) {
-            return Ok(envelope);
-        }
+    match serde_json::from_str::<Split<'_>>(text) {
+        Ok(Split(Some(envelope))) => Ok(envelope),
+        _ => decode_into_map(text),
     }
-    decode_into_map(text)
 }
 
-/// True for a frame whose keys' JSON text, once the frame is known to be JSON, reads as
-/// values without fail: splitting a frame only checks its syntax, reading it into values
-/// also fails on a number out of `f64`'s range (which needs an exponent or 309 digits), a
-/// `\u` escape of a lone surrogate, and nesting deeper than 128. So: no exponent, no run of
-/// 19 digits or more, no escaped surrogate at all, nesting no deeper than 64. A frame it
-/// turns away is read into values, as before.
-fn splits_as_it_reads(text: &str) -> bool {
+/// True for a value's JSON text (known to be JSON) that reads into a [`Value`] without fail:
+/// splitting a frame checks only its syntax, while reading a value also fails on a number out
+/// of `f64`'s range (which needs an exponent or 309 digits), a `\u` escape of a lone
+/// surrogate, and nesting deeper than 128 in all. So: no exponent, no run of 19 digits or
+/// more, no escaped surrogate at all, nesting no deeper than 64. (Keys are read as strings
+/// when split, the request id is kept as text either way.)
+fn reads_as_a_value(text: &str) -> bool {
     let bytes = text.as_bytes();
     let (mut in_string, mut depth, mut digits) = (false, 0u32, 0u32);
     let mut i = 0;
@@ -282,7 +280,8 @@ fn splits_as_it_reads(text: &str) -> bool {
 }
 
 /// A frame split into its `request_id` and its other keys' JSON text; `None` for a frame
-/// that is not an object.
+/// that is not an object. A value that would not read as a [`Value`] fails the split, and
+/// the frame is read into values instead, so that it is refused as before.
 struct Split<'t>(Option<Envelope<'t>>);
 
 impl<'de: 't, 't> de::Deserialize<'de> for Split<'t> {
@@ -309,8 +308,10 @@ impl<'de: 't, 't> Visitor<'de> for SplitVisitor<'t> {
             let raw: &'de RawValue = map.next_value()?;
             if key == "request_id" {
                 request_id = RequestId(Some(Arc::from(raw.to_owned())));
-            } else {
+            } else if reads_as_a_value(raw.get()) {
                 entries.push((key, raw));
+            } else {
+                return Err(de::Error::custom("read into values"));
             }
         }
         Ok(Split(Some(Envelope {
@@ -588,7 +589,8 @@ mod tests {
             r#"{"action":"a","junk":"\ud800"}"#,
             r#"{"request_id":7,"junk":123456789012345678901234567890}"#,
         ] {
-            assert!(!splits_as_it_reads(text), "{text}");
+            let split = decode(text).is_ok_and(|e| e.content.entries().is_some());
+            assert!(!split, "{text}");
             same_as_reading_values(text);
         }
         let deep = format!(
@@ -596,10 +598,9 @@ mod tests {
             "[".repeat(200),
             "]".repeat(200)
         );
-        assert!(!splits_as_it_reads(&deep));
+        assert!(decode(&deep).is_err());
         same_as_reading_values(&deep);
         let frame = r#"{"action":"echo","request_id":3,"data":{"n":3,"text":"hello"}}"#;
-        assert!(splits_as_it_reads(frame));
         let envelope = decode(frame).unwrap();
         assert!(
             envelope.content.entries().is_some(),
