@@ -145,7 +145,7 @@ pub mod __private {
     #[cfg(feature = "server")]
     pub use crate::dispatch::{default_action_name, ActionFuture, BoxFuture};
     #[cfg(feature = "server")]
-    pub use crate::protocol::encode_data;
+    pub use crate::protocol::{encode_data, Data};
     #[cfg(feature = "server")]
     pub use crate::session::decode_action_args;
     #[cfg(feature = "server")]

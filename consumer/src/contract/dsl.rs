@@ -755,7 +755,7 @@ macro_rules! __consumer_server {
             };
             return ::core::option::Option::Some(::std::boxed::Box::pin(async move {
                 let response = $handler::$item(&$slf.0, &$ctx, args).await?;
-                $crate::__private::encode_data(&response)
+                $crate::__private::Data::encode(&response)
             }));
         }
     };

@@ -7,7 +7,6 @@
 use super::consumer::{Consumer, Outcome, Resolution};
 use super::endpoint::{Endpoint, Mount};
 use crate::auth::{Permissions, Scope};
-use crate::dialect::Dialect;
 use crate::error::ActionError;
 use crate::groups::ChannelLayer;
 use crate::protocol::{self, close_code, BadFrame, Content, Reply, Request, RequestId};
@@ -327,23 +326,14 @@ async fn handle_message(bound: &Bound, envelope: protocol::Envelope<'_>) {
             let task_id = request_id.clone();
             let task_route = route.clone();
             let task = async move {
-                let reply = finish_action(
-                    dialect,
-                    started.into_future(),
-                    task_action,
-                    task_id,
-                    task_route,
-                )
-                .await;
-                task_session.send_reply(&reply);
+                let outcome = started.into_future();
+                finish_action(&task_session, outcome, task_action, task_id, task_route).await;
             };
             if !session.spawn_detached(task.in_current_span()) {
                 reply_error(Some(action), request_id, route, &ActionError::Throttled);
             }
         } else {
-            let reply =
-                finish_action(dialect, started.into_future(), action, request_id, route).await;
-            session.send_reply(&reply);
+            finish_action(session, started.into_future(), action, request_id, route).await;
         }
     };
     // A span no subscriber wants is not entered on every poll (with tracing's `log` feature
@@ -365,30 +355,41 @@ async fn allowed(bound: &Bound, scope: &Scope, action: &str, content: &Content<'
     bound.permissions.has_permission(scope, action, args).await
 }
 
-/// Awaits an action and turns its outcome into the reply.
+/// Awaits an action and answers it on its session.
 async fn finish_action(
-    dialect: Dialect,
+    session: &Session,
     fut: Outcome,
     action: Arc<str>,
     request_id: RequestId,
     route: Option<Arc<str>>,
-) -> Reply {
+) {
     let outcome = CatchUnwind(fut).await.unwrap_or_else(|panic| {
         Err(ActionError::internal(format!(
             "handler panicked: {}",
             panic_message(&*panic)
         )))
     });
-    let reply = match outcome {
-        Ok((status, data)) => Reply::ok(Some(action), request_id, status, data),
+    match outcome {
+        Ok((status, data)) => {
+            let stream = session.stream.as_deref();
+            let text = data.into_reply(
+                session.dialect,
+                stream,
+                &action,
+                status,
+                &request_id,
+                route.as_deref(),
+            );
+            session.send_reply_text(status, text);
+        }
         Err(err) => {
             if let ActionError::Internal(cause) = &err {
                 tracing::error!(action = &*action, error = %cause, "action failed");
             }
-            Reply::error(dialect, Some(action), request_id, &err)
+            let reply = Reply::error(session.dialect, Some(action), request_id, &err);
+            session.send_reply(&reply.with_route(route));
         }
-    };
-    reply.with_route(route)
+    }
 }
 
 /// Polls a future, turning a panic into an error so one bad handler cannot take the socket.

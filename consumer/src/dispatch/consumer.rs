@@ -5,15 +5,14 @@ use crate::auth::Permissions;
 use crate::contract::ActionInfo;
 use crate::dialect::Dialect;
 use crate::error::ActionError;
-use crate::protocol::Content;
+use crate::protocol::{Content, Data};
 use crate::session::Ctx;
 pub use futures_util::future::BoxFuture;
-use serde_json::value::RawValue;
 use serde_json::Value;
 use std::sync::Arc;
 
 /// A started action: resolves to the reply's encoded `data`.
-pub type ActionFuture = BoxFuture<'static, Result<Arc<RawValue>, ActionError>>;
+pub type ActionFuture = BoxFuture<'static, Result<Data, ActionError>>;
 
 /// An action found for a message and started: what the connection awaits (inline or
 /// detached) and turns into the reply.
@@ -27,7 +26,7 @@ pub struct Started {
 /// with its own.
 enum Run {
     Declared(u16, ActionFuture),
-    WithStatus(BoxFuture<'static, Result<(u16, Arc<RawValue>), ActionError>>),
+    WithStatus(BoxFuture<'static, Result<(u16, Data), ActionError>>),
 }
 
 impl std::fmt::Debug for Started {
@@ -50,7 +49,7 @@ impl Started {
     /// Starts an action that answers with a status of its own (a wrapped HTTP view).
     pub fn with_status(
         detached: bool,
-        future: BoxFuture<'static, Result<(u16, Arc<RawValue>), ActionError>>,
+        future: BoxFuture<'static, Result<(u16, Data), ActionError>>,
     ) -> Self {
         Started {
             detached,
@@ -68,7 +67,7 @@ impl Started {
 pub(crate) struct Outcome(Run);
 
 impl std::future::Future for Outcome {
-    type Output = Result<(u16, Arc<RawValue>), ActionError>;
+    type Output = Result<(u16, Data), ActionError>;
 
     fn poll(
         mut self: std::pin::Pin<&mut Self>,

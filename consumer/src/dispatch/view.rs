@@ -25,7 +25,7 @@ use crate::auth::Permissions;
 use crate::contract::ActionInfo;
 use crate::dialect::Dialect;
 use crate::error::{messages, ActionError};
-use crate::protocol::{encode_data, Content, RoutePattern};
+use crate::protocol::{Content, Data, RoutePattern};
 use crate::session::Ctx;
 use http_body_util::{BodyExt, Full};
 use serde_json::{Map, Value};
@@ -340,7 +340,7 @@ impl Consumer for ViewConsumer {
                             .await
                             .map_err(ActionError::internal)?
                             .to_bytes();
-                        Ok((status, encode_data(&body_data(&body))?))
+                        Ok((status, Data::encode(&body_data(&body))?))
                     }),
                 )
             }),

@@ -11,7 +11,8 @@ mod route;
 pub use crate::dialect::Dialect;
 pub use content::Content;
 pub use reply::{
-    encode_data, finish_push, push_len, push_parts, push_prefix, stream_prefix, wrap_stream, Reply,
+    encode_data, finish_push, push_len, push_parts, push_prefix, stream_prefix, wrap_stream, Data,
+    Reply,
 };
 pub use request::{decode, decode_mux, BadFrame, Envelope, MuxFrame, Request, RequestId};
 pub use route::{Converter, RoutePart, RoutePattern};

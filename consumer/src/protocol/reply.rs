@@ -236,6 +236,106 @@ pub fn encode_data<T: Serialize + ?Sized>(value: &T) -> Result<Arc<RawValue>, Ac
     Ok(Arc::from(serde_json::value::to_raw_value(value)?))
 }
 
+/// The start every success reply shares, in both dialects, up to its `data`.
+const SUCCESS_HEAD: &str = r#"{"errors":[],"data":"#;
+
+/// A successful action's reply `data`, encoded. What an action encodes itself
+/// ([`Data::encode`]) is written after the reply's opening, in the buffer that becomes the
+/// reply: the rest of the envelope is appended, and nothing is copied on its way out.
+///
+/// ```
+/// use chanrest::protocol::{Data, Dialect, RequestId};
+/// let data = Data::encode(&serde_json::json!({"n": 1})).unwrap();
+/// let id = RequestId::from_json("7").unwrap();
+/// assert_eq!(
+///     data.into_reply(Dialect::Dcrf, None, "echo", 200, &id, None),
+///     r#"{"errors":[],"data":{"n":1},"action":"echo","response_status":200,"request_id":7}"#
+/// );
+/// ```
+#[derive(Debug, Clone)]
+pub struct Data(DataText);
+
+#[derive(Debug, Clone)]
+enum DataText {
+    /// [`SUCCESS_HEAD`] followed by the data.
+    AfterHead(String),
+    Shared(Arc<RawValue>),
+}
+
+impl Data {
+    /// Encodes `value` after the opening of its reply.
+    pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Data, ActionError> {
+        let mut text = Vec::with_capacity(128);
+        text.extend_from_slice(SUCCESS_HEAD.as_bytes());
+        serde_json::to_writer(&mut text, value)?;
+        let text = String::from_utf8(text).map_err(ActionError::internal)?;
+        Ok(Data(DataText::AfterHead(text)))
+    }
+
+    /// The data as JSON text.
+    pub fn get(&self) -> &str {
+        match &self.0 {
+            DataText::AfterHead(text) => &text[SUCCESS_HEAD.len()..],
+            DataText::Shared(raw) => raw.get(),
+        }
+    }
+
+    /// The success reply carrying this data, as frame text in `dialect`, wrapped for `stream`
+    /// when multiplexed: the same bytes as [`Reply::encode`] writes for [`Reply::ok`].
+    pub fn into_reply(
+        self,
+        dialect: Dialect,
+        stream: Option<&str>,
+        action: &str,
+        status: u16,
+        request_id: &RequestId,
+        route: Option<&str>,
+    ) -> String {
+        let mut text = match (self.0, stream) {
+            (DataText::AfterHead(text), None) => text,
+            (data, stream) => {
+                let data = Data(data);
+                let data = data.get();
+                let mut text = String::with_capacity(SUCCESS_HEAD.len() + data.len() + 100);
+                if let Some(stream) = stream {
+                    text.push_str(&stream_prefix(stream));
+                }
+                text.push_str(SUCCESS_HEAD);
+                text.push_str(data);
+                text
+            }
+        };
+        text.push_str(r#","action":"#);
+        push_json_str(&mut text, Some(action));
+        match dialect {
+            Dialect::Dcrf => {
+                text.push_str(r#","response_status":"#);
+                // Writing to a String cannot fail.
+                let _ = write!(text, "{status}");
+                text.push_str(r#","request_id":"#);
+                text.push_str(request_id.as_json());
+            }
+            Dialect::Rfc => {
+                text.push_str(r#","route":"#);
+                push_json_str(&mut text, Some(route.unwrap_or("")));
+                text.push_str(r#","status":"#);
+                let _ = write!(text, "{status}");
+            }
+        }
+        text.push('}');
+        if stream.is_some() {
+            text.push('}');
+        }
+        text
+    }
+}
+
+impl From<Arc<RawValue>> for Data {
+    fn from(raw: Arc<RawValue>) -> Self {
+        Data(DataText::Shared(raw))
+    }
+}
+
 /// A push's DCRF envelope up to the value of `request_id`:
 /// `{"errors":[],"data":...,"action":"...","response_status":200,"request_id":`. A member
 /// appends its subscriber's id with [`finish_push`], so a push to thousands of members is
@@ -306,6 +406,36 @@ mod tests {
     use crate::error::messages;
     use crate::protocol::request::{decode, decode_mux};
     use serde_json::json;
+
+    #[test]
+    fn data_laid_out_in_its_reply_gives_the_serialized_reply() {
+        let value = json!({"n": 1, "s": "x\"y", "é": [null]});
+        for dialect in [Dialect::Dcrf, Dialect::Rfc] {
+            for stream in [None, Some("todos"), Some("we\"ird")] {
+                for (action, route) in [("echo", None), ("we\"ird\\ \u{1}", Some("a/\"b"))] {
+                    for id in ["1", "\"a\"", "null"] {
+                        let id = RequestId::from_json(id).unwrap();
+                        let reply = Reply::ok(
+                            Some(Arc::from(action)),
+                            id.clone(),
+                            201,
+                            encode_data(&value).unwrap(),
+                        )
+                        .with_route(route.map(Arc::from).or(Some(Arc::from(""))));
+                        let expected = reply.encode(dialect, stream);
+                        for data in [
+                            Data::encode(&value).unwrap(),
+                            Data::from(encode_data(&value).unwrap()),
+                        ] {
+                            let laid_out =
+                                data.into_reply(dialect, stream, action, 201, &id, route);
+                            assert_eq!(laid_out, expected);
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn the_laid_out_success_reply_is_the_serialized_one() {

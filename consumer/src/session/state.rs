@@ -114,9 +114,14 @@ impl Session {
     /// Queues `reply` in this session's dialect (wrapped for its stream); false once the
     /// connection is closing.
     pub(crate) fn send_reply(&self, reply: &Reply) -> bool {
-        self.metrics.count_reply(reply.status);
-        self.out
-            .send_text(reply.encode(self.dialect, self.stream.as_deref()))
+        let text = reply.encode(self.dialect, self.stream.as_deref());
+        self.send_reply_text(reply.status, text)
+    }
+
+    /// Queues a reply already laid out as frame text.
+    pub(crate) fn send_reply_text(&self, status: u16, text: String) -> bool {
+        self.metrics.count_reply(status);
+        self.out.send_text(text)
     }
 
     pub(crate) fn lock_groups(
