@@ -12,10 +12,11 @@
 //! as it lives in its connection.
 
 use super::model::{FieldKind, FieldSpec};
+use super::sql::Row;
 use crate::error::ActionError;
 use rusqlite::types::{Value as SqlValue, ValueRef};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard, OwnedSemaphorePermit, Semaphore};
@@ -357,17 +358,17 @@ impl LiteTx {
         sql: &str,
         params: &[(FieldKind, Value)],
         fields: &[FieldSpec],
-    ) -> Result<Vec<Value>, LiteError> {
+    ) -> Result<Vec<Row>, LiteError> {
         let mut statement = self.conn().prepare_cached(sql)?;
         let values = params.iter().map(|(kind, value)| sql_value(*kind, value));
         let mut rows = statement.query(rusqlite::params_from_iter(values))?;
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
-            let mut object = Map::new();
+            let mut object = Row::with_capacity(fields.len());
             for (i, field) in fields.iter().enumerate() {
-                object.insert(field.name.to_owned(), json_value(field, row.get_ref(i)?)?);
+                object.push(field.name, json_value(field, row.get_ref(i)?)?);
             }
-            out.push(Value::Object(object));
+            out.push(object);
         }
         Ok(out)
     }

@@ -18,7 +18,7 @@ use futures_util::future::BoxFuture;
 use serde_json::{Map, Value};
 use sqlx::any::{AnyArguments, AnyPoolOptions, AnyRow};
 use sqlx::query::Query as SqlQuery;
-use sqlx::{Any, AnyPool, Row};
+use sqlx::{Any, AnyPool, Row as _};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -457,16 +457,36 @@ fn audited(sql: String) -> sqlx::AssertSqlSafe<String> {
 }
 
 /// `M`'s columns in declaration order, as every statement here selects and returns them.
+/// The model's columns, quoted, comma-separated (built on every statement: one allocation).
 fn column_list<M: Model>() -> String {
-    M::fields()
-        .iter()
-        .map(|f| quote(f.name))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let fields = M::fields();
+    let length: usize = fields.iter().map(|f| f.name.len() + 4).sum();
+    let mut list = String::with_capacity(length);
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            list.push_str(", ");
+        }
+        push_quoted(&mut list, field.name);
+    }
+    list
 }
 
 fn quote(identifier: &str) -> String {
-    format!("\"{}\"", identifier.replace('"', "\"\""))
+    let mut quoted = String::with_capacity(identifier.len() + 2);
+    push_quoted(&mut quoted, identifier);
+    quoted
+}
+
+/// Appends `identifier` as a quoted SQL identifier (a `"` inside doubled).
+fn push_quoted(out: &mut String, identifier: &str) {
+    out.push('"');
+    for (i, part) in identifier.split('"').enumerate() {
+        if i > 0 {
+            out.push_str("\"\"");
+        }
+        out.push_str(part);
+    }
+    out.push('"');
 }
 
 fn db_error(err: sqlx::Error) -> ActionError {
@@ -551,8 +571,8 @@ fn bind<'q>(
     }
 }
 
-fn row_to_json(fields: &[FieldSpec], row: &AnyRow) -> Result<Value, ActionError> {
-    let mut object = Map::new();
+fn row_to_json(fields: &[FieldSpec], row: &AnyRow) -> Result<Row, ActionError> {
+    let mut object = Row::with_capacity(fields.len());
     for field in fields {
         let name = field.name;
         let value = match field.kind {
@@ -577,9 +597,9 @@ fn row_to_json(fields: &[FieldSpec], row: &AnyRow) -> Result<Value, ActionError>
                 .map_err(db_error)?
                 .map(Value::from),
         };
-        object.insert(name.to_owned(), value.unwrap_or(Value::Null));
+        object.push(name, value.unwrap_or(Value::Null));
     }
-    Ok(Value::Object(object))
+    Ok(object)
 }
 
 /// A write or patch type as the JSON object of its fields.
@@ -596,6 +616,35 @@ fn to_model<M: Model>(row: Value) -> Result<M, ActionError> {
     serde_json::from_value(row).map_err(ActionError::internal)
 }
 
+/// One result row: each column's value under its field's name, in the model's field order.
+/// A model is decoded from the pairs themselves; a map (with a key allocated per field) is
+/// built only where a row is kept as JSON (a change's before and after).
+pub(crate) struct Row(Vec<(&'static str, Value)>);
+
+impl Row {
+    pub(crate) fn with_capacity(fields: usize) -> Self {
+        Row(Vec::with_capacity(fields))
+    }
+
+    pub(crate) fn push(&mut self, name: &'static str, value: Value) {
+        self.0.push((name, value));
+    }
+
+    fn into_value(self) -> Value {
+        let fields = self
+            .0
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value));
+        Value::Object(fields.collect())
+    }
+
+    fn into_model<M: Model>(self) -> Result<M, ActionError> {
+        let fields =
+            serde::de::value::MapDeserializer::<_, serde_json::Error>::new(self.0.into_iter());
+        M::deserialize(fields).map_err(ActionError::internal)
+    }
+}
+
 impl Tx {
     /// Runs `sql`, whose result columns are `fields` in order, with `params` bound in order;
     /// the rows as JSON objects.
@@ -604,7 +653,7 @@ impl Tx {
         sql: String,
         params: &[(FieldKind, Value)],
         fields: &[FieldSpec],
-    ) -> Result<Vec<Value>, DbFailure> {
+    ) -> Result<Vec<Row>, DbFailure> {
         match self.tx.as_mut().expect("transaction is open") {
             Conn::Sqlx(conn) => {
                 let query = sqlx_query(sql, params);
@@ -749,7 +798,7 @@ impl Tx {
             .map(|field| (field.kind, row[field.name].clone()))
             .collect();
         let inserted = match self.rows(sql, &params, M::fields()).await {
-            Ok(mut rows) if !rows.is_empty() => rows.swap_remove(0),
+            Ok(mut rows) if !rows.is_empty() => rows.swap_remove(0).into_value(),
             Ok(_) => return Err(ActionError::internal("INSERT returned no row")),
             Err(failure) if failure.unique => {
                 let pk = M::primary_key();
@@ -776,7 +825,7 @@ impl Tx {
         &mut self,
         scope: &Query,
         pk: &Value,
-    ) -> Result<(Value, Value), ActionError> {
+    ) -> Result<(Value, Row), ActionError> {
         let pk = parse_pk(M::primary_key(), pk).ok_or(ActionError::NotFound)?;
         let (clause, values) = self.where_clause::<M>(scope, Some(&pk), 1)?;
         let sql = format!(
@@ -795,7 +844,7 @@ impl Tx {
     /// The row `pk` within `scope`.
     pub async fn get<M: Model>(&mut self, scope: &Query, pk: &Value) -> Result<M, ActionError> {
         let (_, row) = self.fetch_row::<M>(scope, pk).await?;
-        to_model(row)
+        row.into_model()
     }
 
     /// Rows matching `query`, in primary-key order.
@@ -840,7 +889,7 @@ impl Tx {
             }
         }
         let rows = self.rows(sql, &values, M::fields()).await?;
-        rows.into_iter().map(to_model).collect()
+        rows.into_iter().map(Row::into_model).collect()
     }
 
     /// How many rows match `query`.
@@ -859,6 +908,7 @@ impl Tx {
         mode: WriteMode,
     ) -> Result<M, ActionError> {
         let (pk, before) = self.fetch_row::<M>(scope, pk).await?;
+        let before = before.into_value();
         let row = validate_write(M::fields(), &values, mode)?;
         let fields: Vec<&FieldSpec> = M::fields()
             .iter()
@@ -889,7 +939,7 @@ impl Tx {
         if updated.is_empty() {
             return Err(ActionError::internal("UPDATE returned no row"));
         }
-        let after = updated.swap_remove(0);
+        let after = updated.swap_remove(0).into_value();
         self.record::<M>(ChangeKind::Update, pk, Some(before), Some(after.clone()));
         to_model(after)
     }
@@ -921,6 +971,7 @@ impl Tx {
     /// Deletes row `pk`.
     pub async fn delete<M: Model>(&mut self, scope: &Query, pk: &Value) -> Result<(), ActionError> {
         let (pk, before) = self.fetch_row::<M>(scope, pk).await?;
+        let before = before.into_value();
         let sql = format!(
             "DELETE FROM {} WHERE {} = {}",
             quote(M::TABLE),
@@ -931,5 +982,17 @@ impl Tx {
             .await?;
         self.record::<M>(ChangeKind::Delete, pk, Some(before), None);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quote;
+
+    #[test]
+    fn identifiers_are_quoted_with_inner_quotes_doubled() {
+        assert_eq!(quote("todos"), r#""todos""#);
+        assert_eq!(quote(r#"we"ird""#), r#""we""ird""""#);
+        assert_eq!(quote(r#""""#), r#""""""""#);
     }
 }
