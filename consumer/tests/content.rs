@@ -163,6 +163,17 @@ async fn typed_arguments_decode_the_same_from_text_and_from_a_map() {
         400,
         json!([{"wide": ["A valid integer is required."]}])
     );
+    // So is a fraction, which serde_json's own 128-bit reading would cut to its integer part.
+    let reply = send(
+        &mut client,
+        r#"{"action":"place","request_id":8,"at":{"x":1,"y":2},"wide":2.5}"#,
+    )
+    .await;
+    assert_error!(
+        reply,
+        400,
+        json!([{"wide": ["A valid integer is required."]}])
+    );
     // A number out of range anywhere, even in a key no action reads, is bad JSON as before.
     let reply = send(
         &mut client,

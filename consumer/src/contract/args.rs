@@ -278,7 +278,9 @@ impl<'de> de::Deserializer<'de> for ValueDe<'de> {
         visitor: V,
     ) -> Result<V::Value, DecodeError> {
         // `Box<RawValue>` asks for its text this way, as serde_json's own `Value` decoder
-        // answers it; so an argument may be kept as JSON text whichever way it is decoded.
+        // answers it; so an argument may be kept as JSON text whichever way it is decoded:
+        // the frame's own text when the arguments are read from it, the value written out
+        // again when they are read from the map (the same JSON, spacing and key order aside).
         if name == RAW_VALUE_TOKEN {
             let text = self.0.to_string();
             return visitor.visit_map(RawValueText(Some(text)));
@@ -411,7 +413,7 @@ impl<'de> MapAccess<'de> for MapDe<'de> {
         let Some((key, value)) = self.entries.next() else {
             return Ok(None);
         };
-        let decoded = seed.deserialize(BorrowedStrDeserializer::new(key))?;
+        let decoded = seed.deserialize(KeyDe(key))?;
         self.pending = Some((key, value));
         Ok(Some(decoded))
     }
@@ -430,6 +432,96 @@ impl<'de> MapAccess<'de> for MapDe<'de> {
 
     fn size_hint(&self) -> Option<usize> {
         Some(self.entries.len())
+    }
+}
+
+/// An object's key, read as serde_json reads keys: text, or for a map keyed by numbers or
+/// booleans the number or boolean the text spells (`{"1": ..}` for a `HashMap<u32, _>`), or
+/// the newtype or `Option` around it. Decoding the frame's text and decoding the map then
+/// agree on every key.
+struct KeyDe<'de>(&'de str);
+
+/// Key methods for numbers: the key must spell one (as serde_json requires of a key read as
+/// a number); 128-bit ones are read exactly, as serde_json reads them.
+macro_rules! numeric_key {
+    ($($method:ident)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+            match self.number() {
+                Some(number) => visit_number(&number, visitor),
+                None => Err(de::Error::invalid_type(Unexpected::Str(self.0), &visitor)),
+            }
+        }
+    )*};
+    ($($method:ident $int:ty => $visit:ident),*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+            match self.number().and_then(|_| self.0.parse::<$int>().ok()) {
+                Some(number) => visitor.$visit(number),
+                None => Err(de::Error::invalid_type(Unexpected::Str(self.0), &visitor)),
+            }
+        }
+    )*};
+}
+
+impl KeyDe<'_> {
+    /// The number the key spells, when it starts as a JSON number does.
+    fn number(&self) -> Option<serde_json::Number> {
+        if !self.0.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
+            return None;
+        }
+        serde_json::from_str(self.0).ok()
+    }
+}
+
+impl<'de> de::Deserializer<'de> for KeyDe<'de> {
+    type Error = DecodeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        visitor.visit_borrowed_str(self.0)
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        match self.0 {
+            "true" => visitor.visit_bool(true),
+            "false" => visitor.visit_bool(false),
+            other => Err(de::Error::invalid_type(Unexpected::Str(other), &visitor)),
+        }
+    }
+
+    numeric_key!(
+        deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
+        deserialize_f32 deserialize_f64
+    );
+    numeric_key!(
+        deserialize_i128 i128 => visit_i128,
+        deserialize_u128 u128 => visit_u128
+    );
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, DecodeError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DecodeError> {
+        let variant = BorrowedStrDeserializer::<DecodeError>::new(self.0);
+        de::Deserializer::deserialize_enum(variant, name, variants, visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        char str string bytes byte_buf unit unit_struct seq tuple tuple_struct map struct
+        identifier ignored_any
     }
 }
 

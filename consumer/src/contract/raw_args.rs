@@ -12,8 +12,10 @@ use std::borrow::Cow;
 /// Decodes `T` from `content`'s text, or returns `None` for the caller to decode from the map:
 /// when something read the content as a map already, when decoding fails, and where serde_json
 /// reading the text could differ from decoding the map: an array anywhere (serde_json takes a
-/// struct from one, DRF does not) or a run of 19 digits or more (serde_json reads such an
-/// integer exactly into a 128-bit field, where the map holds a float).
+/// struct from one, DRF does not), a run of 19 digits or more (serde_json reads such an
+/// integer exactly into a 128-bit field, where the map holds a float) or a `-0` (a float in
+/// the map, 0 for serde_json's 128-bit reading). A 128-bit field given a fraction fails
+/// either way: serde_json reads its integer part, and the text left over is an error.
 pub(crate) fn decode_from_text<T: DeserializeOwned>(content: &Content<'_>) -> Option<T> {
     let entries = content.entries()?;
     if !entries.iter().all(|(_, raw)| reads_the_same(raw.get())) {
@@ -22,13 +24,15 @@ pub(crate) fn decode_from_text<T: DeserializeOwned>(content: &Content<'_>) -> Op
     T::deserialize(Entries(entries)).ok()
 }
 
-/// True for JSON text without an array and without a run of 19 or more digits.
+/// True for JSON text without an array, a run of 19 or more digits, or a `-0`.
 fn reads_the_same(text: &str) -> bool {
     let mut digits = 0;
+    let mut minus = false;
     for &byte in text.as_bytes() {
-        if byte == b'[' {
+        if byte == b'[' || (minus && byte == b'0') {
             return false;
         }
+        minus = byte == b'-';
         if byte.is_ascii_digit() {
             digits += 1;
             if digits >= 19 {
@@ -104,7 +108,11 @@ impl<'de> MapAccess<'de> for EntryAccess<'_, 'de> {
             .pending
             .take()
             .ok_or_else(|| <Self::Error as de::Error>::custom("value requested before key"))?;
-        seed.deserialize(&mut serde_json::Deserializer::from_str(raw.get()))
+        let mut value = serde_json::Deserializer::from_str(raw.get());
+        let decoded = seed.deserialize(&mut value)?;
+        // What a value's reading leaves over (a 128-bit integer's fraction) is an error.
+        value.end()?;
+        Ok(decoded)
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -121,6 +129,7 @@ mod tests {
     use schemars::JsonSchema;
     use serde::Deserialize;
     use serde_json::{json, Map, Value};
+    use std::collections::HashMap;
 
     #[derive(Deserialize, JsonSchema, Debug, PartialEq)]
     struct Pair {
@@ -134,6 +143,18 @@ mod tests {
         Plain,
         Num(i64),
         Pair { x: i64, y: i64 },
+    }
+
+    #[derive(Deserialize, JsonSchema, Debug, PartialEq, Eq, Hash)]
+    struct Id(String);
+
+    #[derive(Deserialize, JsonSchema, Debug, PartialEq)]
+    struct Keyed {
+        by_number: Option<HashMap<u32, Value>>,
+        by_wide: Option<HashMap<i128, Value>>,
+        by_flag: Option<HashMap<bool, Value>>,
+        by_id: Option<HashMap<Id, Value>>,
+        by_ratio: Option<HashMap<String, f64>>,
     }
 
     #[derive(Deserialize, JsonSchema, Debug, PartialEq)]
@@ -190,6 +211,19 @@ mod tests {
         // A failure: the map's decoder lists every field's error.
         let frame = r#"{"at":{"x":"1"}}"#;
         assert_eq!(decode_from_text::<Wide>(&content(frame)), None);
+        // A fraction or a -0 for a 128-bit integer: serde_json would take its integer part.
+        for frame in [
+            r#"{"wide":2.5}"#,
+            r#"{"wide":0.9}"#,
+            r#"{"wide":-0}"#,
+            r#"{"at":{"x":1,"y":2},"kind":{"num":-0}}"#,
+        ] {
+            assert_eq!(decode_from_text::<Wide>(&content(frame)), None, "{frame}");
+            assert!(
+                decode_args::<Wide>(content(frame).into_map()).is_err(),
+                "{frame}"
+            );
+        }
         // Content already read as a map.
         let mut read = content(r#"{"n":1}"#);
         read.insert("more".into(), json!(1));
@@ -203,6 +237,8 @@ mod tests {
             any::<i64>().prop_map(Value::from),
             any::<u64>().prop_map(Value::from),
             (0i64..300).prop_map(Value::from),
+            // Fractions without an exponent, for the integer fields.
+            (-50i64..50).prop_map(|n| Value::from(n as f64 + 0.5)),
             any::<f64>()
                 .prop_filter("finite", |f| f.is_finite())
                 .prop_map(Value::from),
@@ -221,6 +257,14 @@ mod tests {
     fn key() -> impl Strategy<Value = String> {
         prop_oneof![
             Just("n"),
+            Just("1"),
+            Just("-0"),
+            Just("true"),
+            Just("by_number"),
+            Just("by_wide"),
+            Just("by_flag"),
+            Just("by_id"),
+            Just("by_ratio"),
             Just("text"),
             Just("data"),
             Just("at"),
@@ -266,6 +310,53 @@ mod tests {
             agrees::<Map<String, Value>>(&frame);
             agrees::<crate::NoArgs>(&frame);
             agrees::<Option<Wide>>(&frame);
+            agrees::<Keyed>(&frame);
+        }
+    }
+
+    #[test]
+    fn maps_keyed_by_numbers_flags_and_newtypes_decode_the_same_either_way() {
+        let frame = r#"{"by_number":{"1":2,"30":null},"by_wide":{"-5":1,"12345":2},"by_flag":{"true":1},"by_id":{"a":1},"by_ratio":{"x":1.5}}"#;
+        let from_text: Keyed = decode_from_text(&content(frame)).expect("decoded from the text");
+        assert_eq!(from_text.by_number.as_ref().map(HashMap::len), Some(2));
+        assert_eq!(
+            from_text.by_wide.as_ref().and_then(|m| m.get(&-5)),
+            Some(&json!(1))
+        );
+        let from_map =
+            decode_args::<Keyed>(content(frame).into_map()).expect("decoded from the map");
+        assert_eq!(from_map, from_text);
+        // Keys serde_json reads exactly (a -0, 30 digits) are left to the map, which agrees.
+        let frame = r#"{"by_wide":{"-0":1,"123456789012345678901234567890":2}}"#;
+        assert_eq!(decode_from_text::<Keyed>(&content(frame)), None);
+        let from_map =
+            decode_args::<Keyed>(content(frame).into_map()).expect("decoded from the map");
+        assert_eq!(
+            from_map
+                .by_wide
+                .and_then(|m| m.get(&123456789012345678901234567890).cloned()),
+            Some(json!(2))
+        );
+        for (bad, field, message) in [
+            (
+                r#"{"by_number":{"x":1}}"#,
+                "by_number",
+                "A valid integer is required.",
+            ),
+            (
+                r#"{"by_number":{"1.5":1}}"#,
+                "by_number",
+                "A valid integer is required.",
+            ),
+            (
+                r#"{"by_flag":{"yes":1}}"#,
+                "by_flag",
+                "Must be a valid boolean.",
+            ),
+        ] {
+            assert_eq!(decode_from_text::<Keyed>(&content(bad)), None, "{bad}");
+            let err = decode_args::<Keyed>(content(bad).into_map()).expect_err(bad);
+            assert_eq!(err.errors(), vec![json!({field: [message]})], "{bad}");
         }
     }
 }

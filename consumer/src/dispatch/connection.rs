@@ -312,7 +312,7 @@ async fn handle_message(bound: &Bound, envelope: protocol::Envelope<'_>) {
         }
         .unwrap_or_else(|panic| {
             Err(ActionError::internal(format!(
-                "routing panicked: {}",
+                "resolving the action (routing, decoding its arguments) panicked: {}",
                 panic_message(&*panic)
             )))
         });

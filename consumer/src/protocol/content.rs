@@ -126,10 +126,12 @@ fn build_map(entries: &[(Cow<'_, str>, &RawValue)]) -> Map<String, Value> {
     map
 }
 
-/// Reads a value of a checked frame.
+/// Reads a value of a checked frame (`decode` tests that checked values always read).
 fn read_checked(raw: &RawValue) -> Value {
     serde_json::from_str(raw.get()).unwrap_or_else(|err| {
-        debug_assert!(false, "a checked value failed to read: {err}");
+        #[cfg(feature = "server")]
+        tracing::error!(%err, "a checked value failed to read");
+        let _ = err;
         Value::Null
     })
 }
