@@ -11,8 +11,8 @@
 //! thread, for up to [`BUSY_TIMEOUT`]. An in-memory database is one connection for everything,
 //! as it lives in its connection.
 
+use super::backend::Row;
 use super::model::{FieldKind, FieldSpec};
-use super::sql::Row;
 use crate::error::ActionError;
 use rusqlite::types::{Value as SqlValue, ValueRef};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
@@ -32,7 +32,7 @@ const READERS: usize = 4;
 const STATEMENT_CACHE: usize = 64;
 
 /// An error of the SQLite backend: the store's own failure type.
-use super::sql::DbFailure as LiteError;
+use super::backend::DbFailure as LiteError;
 
 impl From<rusqlite::Error> for LiteError {
     fn from(err: rusqlite::Error) -> Self {

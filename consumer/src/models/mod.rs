@@ -6,6 +6,8 @@ pub mod model;
 pub mod rfc;
 
 #[cfg(feature = "server")]
+pub(crate) mod backend;
+#[cfg(feature = "server")]
 pub(crate) mod changes;
 #[cfg(feature = "server")]
 pub mod dcrf;

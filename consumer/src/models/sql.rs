@@ -7,6 +7,7 @@
 //! a networked layer, from any process. Writes that bypass the store (raw SQL on the same
 //! database) are not observed.
 
+use super::backend::{DbFailure, Row};
 use super::changes::{
     publish, publisher_for, Change, ChangeKind, ModelObserver, Observers, Publisher,
 };
@@ -398,15 +399,6 @@ enum Conn {
     Lite(LiteTx),
 }
 
-/// A failed statement, on either backend.
-#[derive(Debug)]
-pub(super) struct DbFailure {
-    /// A UNIQUE or PRIMARY KEY constraint failed.
-    pub(super) unique: bool,
-    /// The error as an action's.
-    pub(super) error: ActionError,
-}
-
 impl SqlxConn {
     fn connection(&mut self) -> &mut sqlx::AnyConnection {
         match self {
@@ -424,12 +416,6 @@ impl From<sqlx::Error> for DbFailure {
                 .is_some_and(|e| e.is_unique_violation()),
             error: db_error(err),
         }
-    }
-}
-
-impl From<DbFailure> for ActionError {
-    fn from(failure: DbFailure) -> Self {
-        failure.error
     }
 }
 
@@ -614,35 +600,6 @@ fn object_of<T: serde::Serialize>(data: &T) -> Result<Map<String, Value>, Action
 
 fn to_model<M: Model>(row: Value) -> Result<M, ActionError> {
     serde_json::from_value(row).map_err(ActionError::internal)
-}
-
-/// One result row: each column's value under its field's name, in the model's field order.
-/// A model is decoded from the pairs themselves; a map (with a key allocated per field) is
-/// built only where a row is kept as JSON (a change's before and after).
-pub(crate) struct Row(Vec<(&'static str, Value)>);
-
-impl Row {
-    pub(crate) fn with_capacity(fields: usize) -> Self {
-        Row(Vec::with_capacity(fields))
-    }
-
-    pub(crate) fn push(&mut self, name: &'static str, value: Value) {
-        self.0.push((name, value));
-    }
-
-    fn into_value(self) -> Value {
-        let fields = self
-            .0
-            .into_iter()
-            .map(|(name, value)| (name.to_owned(), value));
-        Value::Object(fields.collect())
-    }
-
-    fn into_model<M: Model>(self) -> Result<M, ActionError> {
-        let fields =
-            serde::de::value::MapDeserializer::<_, serde_json::Error>::new(self.0.into_iter());
-        M::deserialize(fields).map_err(ActionError::internal)
-    }
 }
 
 impl Tx {
