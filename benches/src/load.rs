@@ -154,20 +154,17 @@ async fn drive(
     window_end: Instant,
 ) -> Result<Vec<u64>, String> {
     let failed = |e: tokio_tungstenite::tungstenite::Error| format!("sending failed: {e}");
-    let mut sent: HashMap<u64, Instant> = HashMap::with_capacity(in_flight);
-    let mut latencies = Vec::new();
-    let mut next_id = 0u64;
+    let mut flight = InFlight::new(in_flight, window_start, window_end);
     for _ in 0..in_flight {
-        sent.insert(next_id, Instant::now());
+        let id = flight.start();
         socket
-            .feed(Message::text(wire::request(next_id)))
+            .feed(Message::text(wire::request(id)))
             .await
             .map_err(failed)?;
-        next_id += 1;
     }
     socket.flush().await.map_err(failed)?;
 
-    while !sent.is_empty() {
+    while !flight.is_empty() {
         let message = match timeout(REPLY_TIMEOUT, socket.next()).await {
             Err(_) => return Err(format!("no reply within {REPLY_TIMEOUT:?}")),
             Ok(None) => return Err("the server closed the connection".to_owned()),
@@ -181,29 +178,82 @@ async fn drive(
             other => return Err(format!("unexpected frame: {other:?}")),
         };
         let id = wire::check_reply(text.as_str())?;
-        let sent_at = sent
-            .remove(&id)
-            .ok_or_else(|| format!("a reply to request {id}, which is not in flight"))?;
-        if received >= window_start && received < window_end {
-            latencies.push(u64::try_from((received - sent_at).as_nanos()).unwrap_or(u64::MAX));
-        }
-        if received < window_end {
-            sent.insert(next_id, Instant::now());
+        if flight.answer(id, received)? {
+            let id = flight.start();
             socket
-                .send(Message::text(wire::request(next_id)))
+                .send(Message::text(wire::request(id)))
                 .await
                 .map_err(failed)?;
-            next_id += 1;
+        }
+    }
+    close_quietly(&mut socket, CLOSE_TIMEOUT).await;
+    Ok(flight.into_latencies())
+}
+
+/// The requests one connection of a load loop has in flight, and the latencies (ns) of the
+/// replies received inside the measuring window.
+pub(crate) struct InFlight {
+    sent: HashMap<u64, Instant>,
+    latencies: Vec<u64>,
+    next_id: u64,
+    window_start: Instant,
+    window_end: Instant,
+}
+
+impl InFlight {
+    pub(crate) fn new(in_flight: usize, window_start: Instant, window_end: Instant) -> Self {
+        InFlight {
+            sent: HashMap::with_capacity(in_flight),
+            latencies: Vec::new(),
+            next_id: 0,
+            window_start,
+            window_end,
         }
     }
 
+    /// The id of a new request, timed from now.
+    pub(crate) fn start(&mut self) -> u64 {
+        let id = self.next_id;
+        self.sent.insert(id, Instant::now());
+        self.next_id += 1;
+        id
+    }
+
+    /// Takes the reply to `id`, received at `received`; true while the window is open, when
+    /// a new request replaces it.
+    pub(crate) fn answer(&mut self, id: u64, received: Instant) -> Result<bool, String> {
+        let sent_at = self
+            .sent
+            .remove(&id)
+            .ok_or_else(|| format!("a reply to request {id}, which is not in flight"))?;
+        if received >= self.window_start && received < self.window_end {
+            let latency = u64::try_from((received - sent_at).as_nanos()).unwrap_or(u64::MAX);
+            self.latencies.push(latency);
+        }
+        Ok(received < self.window_end)
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.sent.is_empty()
+    }
+
+    pub(crate) fn into_latencies(self) -> Vec<u64> {
+        self.latencies
+    }
+}
+
+/// Closes a load connection, reading what is left until the server's close, for up to
+/// `limit`; a server that does not answer is left.
+pub(crate) async fn close_quietly<S>(socket: &mut WebSocketStream<S>, limit: Duration)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
     let close = async {
         socket.close(None).await.ok()?;
         while let Some(Ok(_)) = socket.next().await {}
         Some(())
     };
-    let _ = timeout(CLOSE_TIMEOUT, close).await;
-    Ok(latencies)
+    let _ = timeout(limit, close).await;
 }
 
 #[cfg(test)]

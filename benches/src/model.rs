@@ -3,17 +3,16 @@
 //! [`Store`] itself with no socket ([`run_floor`]), the model path's floor.
 
 use crate::fanout::{check_ok, connect, next_text, request, Socket};
-use crate::load::Scenario;
+use crate::load::{close_quietly, InFlight, Scenario};
 use crate::stats::Summary;
 use chanrest::store::{Query, Store};
 use chanrest_demo::api::{Todo, TodoWrite};
 use futures_util::{FutureExt, SinkExt, StreamExt};
-use std::collections::HashMap;
 use std::fmt::Write;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::task::JoinSet;
-use tokio::time::{timeout, Instant};
+use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
 
 /// Rows in the database for `retrieve` and `list`.
@@ -187,39 +186,28 @@ async fn drive(
     window_end: Instant,
 ) -> Result<Vec<u64>, String> {
     let failed = |e: tokio_tungstenite::tungstenite::Error| format!("sending failed: {e}");
-    let mut sent: HashMap<u64, Instant> = HashMap::with_capacity(in_flight);
-    let mut latencies = Vec::new();
-    let mut next_id = 0u64;
+    let mut flight = InFlight::new(in_flight, window_start, window_end);
     for _ in 0..in_flight {
-        sent.insert(next_id, Instant::now());
+        let id = flight.start();
         socket
-            .feed(Message::text(op.request(next_id)))
+            .feed(Message::text(op.request(id)))
             .await
             .map_err(failed)?;
-        next_id += 1;
     }
     socket.flush().await.map_err(failed)?;
-    while !sent.is_empty() {
+    while !flight.is_empty() {
         // The next reply, then every reply already read: each answered request is replaced
         // by a new one (fed, not flushed), and the new ones go out in one flush, as a client
         // that writes what it has before waiting does.
         let mut text = Some(next_text(&mut socket).await?);
         while let Some(reply) = text.take() {
             let received = Instant::now();
-            let id = op.check(&reply)?;
-            let sent_at = sent
-                .remove(&id)
-                .ok_or_else(|| format!("a reply to request {id}, which is not in flight"))?;
-            if received >= window_start && received < window_end {
-                latencies.push(u64::try_from((received - sent_at).as_nanos()).unwrap_or(u64::MAX));
-            }
-            if received < window_end {
-                sent.insert(next_id, Instant::now());
+            if flight.answer(op.check(&reply)?, received)? {
+                let id = flight.start();
                 socket
-                    .feed(Message::text(op.request(next_id)))
+                    .feed(Message::text(op.request(id)))
                     .await
                     .map_err(failed)?;
-                next_id += 1;
             }
             text = match socket.next().now_or_never() {
                 Some(Some(Ok(Message::Text(t)))) => Some(t.as_str().to_owned()),
@@ -231,13 +219,8 @@ async fn drive(
         }
         socket.flush().await.map_err(failed)?;
     }
-    let close = async {
-        socket.close(None).await.ok()?;
-        while let Some(Ok(_)) = socket.next().await {}
-        Some(())
-    };
-    let _ = timeout(Duration::from_secs(1), close).await;
-    Ok(latencies)
+    close_quietly(&mut socket, Duration::from_secs(1)).await;
+    Ok(flight.into_latencies())
 }
 
 /// Creates [`SEEDED_ROWS`] todos through `store` and returns their ids; checks that a list then
