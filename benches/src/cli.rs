@@ -28,6 +28,8 @@ Prints a markdown table of medians over rounds and the chanrest/raw ratios.
                        `fanout`, `fanout-redis`, `model`, `memory`, or `all` (default echo)
   --subscribers N      fan-out subscribers, 1-100000 (default 10000)
   --messages M         fan-out and instance-subscription messages, 1-100000 (default 100)
+  --paced P            then P messages more, each sent once the one before reached every
+                       subscriber, to time the publishing reply alone, 0-10000 (default 20)
   --instance-subscribers N   subscribers of one todo in `model`, 1-100000 (default 1000)
   --idle-connections N idle connections in `memory`, 1-100000 (default 10000)
   --redis URL          Redis for `fanout-redis` (default redis://127.0.0.1:6379; loopback only)
@@ -169,6 +171,14 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             }
             ("--subscribers", None) => settings.subscribers = count(&flag, value()?)?,
             ("--messages", None) => settings.messages = count(&flag, value()?)?,
+            ("--paced", None) => {
+                let text = value()?;
+                settings.paced = text
+                    .parse()
+                    .ok()
+                    .filter(|n| (0..=10_000).contains(n))
+                    .ok_or(format!("--paced {text}: expected 0 to 10000"))?;
+            }
             ("--instance-subscribers", None) => {
                 settings.instance_subscribers = count(&flag, value()?)?
             }
@@ -477,7 +487,10 @@ fn chanrest_server(
 fn run_fanout(settings: &Settings, limit: u64, redis: bool) -> Result<(), String> {
     use fanout::Feed;
     let subscribers = fitting_subscribers(settings.subscribers, limit);
-    let messages = settings.messages;
+    let publishing = fanout::Publishing {
+        messages: settings.messages,
+        paced: settings.paced,
+    };
     let room = Some(subscribers + 16);
     let name = if redis { "fanout-redis" } else { "fanout" };
     let mut all_rounds = Vec::new();
@@ -497,7 +510,7 @@ fn run_fanout(settings: &Settings, limit: u64, redis: bool) -> Result<(), String
             eprintln!("raw broadcast server: pid {}, {}", raw.pid(), raw.addr());
             let (addr, pid) = (raw.addr(), raw.pid());
             on_client_runtime(settings, async move {
-                fanout::run(&label, feed, &[addr], addr, &[pid], subscribers, messages).await
+                fanout::run(&label, feed, &[addr], addr, &[pid], subscribers, publishing).await
             })?
         } else {
             let unique = format!(
@@ -521,7 +534,16 @@ fn run_fanout(settings: &Settings, limit: u64, redis: bool) -> Result<(), String
                 let addrs: Vec<_> = servers.iter().map(|(addr, _)| *addr).collect();
                 let pids: Vec<_> = servers.iter().map(|(_, s)| s.pid()).collect();
                 on_client_runtime(settings, async move {
-                    fanout::run(&label, feed, &addrs, addrs[0], &pids, subscribers, messages).await
+                    fanout::run(
+                        &label,
+                        feed,
+                        &addrs,
+                        addrs[0],
+                        &pids,
+                        subscribers,
+                        publishing,
+                    )
+                    .await
                 })
             })();
             for suffix in ["", "-wal", "-shm", "-journal"] {
@@ -618,7 +640,9 @@ fn run_fanout(settings: &Settings, limit: u64, redis: bool) -> Result<(), String
         })
         .collect();
     println!(
-        "## {name}\n\n{subscribers} subscribers, {messages} messages; medians of {} rounds (each row's servers fresh in every round, the order reversed every other round); {}; {}.\n",
+        "## {name}\n\n{subscribers} subscribers, {} messages back to back then {} paced; medians of {} rounds (each row's servers fresh in every round, the order reversed every other round); {}; {}.\n",
+        publishing.messages,
+        publishing.paced,
         settings.rounds,
         machine_line(),
         placement::describe(settings.client_cpus.as_ref(), settings.server_cpus.as_ref())
@@ -631,18 +655,36 @@ fn run_fanout(settings: &Settings, limit: u64, redis: bool) -> Result<(), String
             println!("{}", fanout::markdown_table(pair, Some(0)));
         }
         let per_publish = |r: &fanout::FanoutResult| {
-            r.publish_time.as_secs_f64() * 1e3 / r.messages.max(1) as f64
+            format!(
+                "{:.2}",
+                r.publish_time.as_secs_f64() * 1e3 / r.messages.max(1) as f64
+            )
+        };
+        let paced = |r: &fanout::FanoutResult| {
+            r.paced_reply.map_or_else(
+                || "–".to_owned(),
+                |d| format!("{:.2}", d.as_secs_f64() * 1e3),
+            )
         };
         println!(
-            "2 processes with Redis / 1 process: group push {:.2}×, model observer {:.2}×, instance subscription {:.2}× deliveries/s (target ≥ 0.80×); lost: {lost}. \
-             The publishing action's reply, 1 → 2 processes: group push {:.2} → {:.2} ms, model observer {:.2} → {:.2} ms, instance subscription {:.2} → {:.2} ms.\n",
+            "2 processes with Redis / 1 process: group push {:.2}×, model observer {:.2}×, instance subscription {:.2}× deliveries/s (target ≥ 0.80×); lost: {lost}.\n",
             ratio(&results[1], &results[0]),
             ratio(&results[3], &results[2]),
             ratio(&results[5], &results[4]),
+        );
+        println!(
+            "The publishing action's reply, 1 → 2 processes (ms), paced (each into a quiet fan-out) | back to back (behind the fan-outs before it): \
+             group push {} → {} | {} → {}, model observer {} → {} | {} → {}, instance subscription {} → {} | {} → {}.\n",
+            paced(&results[0]),
+            paced(&results[1]),
             per_publish(&results[0]),
             per_publish(&results[1]),
+            paced(&results[2]),
+            paced(&results[3]),
             per_publish(&results[2]),
             per_publish(&results[3]),
+            paced(&results[4]),
+            paced(&results[5]),
             per_publish(&results[4]),
             per_publish(&results[5]),
         );
@@ -983,6 +1025,10 @@ fn run_model(settings: &Settings) -> Result<(), String> {
     )?;
     let (addr, pid) = (server.addr(), server.pid());
     let (subscribers, messages) = (settings.instance_subscribers, settings.messages);
+    let publishing = fanout::Publishing {
+        messages,
+        paced: settings.paced,
+    };
     let push = on_client_runtime(settings, async move {
         fanout::run(
             "chanrest subscribe_instance + patch",
@@ -991,12 +1037,12 @@ fn run_model(settings: &Settings) -> Result<(), String> {
             addr,
             &[pid],
             subscribers,
-            messages,
+            publishing,
         )
         .await
     })?;
     eprintln!("{}", fanout::describe(&push));
-    println!("Instance-subscription pushes ({subscribers} subscribers of one row, {messages} patches, each waiting for its reply):\n");
+    println!("Instance-subscription pushes ({subscribers} subscribers of one row, {messages} patches, each waiting for its reply, then {} paced):\n", publishing.paced);
     println!(
         "{}",
         fanout::markdown_table(std::slice::from_ref(&push), None)

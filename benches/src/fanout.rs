@@ -7,6 +7,12 @@
 //! Every published change carries `"<seq>:<ns>"` in its `title`: the message's number and the
 //! nanoseconds since the run's base instant when it was sent. Subscribers live in this process,
 //! so they read the same clock: latency is publish-send to push-receive.
+//!
+//! The publisher sends its changes back to back (each waits only for its reply), which
+//! measures the fan-out's throughput: with the machine saturated, each reply also waits behind
+//! the pushes of the changes before it. Then it sends a few *paced* changes, each once every
+//! subscriber has the one before, which times the publishing action's reply with no earlier
+//! fan-out still being written: what a publisher sees of the subscriber count itself.
 
 use crate::stats::{median, percentile};
 use futures_util::{SinkExt, StreamExt};
@@ -14,8 +20,11 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::fmt::Write;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
+use tokio::sync::{oneshot, Notify};
 use tokio::task::JoinSet;
 use tokio::time::timeout;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
@@ -163,11 +172,11 @@ pub struct FanoutResult {
     pub label: String,
     /// Subscribers connected and subscribed.
     pub subscribers: usize,
-    /// Messages published.
+    /// Messages published back to back (the paced ones are not counted here).
     pub messages: usize,
-    /// Pushes received and checked.
+    /// Pushes of the back-to-back messages received and checked.
     pub deliveries: u64,
-    /// `subscribers × messages − deliveries`, counted per subscriber.
+    /// Pushes not received, of every message (paced ones too), counted per subscriber.
     pub lost: u64,
     /// Subscribers that missed at least one message.
     pub lossy_subscribers: usize,
@@ -181,7 +190,11 @@ pub struct FanoutResult {
     pub p99: Duration,
     /// The largest.
     pub max: Duration,
-    /// CPU time the server processes used from the first publish to the last push.
+    /// The median time to the publishing action's reply over the paced messages, each sent
+    /// into a quiet fan-out (`None` when none were paced).
+    pub paced_reply: Option<Duration>,
+    /// CPU time the server processes used from the first publish until the last back-to-back
+    /// message had reached every subscriber.
     pub server_cpu: Duration,
     /// CPU time this process (the publisher and every subscriber) used in the same span.
     pub client_cpu: Duration,
@@ -217,19 +230,101 @@ impl FanoutResult {
             p50: median_of(|r| r.p50),
             p99: median_of(|r| r.p99),
             max: median_of(|r| r.max),
+            paced_reply: {
+                let paced: Vec<f64> = rounds
+                    .iter()
+                    .filter_map(|r| r.paced_reply.map(|d| d.as_secs_f64()))
+                    .collect();
+                (!paced.is_empty()).then(|| Duration::from_secs_f64(median(paced)))
+            },
             server_cpu: median_of(|r| r.server_cpu),
             client_cpu: median_of(|r| r.client_cpu),
         })
     }
 }
 
+/// How a run publishes: `messages` changes back to back, then `paced` changes each sent once
+/// every subscriber has the one before (see the module's documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Publishing {
+    /// Changes sent back to back; the deliveries, their latencies and the CPU times are theirs.
+    pub messages: usize,
+    /// Changes sent one at a time into a quiet fan-out; only their replies are timed.
+    pub paced: usize,
+}
+
+impl Publishing {
+    fn total(self) -> usize {
+        self.messages + self.paced
+    }
+}
+
+/// How many subscribers have each message, and a wake-up for whoever waits for a message to
+/// reach them all.
+struct Arrivals {
+    counts: Vec<AtomicUsize>,
+    subscribers: usize,
+    complete: Notify,
+}
+
+impl Arrivals {
+    fn new(messages: usize, subscribers: usize) -> Self {
+        Arrivals {
+            counts: (0..messages).map(|_| AtomicUsize::new(0)).collect(),
+            subscribers,
+            complete: Notify::new(),
+        }
+    }
+
+    /// One more subscriber has message `seq`.
+    fn arrived(&self, seq: usize) {
+        let count = self.counts[seq].fetch_add(1, Ordering::AcqRel) + 1;
+        if count == self.subscribers {
+            self.complete.notify_waiters();
+        }
+    }
+
+    /// Waits until every subscriber has message `seq`; false if `deadline` came first (a
+    /// subscriber lost it, which the run counts).
+    async fn wait_for(&self, seq: usize, deadline: tokio::time::Instant) -> bool {
+        loop {
+            let notified = self.complete.notified();
+            tokio::pin!(notified);
+            // Registered before the count is read, so a completion in between is not missed.
+            notified.as_mut().enable();
+            if self.counts[seq].load(Ordering::Acquire) >= self.subscribers {
+                return true;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return false;
+            }
+        }
+    }
+}
+
+/// What the publisher measured.
+struct Published {
+    first_publish: Instant,
+    publish_time: Duration,
+    /// CPU times (servers, this process) before the first publish and once the last
+    /// back-to-back message had reached every subscriber (or the wait for it timed out).
+    cpu: [(Duration, Duration); 2],
+    paced_replies: Vec<Duration>,
+}
+
+/// The longest wait for `messages` back-to-back messages to reach everyone.
+fn burst_deadline(messages: usize) -> tokio::time::Instant {
+    tokio::time::Instant::now() + STEP_TIMEOUT * 2 + Duration::from_secs_f64(messages as f64 * 0.1)
+}
+
 /// Runs one fan-out: connects the publisher to `publisher`, `subscribers` subscribers spread
-/// round-robin over `servers`, publishes `messages` changes one after the other (each waits
-/// for the publisher's reply), and collects every subscriber's pushes. A subscriber stops after
-/// `messages` pushes or [`STEP_TIMEOUT`] without one; what it did not get counts as lost.
+/// round-robin over `servers`, publishes as `publishing` says, and collects every subscriber's
+/// pushes. A subscriber stops after the last push or [`STEP_TIMEOUT`] without one; what it did
+/// not get counts as lost.
 ///
-/// `server_pids` are the processes behind `servers`, whose CPU time is measured.
-#[allow(clippy::too_many_arguments)]
+/// The publisher runs on a thread and runtime of its own, so its replies are not read late for
+/// waiting behind the subscribers' tasks. `server_pids` are the processes behind `servers`,
+/// whose CPU time is measured.
 pub async fn run(
     label: &str,
     feed: Feed,
@@ -237,31 +332,47 @@ pub async fn run(
     publisher: SocketAddr,
     server_pids: &[u32],
     subscribers: usize,
-    messages: usize,
+    publishing: Publishing,
 ) -> Result<FanoutResult, String> {
-    let cpu = || -> Result<(Duration, Duration), String> {
-        let mut server = Duration::ZERO;
-        for pid in server_pids {
-            server += crate::servers::cpu_time(*pid)?;
-        }
-        Ok((server, crate::servers::cpu_time(std::process::id())?))
-    };
     let base = Instant::now();
-    let mut pub_socket = connect(publisher, feed.publisher_path()).await?;
-    let pk = match feed {
-        Feed::Instance => {
-            let reply = request(
-                &mut pub_socket,
-                r#"{"action":"create","request_id":0,"data":{"title":"instance"}}"#.to_owned(),
-            )
-            .await?;
-            let reply = check_ok(&reply, "create")?;
-            reply.data["id"]
-                .as_i64()
-                .ok_or_else(|| format!("the created row has no id: {:?}", reply.data))?
-        }
-        _ => 0,
-    };
+    let (ready_tx, ready_rx) = oneshot::channel();
+    let (go_tx, go_rx) = oneshot::channel::<Arc<Arrivals>>();
+    let (done_tx, done_rx) = oneshot::channel();
+    let pids = server_pids.to_vec();
+    let publisher_thread = std::thread::Builder::new()
+        .name("fan-out publisher".to_owned())
+        .spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(err) => {
+                    let _ = ready_tx.send(Err(format!("cannot start a runtime: {err}")));
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                let opened = open_publisher(publisher, feed).await;
+                let (mut socket, pk) = match opened {
+                    Ok(opened) => opened,
+                    Err(err) => {
+                        let _ = ready_tx.send(Err(err));
+                        return;
+                    }
+                };
+                let _ = ready_tx.send(Ok(pk));
+                let Ok(arrivals) = go_rx.await else { return };
+                let published =
+                    publish(&mut socket, feed, pk, publishing, base, &arrivals, &pids).await;
+                let _ = timeout(Duration::from_secs(1), socket.close(None)).await;
+                let _ = done_tx.send(published);
+            });
+        })
+        .map_err(|e| format!("cannot start the publisher's thread: {e}"))?;
+    let pk = ready_rx
+        .await
+        .map_err(|_| "the publisher's thread ended early".to_owned())??;
 
     // Connect and subscribe everyone.
     let connect_all = futures_util::stream::iter(0..subscribers)
@@ -320,48 +431,28 @@ pub async fn run(
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
 
-    let sockets_len = sockets.len();
+    let arrivals = Arc::new(Arrivals::new(publishing.total(), sockets.len()));
     let mut tasks = JoinSet::new();
     for (i, socket) in sockets {
-        tasks.spawn(receive(socket, feed, i, messages, base));
+        tasks.spawn(receive(socket, feed, i, publishing, base, arrivals.clone()));
     }
 
     // Publish.
-    eprintln!("{label}: {} subscribed; publishing", sockets_len);
-    let cpu_before = cpu()?;
-    let first_publish = Instant::now();
-    for seq in 0..messages {
-        let ns = base.elapsed().as_nanos();
-        let text = match feed {
-            Feed::Raw => format!(r#"{{"title":"{seq}:{ns}"}}"#),
-            Feed::Subscribed | Feed::Group => format!(
-                r#"{{"action":"publish","request_id":{seq},"data":{{"title":"{seq}:{ns}"}}}}"#
-            ),
-            Feed::Observer => format!(
-                r#"{{"action":"create","request_id":{seq},"data":{{"title":"{seq}:{ns}"}}}}"#
-            ),
-            Feed::Instance => format!(
-                r#"{{"action":"patch","request_id":{seq},"pk":{pk},"data":{{"title":"{seq}:{ns}"}}}}"#
-            ),
-        };
-        let reply = request(&mut pub_socket, text).await?;
-        match feed {
-            Feed::Raw if reply == "ok" => {}
-            Feed::Raw => return Err(format!("unexpected publish reply: {reply}")),
-            Feed::Subscribed | Feed::Group => drop(check_ok(&reply, "publish")?),
-            Feed::Observer => drop(check_ok(&reply, "create")?),
-            Feed::Instance => drop(check_ok(&reply, "patch")?),
-        }
-    }
-    let publish_time = first_publish.elapsed();
+    eprintln!("{label}: {} subscribed; publishing", arrivals.subscribers);
+    go_tx
+        .send(arrivals.clone())
+        .map_err(|_| "the publisher's thread ended early".to_owned())?;
+    let published = done_rx
+        .await
+        .map_err(|_| "the publisher's thread ended early".to_owned())?;
+    let _ = publisher_thread.join();
+    let published = published?;
 
-    let deadline = tokio::time::Instant::now()
-        + STEP_TIMEOUT * 2
-        + Duration::from_secs_f64(messages as f64 * 0.1);
-    let mut latencies = Vec::with_capacity(subscribers * messages);
+    let deadline = burst_deadline(publishing.total());
+    let mut latencies = Vec::with_capacity(subscribers * publishing.messages);
     let mut lost = 0u64;
     let mut lossy_subscribers = 0;
-    let mut last = first_publish;
+    let mut last = published.first_publish;
     loop {
         let next = tokio::time::timeout_at(deadline, tasks.join_next())
             .await
@@ -370,7 +461,7 @@ pub async fn run(
             None => break,
             Some(Ok(result)) => {
                 let got = result?;
-                let missing = (messages - got.latencies.len()) as u64;
+                let missing = (publishing.total() - got.received) as u64;
                 if missing > 0 {
                     lossy_subscribers += 1;
                 }
@@ -383,8 +474,6 @@ pub async fn run(
             Some(Err(err)) => return Err(format!("a subscriber task failed: {err}")),
         }
     }
-    let cpu_after = cpu()?;
-    let _ = pub_socket.close(None).await;
     latencies.sort_unstable();
     let pick = |p: f64| {
         if latencies.is_empty() {
@@ -393,42 +482,153 @@ pub async fn run(
             percentile(&latencies, p)
         }
     };
+    let mut paced = published.paced_replies;
+    paced.sort_unstable();
+    let [cpu_before, cpu_after] = published.cpu;
     Ok(FanoutResult {
         label: label.to_owned(),
         subscribers,
-        messages,
+        messages: publishing.messages,
         deliveries: latencies.len() as u64,
         lost,
         lossy_subscribers,
-        elapsed: last - first_publish,
-        publish_time,
+        elapsed: last - published.first_publish,
+        publish_time: published.publish_time,
         p50: pick(50.0),
         p99: pick(99.0),
         max: Duration::from_nanos(latencies.last().copied().unwrap_or(0)),
+        paced_reply: (!paced.is_empty()).then(|| paced[paced.len() / 2]),
         server_cpu: cpu_after.0.saturating_sub(cpu_before.0),
         client_cpu: cpu_after.1.saturating_sub(cpu_before.1),
     })
 }
 
+/// Opens the publisher's socket; for an instance subscription also creates the row it will
+/// change and returns its key (0 otherwise).
+async fn open_publisher(addr: SocketAddr, feed: Feed) -> Result<(Socket, i64), String> {
+    let mut socket = connect(addr, feed.publisher_path()).await?;
+    let pk = match feed {
+        Feed::Instance => {
+            let reply = request(
+                &mut socket,
+                r#"{"action":"create","request_id":0,"data":{"title":"instance"}}"#.to_owned(),
+            )
+            .await?;
+            let reply = check_ok(&reply, "create")?;
+            reply.data["id"]
+                .as_i64()
+                .ok_or_else(|| format!("the created row has no id: {:?}", reply.data))?
+        }
+        _ => 0,
+    };
+    Ok((socket, pk))
+}
+
+/// The CPU time of the servers and of this process.
+fn cpu_times(server_pids: &[u32]) -> Result<(Duration, Duration), String> {
+    let mut server = Duration::ZERO;
+    for pid in server_pids {
+        server += crate::servers::cpu_time(*pid)?;
+    }
+    Ok((server, crate::servers::cpu_time(std::process::id())?))
+}
+
+/// Publishes as `publishing` says: the back-to-back messages, then the paced ones.
+async fn publish(
+    socket: &mut Socket,
+    feed: Feed,
+    pk: i64,
+    publishing: Publishing,
+    base: Instant,
+    arrivals: &Arrivals,
+    server_pids: &[u32],
+) -> Result<Published, String> {
+    let cpu_before = cpu_times(server_pids)?;
+    let first_publish = Instant::now();
+    for seq in 0..publishing.messages {
+        publish_one(socket, feed, pk, seq, base).await?;
+    }
+    let publish_time = first_publish.elapsed();
+    // `messages` is at least 1 (the command line's bound).
+    arrivals
+        .wait_for(publishing.messages - 1, burst_deadline(publishing.messages))
+        .await;
+    let cpu_after = cpu_times(server_pids)?;
+    let mut paced_replies = Vec::with_capacity(publishing.paced);
+    for seq in publishing.messages..publishing.total() {
+        let sent = Instant::now();
+        publish_one(socket, feed, pk, seq, base).await?;
+        paced_replies.push(sent.elapsed());
+        arrivals
+            .wait_for(seq, tokio::time::Instant::now() + STEP_TIMEOUT)
+            .await;
+    }
+    Ok(Published {
+        first_publish,
+        publish_time,
+        cpu: [cpu_before, cpu_after],
+        paced_replies,
+    })
+}
+
+/// Sends change number `seq` and checks the reply.
+async fn publish_one(
+    socket: &mut Socket,
+    feed: Feed,
+    pk: i64,
+    seq: usize,
+    base: Instant,
+) -> Result<(), String> {
+    let ns = base.elapsed().as_nanos();
+    let text = match feed {
+        Feed::Raw => format!(r#"{{"title":"{seq}:{ns}"}}"#),
+        Feed::Subscribed | Feed::Group => {
+            format!(r#"{{"action":"publish","request_id":{seq},"data":{{"title":"{seq}:{ns}"}}}}"#)
+        }
+        Feed::Observer => {
+            format!(r#"{{"action":"create","request_id":{seq},"data":{{"title":"{seq}:{ns}"}}}}"#)
+        }
+        Feed::Instance => format!(
+            r#"{{"action":"patch","request_id":{seq},"pk":{pk},"data":{{"title":"{seq}:{ns}"}}}}"#
+        ),
+    };
+    let reply = request(socket, text).await?;
+    match feed {
+        Feed::Raw if reply == "ok" => {}
+        Feed::Raw => return Err(format!("unexpected publish reply: {reply}")),
+        Feed::Subscribed | Feed::Group => drop(check_ok(&reply, "publish")?),
+        Feed::Observer => drop(check_ok(&reply, "create")?),
+        Feed::Instance => drop(check_ok(&reply, "patch")?),
+    }
+    Ok(())
+}
+
 /// What one subscriber received.
 struct Received {
+    /// Latencies of the back-to-back messages.
     latencies: Vec<u64>,
+    /// Pushes received in all.
+    received: usize,
+    /// When the last back-to-back message arrived.
     last: Option<Instant>,
 }
 
-/// One subscriber: checks each push (action, its own `request_id`, a new `seq`) and records
-/// its latency, until it has all `messages` or none arrives for [`STEP_TIMEOUT`].
+/// One subscriber: checks each push (action, its own `request_id`, a new `seq`), records the
+/// latency of the back-to-back ones and tells `arrivals` of each, until it has them all or none
+/// arrives for [`STEP_TIMEOUT`].
 async fn receive(
     mut socket: Socket,
     feed: Feed,
     id: usize,
-    messages: usize,
+    publishing: Publishing,
     base: Instant,
+    arrivals: Arc<Arrivals>,
 ) -> Result<Received, String> {
-    let mut seen = vec![false; messages];
-    let mut latencies = Vec::with_capacity(messages);
+    let mut seen = vec![false; publishing.total()];
+    let mut latencies = Vec::with_capacity(publishing.messages);
+    let mut received = 0;
     let mut last = None;
-    while latencies.len() < messages {
+    while received < publishing.total() {
         let text = match next_text(&mut socket).await {
             Ok(text) => text,
             // Whatever did not arrive is lost; the run reports it.
@@ -453,12 +653,20 @@ async fn receive(
             Some(slot) if !*slot => *slot = true,
             _ => return Err(format!("subscriber {id}: message {seq} twice or unknown")),
         }
-        let elapsed = u64::try_from((now - base).as_nanos()).unwrap_or(u64::MAX);
-        latencies.push(elapsed.saturating_sub(ns));
-        last = Some(now);
+        received += 1;
+        arrivals.arrived(seq);
+        if seq < publishing.messages {
+            let elapsed = u64::try_from((now - base).as_nanos()).unwrap_or(u64::MAX);
+            latencies.push(elapsed.saturating_sub(ns));
+            last = Some(now);
+        }
     }
     let _ = timeout(Duration::from_secs(1), socket.close(None)).await;
-    Ok(Received { latencies, last })
+    Ok(Received {
+        latencies,
+        received,
+        last,
+    })
 }
 
 /// Milliseconds with two decimals.
@@ -470,12 +678,12 @@ fn millis(d: Duration) -> String {
 /// every other row.
 pub fn markdown_table(results: &[FanoutResult], baseline: Option<usize>) -> String {
     let mut out = String::new();
-    out.push_str("| server | subscribers | messages | deliveries | lost | deliveries/s | p50 (ms) | p99 (ms) | max (ms) | publish (s) | last push (s) | server CPU (s) | client CPU (s) |\n");
-    out.push_str("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+    out.push_str("| server | subscribers | messages | deliveries | lost | deliveries/s | p50 (ms) | p99 (ms) | max (ms) | publish (s) | last push (s) | paced reply (ms) | server CPU (s) | client CPU (s) |\n");
+    out.push_str("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     for r in results {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {:.0} | {} | {} | {} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            "| {} | {} | {} | {} | {} | {:.0} | {} | {} | {} | {:.2} | {:.2} | {} | {:.2} | {:.2} |",
             r.label,
             r.subscribers,
             r.messages,
@@ -487,6 +695,7 @@ pub fn markdown_table(results: &[FanoutResult], baseline: Option<usize>) -> Stri
             millis(r.max),
             r.publish_time.as_secs_f64(),
             r.elapsed.as_secs_f64(),
+            r.paced_reply.map_or_else(|| "–".to_owned(), millis),
             r.server_cpu.as_secs_f64(),
             r.client_cpu.as_secs_f64()
         );
@@ -495,7 +704,7 @@ pub fn markdown_table(results: &[FanoutResult], baseline: Option<usize>) -> Stri
         for r in results.iter().filter(|r| r.label != base.label) {
             let _ = writeln!(
                 out,
-                "| **{} / {}** | | | | | **{:.2}×** | {:.2}× | {:.2}× | | | | {:.2}× | |",
+                "| **{} / {}** | | | | | **{:.2}×** | {:.2}× | {:.2}× | | | | | {:.2}× | |",
                 r.label,
                 base.label,
                 r.per_sec() / base.per_sec().max(1e-9),
@@ -511,7 +720,7 @@ pub fn markdown_table(results: &[FanoutResult], baseline: Option<usize>) -> Stri
 /// One line per result for progress output.
 pub fn describe(r: &FanoutResult) -> String {
     format!(
-        "{}: {} deliveries ({} lost, {} subscribers lossy) in {:.2} s = {:.0}/s, p50 {} ms, p99 {} ms, server CPU {:.2} s, client CPU {:.2} s",
+        "{}: {} deliveries ({} lost, {} subscribers lossy) in {:.2} s = {:.0}/s, p50 {} ms, p99 {} ms, paced reply {} ms, server CPU {:.2} s, client CPU {:.2} s",
         r.label,
         r.deliveries,
         r.lost,
@@ -520,6 +729,7 @@ pub fn describe(r: &FanoutResult) -> String {
         r.per_sec(),
         millis(r.p50),
         millis(r.p99),
+        r.paced_reply.map_or_else(|| "–".to_owned(), millis),
         r.server_cpu.as_secs_f64(),
         r.client_cpu.as_secs_f64()
     )
@@ -543,6 +753,7 @@ mod tests {
             p50: Duration::from_millis(secs),
             p99: Duration::from_millis(secs * 2),
             max: Duration::from_millis(secs * 3),
+            paced_reply: (secs != 1).then(|| Duration::from_millis(secs * 10)),
             server_cpu: Duration::from_secs(secs),
             client_cpu: Duration::ZERO,
         };
@@ -550,6 +761,8 @@ mod tests {
         assert_eq!(median.elapsed, Duration::from_secs(2));
         assert_eq!(median.p99, Duration::from_millis(4));
         assert_eq!((median.deliveries, median.lost), (97, 3));
+        // Over the rounds that paced any.
+        assert_eq!(median.paced_reply, Some(Duration::from_millis(30)));
         assert!(FanoutResult::median_of(&[]).is_none());
     }
 }

@@ -45,8 +45,12 @@ pub struct Settings {
     pub extras: Vec<Extra>,
     /// Fan-out: subscribers of the group.
     pub subscribers: usize,
-    /// Fan-out and instance subscriptions: messages (changes) published.
+    /// Fan-out and instance subscriptions: messages (changes) published back to back.
     pub messages: usize,
+    /// Fan-out and instance subscriptions: messages then published one at a time, each once
+    /// the one before has reached every subscriber, to time the publishing action's reply
+    /// alone.
+    pub paced: usize,
     /// Model consumer: subscribers of one instance.
     pub instance_subscribers: usize,
     /// Idle memory: connections held open.
@@ -110,6 +114,7 @@ impl Default for Settings {
             extras: Vec::new(),
             subscribers: 10_000,
             messages: 100,
+            paced: 20,
             instance_subscribers: 1_000,
             idle_connections: 10_000,
             redis: "redis://127.0.0.1:6379".to_owned(),
