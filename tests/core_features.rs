@@ -9,16 +9,18 @@ mod common;
 
 use chanrest::testkit::{ConnectError, TestClient, TestServer};
 use chanrest::{
-    assert_push, assert_reply, async_trait, close_code, ActionError, App, Ctx,
-    InMemoryChannelLayer, IsAuthenticated, Limits, NoArgs, Permission, Permissions, Push, Scope,
-    TokenAuth, User,
+    assert_push, assert_reply, async_trait, close_code, ActionError, App, ChannelLayer, Ctx,
+    GroupMember, InMemoryChannelLayer, IsAuthenticated, Limits, NoArgs, Permission, Permissions,
+    Push, Scope, TokenAuth, User,
 };
 use common::eventually;
+use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Map, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
 
 chanrest::consumer! {
     /// A consumer with what these tests need.
@@ -285,6 +287,67 @@ async fn on_connect_refusal_closes_with_1008() {
     let mut refused = server.connect("/k/?refuse=1").await;
     let frame = refused.recv_close().await.expect("a close frame");
     assert_eq!(u16::from(frame.code), close_code::POLICY);
+}
+
+/// A group member that looks, when a push reaches it, whether the publisher's reply is in the
+/// publisher's socket already (peeking at a second handle on the client's end).
+struct ReplyProbe {
+    publisher: std::net::TcpStream,
+    replied: Mutex<Vec<bool>>,
+}
+
+impl GroupMember for ReplyProbe {
+    fn member_id(&self) -> u64 {
+        u64::MAX
+    }
+
+    fn deliver(&self, _group: &str, _push: &Push) {
+        let mut buf = [0; 512];
+        let replied = matches!(self.publisher.peek(&mut buf), Ok(n) if n > 0);
+        self.replied.lock().unwrap().push(replied);
+    }
+}
+
+#[tokio::test]
+async fn a_publishers_reply_is_written_before_its_group_is_delivered_to() {
+    let state = Arc::new(KitState::default());
+    let layer = Arc::new(InMemoryChannelLayer::new());
+    let app = kit_app(&state, Limits::default()).channel_layer(layer.clone());
+    let server = TestServer::start(app).await;
+    let mut member = server.connect("/k/").await;
+    assert_reply!(member.request("join", json!({"group": "g"})).await, 200);
+
+    // The publisher's socket, with a second handle the probe peeks at (non-blocking, as the
+    // runtime needs it anyway).
+    let tcp = std::net::TcpStream::connect(server.addr()).unwrap();
+    tcp.set_nonblocking(true).unwrap();
+    let probe = Arc::new(ReplyProbe {
+        publisher: tcp.try_clone().unwrap(),
+        replied: Mutex::new(Vec::new()),
+    });
+    let tcp = tokio::net::TcpStream::from_std(tcp).unwrap();
+    let (mut publisher, _) = tokio_tungstenite::client_async(server.url("/k/"), tcp)
+        .await
+        .unwrap();
+    layer.group_add("g", probe.clone()).await.unwrap();
+
+    let say = json!({"action": "say", "request_id": 1, "group": "g", "text": "hi"});
+    publisher
+        .send(Message::text(say.to_string()))
+        .await
+        .unwrap();
+    let reply = tokio::time::timeout(Duration::from_secs(10), publisher.next())
+        .await
+        .expect("a reply in time")
+        .expect("the socket open")
+        .unwrap();
+    let reply: Value = serde_json::from_str(reply.to_text().unwrap()).unwrap();
+    assert_reply!(reply, 200);
+    let push = assert_push!(member, "message", Value::Null);
+    assert_eq!(push["data"], "hi");
+    // The push reached the probe once, and the reply had been written by then: a large
+    // group's deliveries do not hold up the publisher's reply.
+    assert_eq!(*probe.replied.lock().unwrap(), [true]);
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 //! within one process (the in-memory layer) or across processes (a networked layer). A layer
 //! carries [`Push`]es as data; members lay out the frames.
 
+use super::held;
 use super::push::Push;
 use crate::error::ActionError;
 use async_trait::async_trait;
@@ -91,13 +92,29 @@ impl std::fmt::Debug for dyn ChannelLayer {
     }
 }
 
+/// A group's members at one moment, shared by the sends until the membership changes.
+pub(super) type MemberList = Arc<[Arc<dyn GroupMember>]>;
+
 /// The local members of one group.
 #[derive(Default)]
 struct Members {
     by_id: HashMap<u64, Arc<dyn GroupMember>>,
     /// The members as a list, made on the first send after a change and shared by the sends
     /// until the next one, so a send to a large group neither clones nor allocates per member.
-    snapshot: OnceLock<Arc<[Arc<dyn GroupMember>]>>,
+    snapshot: OnceLock<MemberList>,
+}
+
+/// Delivers `push` to each of `members`.
+pub(super) fn deliver_to(members: &MemberList, group: &str, push: &Push) {
+    for (i, member) in members.iter().enumerate() {
+        if let Some(ahead) = members.get(i + PREFETCH_DISTANCE) {
+            prefetch(ahead);
+        }
+        if let Some(ahead) = members.get(i + PREFETCH_DISTANCE / 2) {
+            ahead.prefetch();
+        }
+        member.deliver(group, push);
+    }
 }
 
 /// The members of groups in this process. Every layer keeps one; the in-memory layer is just
@@ -144,7 +161,9 @@ impl LocalGroups {
         }
     }
 
-    /// Delivers `push` to every local member of `group`; returns how many got it.
+    /// Delivers `push` to every local member of `group`; returns how many get it. Sent while
+    /// a connection's task serves a frame, the delivery is made once that task has written
+    /// what it queued (the action's reply first, see `HoldDeliveries`); otherwise at once.
     pub fn deliver(&self, group: &str, push: &Push) -> usize {
         let members = {
             let groups = self.groups.read().unwrap_or_else(|e| e.into_inner());
@@ -156,14 +175,8 @@ impl LocalGroups {
                 .get_or_init(|| members.by_id.values().cloned().collect())
                 .clone()
         };
-        for (i, member) in members.iter().enumerate() {
-            if let Some(ahead) = members.get(i + PREFETCH_DISTANCE) {
-                prefetch(ahead);
-            }
-            if let Some(ahead) = members.get(i + PREFETCH_DISTANCE / 2) {
-                ahead.prefetch();
-            }
-            member.deliver(group, push);
+        if !held::hold(&members, group, push) {
+            deliver_to(&members, group, push);
         }
         members.len()
     }

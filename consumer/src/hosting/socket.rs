@@ -4,6 +4,7 @@
 
 use super::frames::is_fragment_timeout;
 use crate::dispatch::{Connection, ConnectionSetup};
+use crate::groups::HoldDeliveries;
 use crate::protocol::{self, close_code};
 use crate::session::{CloseReason, Counted, Frame, Outbound};
 use bytes::BytesMut;
@@ -236,6 +237,10 @@ impl<R: Future<Output = ()>, W: Future<Output = ()>> Future for ReaderAndWriter<
         let this = self.project();
         let woken = &**this.woken;
         woken.task.register(cx.waker());
+        // Group sends of the frames served in this poll reach their members after the writer
+        // below has written this poll's replies: a publisher's reply is not queued behind the
+        // tasks of a large group (see `HoldDeliveries`).
+        let _deliveries = HoldDeliveries::start();
         // The writer is polled after the reader in any case, so whatever the reader queues
         // need not wake the task again.
         woken.writer.store(true, Ordering::SeqCst);
