@@ -3,10 +3,10 @@
 
 use crate::error::ActionError;
 use crate::protocol::{self, encode_data};
-use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::sync::{Arc, OnceLock};
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 /// A message sent to a group: every member sends it to its socket in its consumer's envelope,
 /// with `action` = [`Push::action`], once per subscribing `request_id` (or once with
@@ -23,9 +23,10 @@ pub struct Push {
     /// (see [`Push::dcrf_prefix`]).
     #[serde(skip)]
     encoded: OnceLock<Arc<str>>,
-    /// The whole DCRF frame with `request_id: null`, the same bytes for every plain member.
+    /// The whole DCRF frame with `request_id: null`, the same bytes for every plain member
+    /// (text known to be UTF-8 once, not checked again for each member's socket).
     #[serde(skip)]
-    plain_frame: OnceLock<Bytes>,
+    plain_frame: OnceLock<Utf8Bytes>,
 }
 
 impl Push {
@@ -64,11 +65,12 @@ impl Push {
 
     /// The push as a whole DCRF frame for a plain member (`request_id: null`): encoded once,
     /// and shared (not copied) by every plain member's queue.
-    pub(crate) fn plain_frame(&self) -> &Bytes {
+    pub(crate) fn plain_frame(&self) -> &Utf8Bytes {
         self.plain_frame.get_or_init(|| {
             let mut frame = Vec::new();
             protocol::finish_push(&mut frame, None, self.dcrf_prefix(), "null");
-            Bytes::from(frame)
+            // Checked once here, for every member's socket.
+            Utf8Bytes::from(String::from_utf8(frame).expect("a push is built from strs"))
         })
     }
 

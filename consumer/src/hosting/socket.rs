@@ -323,9 +323,7 @@ where
         bytes += len;
         let message = match frame {
             Frame::Text(text) => Message::text(text),
-            Frame::Shared(bytes) => Message::Text(
-                Utf8Bytes::try_from(bytes).expect("a shared frame is made from a String"),
-            ),
+            Frame::Shared(text) => Message::Text(text),
             Frame::Push { stream, prefix, id } => {
                 if pushes.capacity() == 0 {
                     let rest: usize = batch

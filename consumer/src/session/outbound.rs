@@ -3,13 +3,13 @@
 
 use super::limits::{Limits, Metrics, QueueStats};
 use crate::protocol::{self, close_code};
-use bytes::Bytes;
 use futures_util::task::AtomicWaker;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use tokio::sync::watch;
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 /// Why a connection is closing: the close frame's code and reason.
 #[derive(Debug, Clone)]
@@ -30,9 +30,8 @@ pub(crate) enum Frame {
         prefix: Arc<str>,
         id: IdText,
     },
-    /// A frame whose bytes are shared with other connections (a push to plain members);
-    /// UTF-8, made from a `String`.
-    Shared(Bytes),
+    /// A frame whose bytes are shared with other connections (a push to plain members).
+    Shared(Utf8Bytes),
     /// A ping (keep-alive).
     Ping,
 }
@@ -54,7 +53,7 @@ impl Frame {
     pub(crate) fn into_text(self) -> Option<String> {
         match self {
             Frame::Text(text) => Some(text),
-            Frame::Shared(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+            Frame::Shared(text) => Some(text.as_str().to_owned()),
             Frame::Push { stream, prefix, id } => {
                 let mut text = Vec::new();
                 protocol::finish_push(&mut text, stream.as_deref(), &prefix, id.as_str());
