@@ -444,6 +444,47 @@ async fn connection_limit_refuses_with_503() {
 }
 
 #[tokio::test]
+async fn a_connection_limit_taken_before_the_limits_are_set_follows_them() {
+    use std::io::Write;
+    let state = Arc::new(KitState::default());
+    let app = App::new().consumer("/k/", kit(&state, Permissions::allow_any()));
+    // Taken first, as a builder chain that hands the limit to the server may do.
+    let limit = app.connection_limit();
+    let mut limits = Limits::default();
+    limits.max_connections = 2;
+    let app = app.limits(limits);
+    assert_eq!(limit.max(), 2);
+    let server = TestServer::start_filter_limited(
+        app.filter(),
+        chanrest::DEFAULT_HANDSHAKE_TIMEOUT,
+        limit.clone(),
+    )
+    .await;
+    let addr = server.addr();
+    // Two HTTP requests that never finish hold both slots of the app's bound.
+    let stalled: Vec<std::net::TcpStream> = (0..2)
+        .map(|_| {
+            let mut stream = std::net::TcpStream::connect(addr).unwrap();
+            write!(stream, "GET /k/ HTTP/1.1\r\nHost: {addr}\r\n").unwrap();
+            stream
+        })
+        .collect();
+    common::eventually("both are counted", || limit.open() == 2).await;
+    assert!(matches!(
+        TestClient::connect(&server.url("/k/")).await,
+        Err(ConnectError::Refused(503))
+    ));
+    drop(stalled);
+    common::eventually("their slots are free", || limit.open() == 0).await;
+    // A WebSocket takes one slot, not one for its TCP connection and one for its handshake.
+    let mut first = server.connect("/k/").await;
+    let mut second = server.connect("/k/").await;
+    assert_reply!(first.request("whoami", json!({})).await, 200);
+    assert_reply!(second.request("whoami", json!({})).await, 200);
+    assert_eq!(limit.open(), 2);
+}
+
+#[tokio::test]
 async fn a_client_that_stops_reading_is_disconnected_as_slow() {
     let state = Arc::new(KitState::default());
     let mut limits = Limits::default();

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::watch;
 use warp::filters::BoxedFilter;
 use warp::http::Response;
 use warp::Filter;
@@ -59,7 +59,7 @@ pub struct App {
     metrics: Arc<Metrics>,
     going_away: Arc<watch::Sender<Option<tokio::time::Instant>>>,
     /// One slot per open connection, `limits.max_connections` in all.
-    connections: Arc<Semaphore>,
+    connections: ConnectionLimit,
     metrics_path: Option<String>,
     /// Documents served over HTTP GET: (path, JSON).
     documents: Vec<(&'static str, bytes::Bytes)>,
@@ -76,7 +76,7 @@ impl Default for App {
             origins: OriginPolicy::SameHost,
             metrics: Arc::new(Metrics::default()),
             going_away: Arc::new(watch::channel(None).0),
-            connections: Arc::new(Semaphore::new(Limits::default().max_connections)),
+            connections: ConnectionLimit::new(Limits::default().max_connections),
             metrics_path: None,
             documents: Vec::new(),
         }
@@ -190,17 +190,18 @@ impl App {
         if let Err(problem) = limits.validate() {
             panic!("invalid chanrest::Limits: {problem}");
         }
-        self.connections = Arc::new(Semaphore::new(limits.max_connections));
+        self.connections.resize(limits.max_connections);
         self.limits = limits;
         self
     }
 
-    /// The app's bound on open connections, `Limits::max_connections` (take it after
-    /// [`App::limits`]). Served with it ([`crate::serve_with_limit`], or [`App::serve`]), every
-    /// TCP connection counts, plain HTTP ones and those still in their handshake included, so
-    /// clients that open connections and send nothing cannot exceed it either.
+    /// The app's bound on open connections, `Limits::max_connections` (before or after
+    /// [`App::limits`]: the handle follows the app's limits). Served with it
+    /// ([`crate::serve_with_limit`], or [`App::serve`]), every TCP connection counts, plain HTTP
+    /// ones and those still in their handshake included, so clients that open connections and
+    /// send nothing cannot exceed it either; a WebSocket is not counted twice.
     pub fn connection_limit(&self) -> ConnectionLimit {
-        ConnectionLimit::from_semaphore(self.connections.clone(), self.limits.max_connections)
+        self.connections.clone()
     }
 
     /// Serves the API's manifest at `GET /manifest.json`, so a running server describes itself
@@ -406,7 +407,7 @@ impl App {
             origins: self.origins.clone(),
             going_away: self.going_away.clone(),
             metrics: self.metrics.clone(),
-            connections: self.connections.clone(),
+            connections: self.connections.semaphore().clone(),
             routes: self.routes.clone(),
             layer: self.layer.clone(),
             authenticator: self.authenticator.clone(),

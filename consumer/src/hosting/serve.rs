@@ -4,6 +4,7 @@
 use crate::error::HandshakeError;
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -28,7 +29,9 @@ pub struct PeerAddr(pub SocketAddr);
 #[derive(Debug, Clone)]
 pub struct ConnectionLimit {
     permits: Arc<Semaphore>,
-    max: usize,
+    /// Shared by every handle, so a handle taken before the app's limits were set reports
+    /// the bound they set.
+    max: Arc<AtomicUsize>,
 }
 
 /// The bound of [`serve`] on open TCP connections when no [`ConnectionLimit`] is given: the
@@ -41,22 +44,46 @@ impl ConnectionLimit {
         let max = max.min(Semaphore::MAX_PERMITS);
         ConnectionLimit {
             permits: Arc::new(Semaphore::new(max)),
-            max,
+            max: Arc::new(AtomicUsize::new(max)),
         }
     }
 
-    pub(crate) fn from_semaphore(permits: Arc<Semaphore>, max: usize) -> ConnectionLimit {
-        ConnectionLimit { permits, max }
+    /// Sets the bound of this limit and of every handle on it; for an app being built, before
+    /// anything is counted (lowered while connections are open, it can only give up the free
+    /// slots: it stops there and says so).
+    pub(crate) fn resize(&self, max: usize) {
+        let max = max.min(Semaphore::MAX_PERMITS);
+        let old = self.max.swap(max, Ordering::SeqCst);
+        if max >= old {
+            self.permits.add_permits(max - old);
+            return;
+        }
+        let excess = old - max;
+        let given_up = self.permits.forget_permits(excess);
+        if given_up < excess {
+            let bound = old - given_up;
+            self.max.store(bound, Ordering::SeqCst);
+            tracing::warn!(
+                asked = max,
+                bound,
+                "the connection bound could not be lowered past the connections open"
+            );
+        }
+    }
+
+    /// The semaphore whose permits are the slots.
+    pub(crate) fn semaphore(&self) -> &Arc<Semaphore> {
+        &self.permits
     }
 
     /// The bound.
     pub fn max(&self) -> usize {
-        self.max
+        self.max.load(Ordering::SeqCst)
     }
 
     /// Connections counted right now.
     pub fn open(&self) -> usize {
-        self.max - self.permits.available_permits()
+        self.max().saturating_sub(self.permits.available_permits())
     }
 }
 
@@ -323,5 +350,27 @@ impl Drop for ServerHandle {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resizing_a_limit_moves_the_bound_of_every_handle() {
+        let limit = ConnectionLimit::new(4);
+        let handle = limit.clone();
+        limit.resize(6);
+        assert_eq!((handle.max(), handle.open()), (6, 0));
+        let open = handle.semaphore().clone().try_acquire_many_owned(3).unwrap();
+        assert_eq!(handle.open(), 3);
+        // Lowered past the three open connections, it stops at them.
+        limit.resize(1);
+        assert_eq!((handle.max(), handle.open()), (3, 3));
+        drop(open);
+        assert_eq!(handle.open(), 0);
+        limit.resize(2);
+        assert_eq!((handle.max(), handle.semaphore().available_permits()), (2, 2));
     }
 }
