@@ -302,8 +302,18 @@ impl GroupMember for ReplyProbe {
     }
 
     fn deliver(&self, _group: &str, _push: &Push) {
+        // Loopback usually has the bytes there when the server's send returns; a loaded
+        // machine may pass them on a moment later. Without the hold, the reply cannot come
+        // while this runs (it is written by the task that is delivering).
         let mut buf = [0; 512];
-        let replied = matches!(self.publisher.peek(&mut buf), Ok(n) if n > 0);
+        let waited = std::time::Instant::now();
+        let replied = loop {
+            match self.publisher.peek(&mut buf) {
+                Ok(n) if n > 0 => break true,
+                _ if waited.elapsed() > Duration::from_millis(200) => break false,
+                _ => std::thread::sleep(Duration::from_millis(1)),
+            }
+        };
         self.replied.lock().unwrap().push(replied);
     }
 }

@@ -2,7 +2,9 @@
 //! one per stream behind the multiplexer), and each frame's text decoded, routed to its
 //! session, checked, handed to its handler (inline or detached) and answered on the
 //! connection's outbound queue. The socket loop (`hosting`) and the in-process connection
-//! ([`crate::LocalConnection`]) both drive it, so they cannot behave differently.
+//! ([`crate::LocalConnection`]) both drive it, so what a client is answered is the same on
+//! both; only when a group send reaches the other members differs (a socket's task holds it
+//! until its writer has run, see `groups::HoldDeliveries`).
 
 use super::consumer::{Consumer, Outcome, Resolution};
 use super::endpoint::{Endpoint, Mount};

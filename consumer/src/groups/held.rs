@@ -5,10 +5,14 @@
 //! Done inside the publishing action, the wakes of a large group all come before the
 //! publisher's own reply is written, so the reply waits for thousands of other tasks and its
 //! time grows with the group. Held instead, the deliveries made while a connection's task is
-//! polled are made at the end of that poll, after the task has written what it queued: the
-//! reply's time no longer depends on who receives the pushes, and the members get them one
-//! poll later (no wait beyond the rest of that poll). Deliveries are made in the order they
-//! were sent, against the members the group had when each was sent.
+//! polled are made at the end of that poll, after the task's writer has run (written what the
+//! socket took): the reply's time no longer depends on who receives the pushes, and the
+//! members get them one poll later (no wait beyond the rest of that poll). One poll's
+//! deliveries are made in the order they were sent, against the members the group had when
+//! each was sent. What other tasks send meanwhile (detached actions, another connection's
+//! commit, a networked layer's subscriber) is delivered at once, so a push sent later from
+//! another task can reach a member first: as in Django Channels, there is no order between
+//! senders, and a pipelining client's frames served in one poll widen that window to the poll.
 
 use super::layer::{deliver_to, MemberList};
 use super::push::Push;
@@ -53,7 +57,9 @@ impl HoldDeliveries {
 impl Drop for HoldDeliveries {
     /// Makes the held deliveries, in order. The holding ends first, so a delivery that sends
     /// again (a member of user code) delivers at once. Also while unwinding: what was accepted
-    /// for sending is sent.
+    /// for sending is sent. A member that panics (a [`GroupMember`](super::GroupMember) of user
+    /// code) is logged and the other deliveries go on: the panic neither ends the connection
+    /// whose poll sent the push nor, while unwinding already, aborts the process.
     fn drop(&mut self) {
         if !self.outermost {
             return;
@@ -65,7 +71,12 @@ impl Drop for HoldDeliveries {
             push,
         } in held.into_iter().flatten()
         {
-            deliver_to(&members, &group, &push);
+            let delivered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                deliver_to(&members, &group, &push)
+            }));
+            if delivered.is_err() {
+                tracing::error!(group = %group, "a group member panicked while a push was delivered");
+            }
         }
     }
 }
@@ -159,6 +170,31 @@ mod tests {
         // The hold has ended: at once again.
         groups.deliver("y", &push(4));
         assert_eq!(reached(&log, 2).last().map(String::as_str), Some("y:4"));
+    }
+
+    /// A member whose delivery panics.
+    struct Exploding;
+
+    impl GroupMember for Exploding {
+        fn member_id(&self) -> u64 {
+            99
+        }
+        fn deliver(&self, _: &str, _: &Push) {
+            panic!("a member of user code panicked");
+        }
+    }
+
+    #[test]
+    fn a_member_that_panics_does_not_stop_the_other_held_deliveries() {
+        let log = Log::default();
+        let groups = LocalGroups::default();
+        groups.add("bad", Arc::new(Exploding));
+        groups.add("x", member(1, &log));
+        let hold = HoldDeliveries::start();
+        groups.deliver("bad", &Push::new("message", &1).unwrap());
+        groups.deliver("x", &Push::new("message", &2).unwrap());
+        drop(hold);
+        assert_eq!(reached(&log, 1), ["x:2"]);
     }
 
     #[test]

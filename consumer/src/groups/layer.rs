@@ -162,8 +162,9 @@ impl LocalGroups {
     }
 
     /// Delivers `push` to every local member of `group`; returns how many get it. Sent while
-    /// a connection's task serves a frame, the delivery is made once that task has written
-    /// what it queued (the action's reply first, see `HoldDeliveries`); otherwise at once.
+    /// a socket connection's task is polled (an action that is not detached), the delivery is
+    /// made at the end of that poll, once the task's writer has written what the socket took
+    /// (the action's reply first, see `HoldDeliveries`); otherwise at once.
     pub fn deliver(&self, group: &str, push: &Push) -> usize {
         let members = {
             let groups = self.groups.read().unwrap_or_else(|e| e.into_inner());

@@ -225,8 +225,9 @@ impl ChannelLayer for RedisChannelLayer {
         self.group_send_all(vec![(group.to_owned(), push)]).await
     }
 
-    /// Delivers to local members at once and hands the pushes, encoded, to the layer's
-    /// publishing task, which sends whatever has queued in one pipeline. The caller does not
+    /// Delivers to local members (at once, or at the end of the sending connection's poll, as
+    /// [`LocalGroups::deliver`] says) and hands the pushes, encoded, to the layer's publishing
+    /// task, which sends whatever has queued in one pipeline. The caller does not
     /// wait for Redis: an action that changes a watched model answers without a round trip,
     /// whatever the number of subscribers (one publishing task per process keeps the pushes
     /// of one source in order). While Redis is known to be away, the pushes for other
