@@ -70,6 +70,22 @@ pub enum Command {
     DispatchCost(usize),
 }
 
+/// A whole number within `range`, or a usage error naming `flag`.
+fn whole_number(
+    flag: &str,
+    text: &str,
+    range: std::ops::RangeInclusive<usize>,
+) -> Result<usize, String> {
+    text.parse::<usize>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or(format!(
+            "{flag} {text}: expected {} to {}",
+            range.start(),
+            range.end()
+        ))
+}
+
 /// Seconds from a flag, within `min..=max`.
 fn seconds(flag: &str, text: &str, min: f64, max: f64) -> Result<Duration, String> {
     let secs: f64 = text.parse().map_err(|e| format!("{flag} {text}: {e}"))?;
@@ -107,12 +123,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     let mut addr = SocketAddr::from(([127, 0, 0, 1], 0));
     let mut cpus = None;
     let mut options = ChanrestOptions::default();
-    let count = |flag: &str, text: String| {
-        text.parse::<usize>()
-            .ok()
-            .filter(|n| (1..=100_000).contains(n))
-            .ok_or(format!("{flag} {text}: expected 1 to 100000"))
-    };
+    let count = |flag: &str, text: String| whole_number(flag, &text, 1..=100_000);
     while let Some(arg) = argv.next() {
         let (flag, inline) = match arg.split_once('=') {
             Some((flag, value)) => (flag.to_owned(), Some(value.to_owned())),
@@ -139,14 +150,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
                 settings.server_cpus = placement::parse_flag(&value()?)?;
                 settings.split_cpus = None;
             }
-            ("--rounds", None) => {
-                let text = value()?;
-                settings.rounds = text
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=100).contains(n))
-                    .ok_or(format!("--rounds {text}: expected 1 to 100"))?;
-            }
+            ("--rounds", None) => settings.rounds = whole_number(&flag, &value()?, 1..=100)?,
             ("--duration-secs", None) => {
                 settings.duration = seconds(&flag, &value()?, 0.1, 600.0)?;
             }
@@ -171,14 +175,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             }
             ("--subscribers", None) => settings.subscribers = count(&flag, value()?)?,
             ("--messages", None) => settings.messages = count(&flag, value()?)?,
-            ("--paced", None) => {
-                let text = value()?;
-                settings.paced = text
-                    .parse()
-                    .ok()
-                    .filter(|n| (0..=10_000).contains(n))
-                    .ok_or(format!("--paced {text}: expected 0 to 10000"))?;
-            }
+            ("--paced", None) => settings.paced = whole_number(&flag, &value()?, 0..=10_000)?,
             ("--instance-subscribers", None) => {
                 settings.instance_subscribers = count(&flag, value()?)?
             }
@@ -654,18 +651,10 @@ fn run_fanout(settings: &Settings, limit: u64, redis: bool) -> Result<(), String
         for pair in results.chunks(2) {
             println!("{}", fanout::markdown_table(pair, Some(0)));
         }
-        let per_publish = |r: &fanout::FanoutResult| {
-            format!(
-                "{:.2}",
-                r.publish_time.as_secs_f64() * 1e3 / r.messages.max(1) as f64
-            )
-        };
-        let paced = |r: &fanout::FanoutResult| {
-            r.paced_reply.map_or_else(
-                || "–".to_owned(),
-                |d| format!("{:.2}", d.as_secs_f64() * 1e3),
-            )
-        };
+        let per_publish =
+            |r: &fanout::FanoutResult| fanout::millis(r.publish_time / r.messages.max(1) as u32);
+        let paced =
+            |r: &fanout::FanoutResult| r.paced_reply.map_or_else(|| "–".to_owned(), fanout::millis);
         println!(
             "2 processes with Redis / 1 process: group push {:.2}×, model observer {:.2}×, instance subscription {:.2}× deliveries/s (target ≥ 0.80×); lost: {lost}.\n",
             ratio(&results[1], &results[0]),

@@ -184,7 +184,7 @@ pub struct FanoutResult {
     pub elapsed: Duration,
     /// From the first publish to the publisher's last reply.
     pub publish_time: Duration,
-    /// Publish-send to push-receive, over every delivery.
+    /// Publish-send to push-receive, over every delivery of the back-to-back messages.
     pub p50: Duration,
     /// 99th percentile of the same.
     pub p99: Duration,
@@ -264,6 +264,9 @@ impl Publishing {
 struct Arrivals {
     counts: Vec<AtomicUsize>,
     subscribers: usize,
+    /// Subscribers that stopped before the last message (a failure, or a push not coming in
+    /// time): no message waits for them.
+    stopped: AtomicUsize,
     complete: Notify,
 }
 
@@ -272,16 +275,30 @@ impl Arrivals {
         Arrivals {
             counts: (0..messages).map(|_| AtomicUsize::new(0)).collect(),
             subscribers,
+            stopped: AtomicUsize::new(0),
             complete: Notify::new(),
         }
     }
 
     /// One more subscriber has message `seq`.
     fn arrived(&self, seq: usize) {
-        let count = self.counts[seq].fetch_add(1, Ordering::AcqRel) + 1;
-        if count == self.subscribers {
+        self.counts[seq].fetch_add(1, Ordering::AcqRel);
+        // Only the last arrivals wake the publisher (a fan-out makes a million of them).
+        if self.reached_all(seq) {
             self.complete.notify_waiters();
         }
+    }
+
+    /// A subscriber stopped before the last message.
+    fn stopped(&self) {
+        self.stopped.fetch_add(1, Ordering::AcqRel);
+        self.complete.notify_waiters();
+    }
+
+    /// Whether every subscriber still receiving has message `seq`.
+    fn reached_all(&self, seq: usize) -> bool {
+        let stopped = self.stopped.load(Ordering::Acquire);
+        self.counts[seq].load(Ordering::Acquire) + stopped >= self.subscribers
     }
 
     /// Waits until every subscriber has message `seq`; false if `deadline` came first (a
@@ -292,7 +309,7 @@ impl Arrivals {
             tokio::pin!(notified);
             // Registered before the count is read, so a completion in between is not missed.
             notified.as_mut().enable();
-            if self.counts[seq].load(Ordering::Acquire) >= self.subscribers {
+            if self.reached_all(seq) {
                 return true;
             }
             if tokio::time::timeout_at(deadline, notified).await.is_err() {
@@ -445,7 +462,8 @@ pub async fn run(
     let published = done_rx
         .await
         .map_err(|_| "the publisher's thread ended early".to_owned())?;
-    let _ = publisher_thread.join();
+    // It has sent its result and only drops its runtime now.
+    let _ = tokio::task::spawn_blocking(move || publisher_thread.join()).await;
     let published = published?;
 
     let deadline = burst_deadline(publishing.total());
@@ -549,10 +567,11 @@ async fn publish(
         publish_one(socket, feed, pk, seq, base).await?;
     }
     let publish_time = first_publish.elapsed();
-    // `messages` is at least 1 (the command line's bound).
-    arrivals
-        .wait_for(publishing.messages - 1, burst_deadline(publishing.messages))
-        .await;
+    if let Some(last) = publishing.messages.checked_sub(1) {
+        arrivals
+            .wait_for(last, burst_deadline(publishing.messages))
+            .await;
+    }
     let cpu_after = cpu_times(server_pids)?;
     let mut paced_replies = Vec::with_capacity(publishing.paced);
     for seq in publishing.messages..publishing.total() {
@@ -624,6 +643,16 @@ async fn receive(
     base: Instant,
     arrivals: Arc<Arrivals>,
 ) -> Result<Received, String> {
+    /// Tells `arrivals` when the subscriber ends without every message, however it ends.
+    struct Stopping<'a>(&'a Arrivals, bool);
+    impl Drop for Stopping<'_> {
+        fn drop(&mut self) {
+            if !self.1 {
+                self.0.stopped();
+            }
+        }
+    }
+    let mut stopping = Stopping(&arrivals, false);
     let mut seen = vec![false; publishing.total()];
     let mut latencies = Vec::with_capacity(publishing.messages);
     let mut received = 0;
@@ -661,6 +690,8 @@ async fn receive(
             last = Some(now);
         }
     }
+    stopping.1 = received == publishing.total();
+    drop(stopping);
     let _ = timeout(Duration::from_secs(1), socket.close(None)).await;
     Ok(Received {
         latencies,
@@ -670,7 +701,7 @@ async fn receive(
 }
 
 /// Milliseconds with two decimals.
-fn millis(d: Duration) -> String {
+pub fn millis(d: Duration) -> String {
     format!("{:.2}", d.as_secs_f64() * 1e3)
 }
 

@@ -363,7 +363,11 @@ mod tests {
         let handle = limit.clone();
         limit.resize(6);
         assert_eq!((handle.max(), handle.open()), (6, 0));
-        let open = handle.semaphore().clone().try_acquire_many_owned(3).unwrap();
+        let open = handle
+            .semaphore()
+            .clone()
+            .try_acquire_many_owned(3)
+            .unwrap();
         assert_eq!(handle.open(), 3);
         // Lowered past the three open connections, it stops at them.
         limit.resize(1);
@@ -371,6 +375,9 @@ mod tests {
         drop(open);
         assert_eq!(handle.open(), 0);
         limit.resize(2);
-        assert_eq!((handle.max(), handle.semaphore().available_permits()), (2, 2));
+        assert_eq!(
+            (handle.max(), handle.semaphore().available_permits()),
+            (2, 2)
+        );
     }
 }
