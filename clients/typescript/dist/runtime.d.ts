@@ -49,7 +49,10 @@ export interface ConnectionOptions {
 	connectTimeoutMs?: number;
 	/** Reconnection policy (merged with the defaults). */
 	reconnect?: Partial<ReconnectOptions>;
-	/** Pushes buffered per async iterator before the oldest are dropped (default 1024). */
+	/**
+	* Pushes kept per async iterator, or per subscription until its first listener or
+	* iteration, before the oldest are dropped (default 1024).
+	*/
 	pushBuffer?: number;
 }
 /** Settings of one call. */
@@ -301,6 +304,7 @@ export declare class Feed<P extends PushMessage> implements Sink {
 	private readonly queue;
 	private readonly readers;
 	private buffering;
+	private iterating;
 	private skipped;
 	ended: boolean;
 	constructor(names: readonly string[], limit: number);
@@ -316,7 +320,8 @@ export declare class Feed<P extends PushMessage> implements Sink {
 * A live subscription: the subscribe reply's `data`, and its pushes through `onPush`
 * callbacks or `for await` (an error push, an undeclared push or lag throws from the iterator
 * without ending the subscription; iterate again to go on; the iterator finishes, after a last
-* error, when the subscription is over).
+* error, when the subscription is over). Pushes that arrive before the first `onPush` or
+* iteration are kept (up to `pushBuffer`) and handed to whichever comes first.
 */
 export declare class Subscription<
 	P extends PushMessage,
@@ -341,7 +346,10 @@ export declare class Subscription<
 	/** Ends the subscription: sends the unsubscribe action with the same request id and arguments. */
 	unsubscribe(options?: CallOptions): Promise<U>;
 }
-/** A consumer's broadcasts (`request_id: null` pushes): callbacks or `for await`. */
+/**
+* A consumer's broadcasts (`request_id: null` pushes): callbacks or `for await`. Like a
+* Subscription's, pushes that arrive before the first `onPush` or iteration are kept.
+*/
 export declare class Broadcasts<P extends PushMessage> implements AsyncIterable<P> {
 	private readonly feed;
 	private readonly stopListening;

@@ -416,6 +416,29 @@ describe("the generated TypeScript client", () => {
     }
   });
 
+  test("pushes that arrive before anyone listens are kept for the first listener or iterator", async () => {
+    const watcher = await TodosClient.connect(base + TodosClient.path, options);
+    const writer = await TodosClient.connect(base + TodosClient.path, options);
+    try {
+      const owner = `ts-early-${Date.now()}`;
+      const a = await writer.create(write("a", owner));
+      const b = await writer.create(write("b", owner));
+      const onA = await watcher.subscribeInstance({ pk: a.id });
+      const onB = await watcher.subscribeInstance({ pk: b.id });
+      const changedA = await writer.patch({ pk: a.id, data: { title: "a, early" } });
+      const changedB = await writer.patch({ pk: b.id, data: { title: "b, early" } });
+      // Time for both pushes to reach the watcher while nothing listens.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const early = new Promise<TodosSubscribeInstancePush>((resolve) => onB.onPush(resolve));
+      assert.deepEqual(await within(early), { action: "update", data: changedB });
+      const pushesA = onA[Symbol.asyncIterator]();
+      assert.deepEqual((await next(pushesA)).value, { action: "update", data: changedA });
+    } finally {
+      await watcher.endpoint.connection.close();
+      await writer.endpoint.connection.close();
+    }
+  });
+
   test("the multiplexer carries calls, errors and pushes", async () => {
     const mux = await WsMultiplexer.connect(base + WsMultiplexer.path, options);
     const direct = await TodosClient.connect(base + TodosClient.path, options);

@@ -86,7 +86,10 @@ export interface ConnectionOptions {
   connectTimeoutMs?: number;
   /** Reconnection policy (merged with the defaults). */
   reconnect?: Partial<ReconnectOptions>;
-  /** Pushes buffered per async iterator before the oldest are dropped (default 1024). */
+  /**
+   * Pushes kept per async iterator, or per subscription until its first listener or
+   * iteration, before the oldest are dropped (default 1024).
+   */
   pushBuffer?: number;
 }
 
@@ -1002,7 +1005,11 @@ export class Feed<P extends PushMessage> implements Sink {
   private readonly listeners = new Set<{ push: (push: P) => void; error: ((error: ChanrestError) => void) | undefined }>();
   private readonly queue: Item<P>[] = [];
   private readonly readers: ((item: Item<P> | null) => void)[] = [];
-  private buffering = false;
+  // Kept from the start (up to `limit`), so what arrives before anyone listens or iterates
+  // is not lost; the first listener takes what was kept, and from then on only an iterator
+  // keeps anything.
+  private buffering = true;
+  private iterating = false;
   private skipped = 0;
   ended = false;
 
@@ -1060,10 +1067,25 @@ export class Feed<P extends PushMessage> implements Sink {
   listen(push: (push: P) => void, error?: (error: ChanrestError) => void): () => void {
     const entry = { push, error };
     this.listeners.add(entry);
+    if (!this.iterating && this.buffering) {
+      // The first listener, with no iterator: it gets what arrived before it, in order.
+      this.buffering = false;
+      const early = this.queue.splice(0);
+      if (this.skipped > 0) {
+        const skipped = this.skipped;
+        this.skipped = 0;
+        error?.(new LaggedError(skipped));
+      }
+      for (const item of early) {
+        if ("push" in item) push(item.push);
+        else error?.(item.error);
+      }
+    }
     return () => this.listeners.delete(entry);
   }
 
   iterator(): AsyncIterator<P> {
+    this.iterating = true;
     this.buffering = true;
     const next = async (): Promise<IteratorResult<P>> => {
       if (this.skipped > 0) {
@@ -1084,7 +1106,8 @@ export class Feed<P extends PushMessage> implements Sink {
  * A live subscription: the subscribe reply's `data`, and its pushes through `onPush`
  * callbacks or `for await` (an error push, an undeclared push or lag throws from the iterator
  * without ending the subscription; iterate again to go on; the iterator finishes, after a last
- * error, when the subscription is over).
+ * error, when the subscription is over). Pushes that arrive before the first `onPush` or
+ * iteration are kept (up to `pushBuffer`) and handed to whichever comes first.
  */
 export class Subscription<P extends PushMessage, R, U> implements AsyncIterable<P> {
   /** The subscribe reply's data. */
@@ -1134,7 +1157,10 @@ export class Subscription<P extends PushMessage, R, U> implements AsyncIterable<
   }
 }
 
-/** A consumer's broadcasts (`request_id: null` pushes): callbacks or `for await`. */
+/**
+ * A consumer's broadcasts (`request_id: null` pushes): callbacks or `for await`. Like a
+ * Subscription's, pushes that arrive before the first `onPush` or iteration are kept.
+ */
 export class Broadcasts<P extends PushMessage> implements AsyncIterable<P> {
   private readonly feed: Feed<P>;
   private readonly stopListening: () => void;
