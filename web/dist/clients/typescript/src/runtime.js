@@ -826,7 +826,11 @@ export class Feed {
     listeners = new Set();
     queue = [];
     readers = [];
-    buffering = false;
+    // Kept from the start (up to `limit`), so what arrives before anyone listens or iterates
+    // is not lost; the first listener takes what was kept, and from then on only an iterator
+    // keeps anything.
+    buffering = true;
+    iterating = false;
     skipped = 0;
     ended = false;
     constructor(names, limit) {
@@ -888,9 +892,26 @@ export class Feed {
     listen(push, error) {
         const entry = { push, error };
         this.listeners.add(entry);
+        if (!this.iterating && this.buffering) {
+            // The first listener, with no iterator: it gets what arrived before it, in order.
+            this.buffering = false;
+            const early = this.queue.splice(0);
+            if (this.skipped > 0) {
+                const skipped = this.skipped;
+                this.skipped = 0;
+                error?.(new LaggedError(skipped));
+            }
+            for (const item of early) {
+                if ("push" in item)
+                    push(item.push);
+                else
+                    error?.(item.error);
+            }
+        }
         return () => this.listeners.delete(entry);
     }
     iterator() {
+        this.iterating = true;
         this.buffering = true;
         const next = async () => {
             if (this.skipped > 0) {
@@ -912,7 +933,8 @@ export class Feed {
  * A live subscription: the subscribe reply's `data`, and its pushes through `onPush`
  * callbacks or `for await` (an error push, an undeclared push or lag throws from the iterator
  * without ending the subscription; iterate again to go on; the iterator finishes, after a last
- * error, when the subscription is over).
+ * error, when the subscription is over). Pushes that arrive before the first `onPush` or
+ * iteration are kept (up to `pushBuffer`) and handed to whichever comes first.
  */
 export class Subscription {
     /** The subscribe reply's data. */
@@ -954,7 +976,10 @@ export class Subscription {
         return reply.data;
     }
 }
-/** A consumer's broadcasts (`request_id: null` pushes): callbacks or `for await`. */
+/**
+ * A consumer's broadcasts (`request_id: null` pushes): callbacks or `for await`. Like a
+ * Subscription's, pushes that arrive before the first `onPush` or iteration are kept.
+ */
 export class Broadcasts {
     feed;
     stopListening;
