@@ -14,7 +14,7 @@
 //! another task can reach a member first: as in Django Channels, there is no order between
 //! senders, and a pipelining client's frames served in one poll widen that window to the poll.
 
-use super::layer::{deliver_to, MemberList};
+use super::member::{deliver_to, MemberList};
 use super::push::Push;
 use std::cell::RefCell;
 

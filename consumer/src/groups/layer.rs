@@ -3,36 +3,12 @@
 //! carries [`Push`]es as data; members lay out the frames.
 
 use super::held;
+use super::member::{deliver_to, GroupMember, MemberList};
 use super::push::Push;
 use crate::error::ActionError;
 use async_trait::async_trait;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
-
-/// Something that receives a group's pushes: a consumer instance on a connection.
-pub trait GroupMember: Send + Sync + 'static {
-    /// A process-unique id of the member.
-    fn member_id(&self) -> u64;
-    /// Delivers a push sent to `group`. Must not block: members queue the frame.
-    fn deliver(&self, group: &str, push: &Push);
-    /// Called a few members ahead of this member's [`GroupMember::deliver`] in a large group,
-    /// so the member can start loading memory it will reach through pointers (the member
-    /// itself is already being loaded). Default: nothing.
-    fn prefetch(&self) {}
-}
-
-/// Starts loading the memory of `arc` into the cache: reads its reference count (the line
-/// its value starts on) and ignores the result. A fan-out walks thousands of members whose
-/// memory is cold; touching a few members ahead lets those cache misses overlap instead of
-/// stalling one after the other (chanrest has no unsafe code, so no prefetch intrinsic).
-#[inline(always)]
-pub(crate) fn prefetch<T: ?Sized>(arc: &Arc<T>) {
-    std::hint::black_box(Arc::strong_count(arc));
-}
-
-/// How many members ahead a fan-out fetches a member's own memory; its
-/// [`GroupMember::prefetch`] runs half as far ahead, once that memory has arrived.
-const PREFETCH_DISTANCE: usize = 8;
 
 /// A channel-layer failure (a networked layer that cannot reach its backend).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,9 +68,6 @@ impl std::fmt::Debug for dyn ChannelLayer {
     }
 }
 
-/// A group's members at one moment, shared by the sends until the membership changes.
-pub(super) type MemberList = Arc<[Arc<dyn GroupMember>]>;
-
 /// The local members of one group.
 #[derive(Default)]
 struct Members {
@@ -102,19 +75,6 @@ struct Members {
     /// The members as a list, made on the first send after a change and shared by the sends
     /// until the next one, so a send to a large group neither clones nor allocates per member.
     snapshot: OnceLock<MemberList>,
-}
-
-/// Delivers `push` to each of `members`.
-pub(super) fn deliver_to(members: &MemberList, group: &str, push: &Push) {
-    for (i, member) in members.iter().enumerate() {
-        if let Some(ahead) = members.get(i + PREFETCH_DISTANCE) {
-            prefetch(ahead);
-        }
-        if let Some(ahead) = members.get(i + PREFETCH_DISTANCE / 2) {
-            ahead.prefetch();
-        }
-        member.deliver(group, push);
-    }
 }
 
 /// The members of groups in this process. Every layer keeps one; the in-memory layer is just

@@ -4,13 +4,15 @@
 
 mod held;
 mod layer;
+mod member;
 mod push;
 #[cfg(feature = "redis")]
 mod redis;
 
 pub(crate) use held::HoldDeliveries;
-pub(crate) use layer::prefetch;
-pub use layer::{ChannelLayer, GroupMember, InMemoryChannelLayer, LayerError, LocalGroups};
+pub use layer::{ChannelLayer, InMemoryChannelLayer, LayerError, LocalGroups};
+pub(crate) use member::prefetch;
+pub use member::GroupMember;
 pub use push::Push;
 #[cfg(feature = "redis")]
 pub use redis::RedisChannelLayer;

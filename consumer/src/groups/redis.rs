@@ -12,7 +12,8 @@
 //! subscriptions are renewed. A member that cannot keep up is handled like any slow client:
 //! its outbound queue is bounded and it is disconnected (close 4008).
 
-use super::layer::{ChannelLayer, GroupMember, LayerError, LocalGroups};
+use super::layer::{ChannelLayer, LayerError, LocalGroups};
+use super::member::GroupMember;
 use super::push::Push;
 use async_trait::async_trait;
 use futures_util::StreamExt;
