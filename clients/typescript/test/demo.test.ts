@@ -122,6 +122,26 @@ async function apiError(promise: Promise<unknown>): Promise<ApiError> {
 
 const write = (title: string, owner: string): TodosCreateArgs => ({ data: { title, owner } });
 
+/** Two todos of `owner` made by a writer, and a watcher subscribed to each (close both after). */
+async function watchedPair(owner: string) {
+  const watcher = await TodosClient.connect(base + TodosClient.path, options);
+  const writer = await TodosClient.connect(base + TodosClient.path, options);
+  const close = async () => {
+    await watcher.endpoint.connection.close();
+    await writer.endpoint.connection.close();
+  };
+  try {
+    const a = await writer.create(write("a", owner));
+    const b = await writer.create(write("b", owner));
+    const onA = await watcher.subscribeInstance({ pk: a.id });
+    const onB = await watcher.subscribeInstance({ pk: b.id });
+    return { watcher, writer, a, b, onA, onB, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
 /** A TCP proxy in front of the demo whose connections the test can cut. */
 class Proxy {
   private readonly sockets = new Set<net.Socket>();
@@ -383,14 +403,9 @@ describe("the generated TypeScript client", () => {
   });
 
   test("subscriptions push typed values, as async iterators and callbacks", async () => {
-    const watcher = await TodosClient.connect(base + TodosClient.path, options);
-    const writer = await TodosClient.connect(base + TodosClient.path, options);
+    const owner = `ts-subs-${Date.now()}`;
+    const { watcher, writer, a, b, onA, onB, close } = await watchedPair(owner);
     try {
-      const owner = `ts-subs-${Date.now()}`;
-      const a = await writer.create(write("a", owner));
-      const b = await writer.create(write("b", owner));
-      const onA = await watcher.subscribeInstance({ pk: a.id });
-      const onB = await watcher.subscribeInstance({ pk: b.id });
       assert.notEqual(onA.requestId, onB.requestId);
       const pushesA = onA[Symbol.asyncIterator]();
       const changed = await writer.patch({ pk: a.id, data: { title: "a, changed" } });
@@ -411,31 +426,23 @@ describe("the generated TypeScript client", () => {
       await writer.delete({ pk: created.id });
       assert.equal((await next(pushes)).value.action, "delete");
     } finally {
-      await watcher.endpoint.connection.close();
-      await writer.endpoint.connection.close();
+      await close();
     }
   });
 
   test("pushes that arrive before anyone listens are kept for the first listener or iterator", async () => {
-    const watcher = await TodosClient.connect(base + TodosClient.path, options);
-    const writer = await TodosClient.connect(base + TodosClient.path, options);
+    const { writer, a, b, onA, onB, close } = await watchedPair(`ts-early-${Date.now()}`);
     try {
-      const owner = `ts-early-${Date.now()}`;
-      const a = await writer.create(write("a", owner));
-      const b = await writer.create(write("b", owner));
-      const onA = await watcher.subscribeInstance({ pk: a.id });
-      const onB = await watcher.subscribeInstance({ pk: b.id });
       const changedA = await writer.patch({ pk: a.id, data: { title: "a, early" } });
       const changedB = await writer.patch({ pk: b.id, data: { title: "b, early" } });
       // Time for both pushes to reach the watcher while nothing listens.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await sleep(300);
       const early = new Promise<TodosSubscribeInstancePush>((resolve) => onB.onPush(resolve));
       assert.deepEqual(await within(early), { action: "update", data: changedB });
       const pushesA = onA[Symbol.asyncIterator]();
       assert.deepEqual((await next(pushesA)).value, { action: "update", data: changedA });
     } finally {
-      await watcher.endpoint.connection.close();
-      await writer.endpoint.connection.close();
+      await close();
     }
   });
 
